@@ -1,0 +1,13 @@
+package io.latchkey.auth;
+
+import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.common.ServiceLauncher;
+
+/** Starts auth-server from the environment. */
+public final class AuthServerMain {
+    private AuthServerMain() {}
+
+    public static void main(String[] args) {
+        ServiceLauncher.launch("auth-server", env -> new AuthServerVerticle(AuthServerConfig.from(env)));
+    }
+}

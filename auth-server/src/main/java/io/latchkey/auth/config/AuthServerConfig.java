@@ -1,0 +1,42 @@
+package io.latchkey.auth.config;
+
+import io.latchkey.common.config.Env;
+import io.latchkey.common.config.Secrets;
+import io.latchkey.db.DatabaseSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** auth-server settings, read and checked once at start. */
+public record AuthServerConfig(
+        DatabaseSettings database,
+        String host,
+        int port,
+        String issuer,
+        URI jwksUri,
+        List<URI> keyServiceUrls,
+        String internalSecret,
+        Optional<String> adminClientSecret,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        Duration sessionMaxAge) {
+
+    public static AuthServerConfig from(Env env) {
+        return new AuthServerConfig(
+                DatabaseSettings.fromEnv(env),
+                env.string("LATCHKEY_HOST", "0.0.0.0"),
+                env.port("LATCHKEY_PORT", 8080),
+                env.origin("LATCHKEY_ISSUER", "http://localhost:8080"),
+                env.url("LATCHKEY_JWKS_URI", "http://localhost:8081/.well-known/jwks.json"),
+                env.urls("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:8091"),
+                Secrets.required(env, "LATCHKEY_INTERNAL_SECRET"),
+                env.optional("LATCHKEY_ADMIN_CLIENT_SECRET").map(s -> {
+                    Secrets.check(env, "LATCHKEY_ADMIN_CLIENT_SECRET", s);
+                    return s;
+                }),
+                env.duration("LATCHKEY_ACCESS_TOKEN_TTL", Duration.ofSeconds(300)),
+                env.duration("LATCHKEY_REFRESH_TOKEN_TTL", Duration.ofDays(14)),
+                env.duration("LATCHKEY_SESSION_MAX_AGE", Duration.ofDays(30)));
+    }
+}

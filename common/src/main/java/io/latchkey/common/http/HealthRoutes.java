@@ -1,0 +1,46 @@
+package io.latchkey.common.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (its database and the services
+ * it depends on answer). Readiness that does not answer within two seconds counts as not ready.
+ */
+public final class HealthRoutes {
+    private static final long READY_TIMEOUT_MS = 2_000;
+
+    private HealthRoutes() {}
+
+    /** Mounts both routes; {@code readiness} succeeds when the process can serve. */
+    public static void mount(Vertx vertx, Router router, Supplier<Future<?>> readiness) {
+        router.get("/health/live").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(new JsonObject().put("status", "UP").encode()));
+        router.get("/health/ready").handler(ctx -> {
+            Future<?> check;
+            try {
+                check = readiness.get();
+            } catch (RuntimeException e) {
+                check = Future.failedFuture(e);
+            }
+            check.timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .onComplete(ar -> {
+                        if (ctx.response().ended()) {
+                            return;
+                        }
+                        ctx.response()
+                                .setStatusCode(ar.succeeded() ? 200 : 503)
+                                .putHeader("Content-Type", "application/json")
+                                .putHeader("Cache-Control", "no-store")
+                                .end(new JsonObject()
+                                        .put("status", ar.succeeded() ? "UP" : "DOWN")
+                                        .encode());
+                    });
+        });
+    }
+}

@@ -1,0 +1,12 @@
+package io.latchkey.demo;
+
+import io.latchkey.common.ServiceLauncher;
+
+/** Starts resource-demo from the environment. */
+public final class ResourceDemoMain {
+    private ResourceDemoMain() {}
+
+    public static void main(String[] args) {
+        ServiceLauncher.launch("resource-demo", env -> new ResourceDemoVerticle(ResourceDemoConfig.from(env)));
+    }
+}
