@@ -1,0 +1,150 @@
+package io.latchkey.stack;
+
+import io.latchkey.auth.AuthServerVerticle;
+import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.common.StartFailures;
+import io.latchkey.common.config.DevValues;
+import io.latchkey.common.config.Env;
+import io.latchkey.db.DatabaseSettings;
+import io.latchkey.db.Migrations;
+import io.latchkey.demo.ResourceDemoConfig;
+import io.latchkey.demo.ResourceDemoVerticle;
+import io.latchkey.keys.KeyServiceVerticle;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts PostgreSQL (embedded unless {@code LATCHKEY_DB_URL} is set), migrates, deploys key-service, auth-server
+ * and resource-demo with the dev values of DESIGN.md, and seeds the dev data when it is absent. Every service
+ * binds loopback only: the dev secrets are public.
+ */
+final class DevStack implements AutoCloseable {
+    private static final long START_SECONDS = 120;
+    private static final long STOP_SECONDS = 20;
+
+    private final StackSettings settings;
+    private final EmbeddedDatabase embedded;
+    private final DatabaseSettings database;
+    private final Vertx vertx;
+    private final long startedNanos;
+
+    private DevStack(StackSettings settings, EmbeddedDatabase embedded, DatabaseSettings database, long startedNanos) {
+        this.settings = settings;
+        this.embedded = embedded;
+        this.database = database;
+        this.vertx = Vertx.vertx();
+        this.startedNanos = startedNanos;
+    }
+
+    static DevStack start(StackSettings settings) throws Exception {
+        long started = System.nanoTime();
+        EmbeddedDatabase embedded = null;
+        DatabaseSettings database;
+        if (settings.externalDatabaseUrl().isPresent()) {
+            database = DatabaseSettings.parse(
+                    "LATCHKEY_DB_URL", settings.externalDatabaseUrl().get());
+        } else {
+            embedded = EmbeddedDatabase.start(settings.dataDir(), settings.databasePort());
+            database = embedded.settings();
+        }
+        DevStack stack = new DevStack(settings, embedded, database, started);
+        try {
+            stack.deployAll();
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void deployAll() throws Exception {
+        Migrations.run(database);
+        String kek = DevKek.loadOrCreate(settings.dataDir());
+        Map<String, String> common = new HashMap<>();
+        common.put("LATCHKEY_DEV_MODE", "true");
+        common.put("LATCHKEY_HOST", "127.0.0.1");
+        common.put("LATCHKEY_DB_URL", database.url());
+        common.put("LATCHKEY_ISSUER", settings.issuer());
+        common.put("LATCHKEY_INTERNAL_SECRET", DevValues.INTERNAL_SECRET);
+
+        Map<String, String> keyService = new HashMap<>(common);
+        keyService.put("LATCHKEY_PORT", Integer.toString(settings.keyServicePort()));
+        keyService.put("LATCHKEY_INTERNAL_HOST", "127.0.0.1");
+        keyService.put("LATCHKEY_INTERNAL_PORT", Integer.toString(settings.keyServiceInternalPort()));
+        keyService.put("LATCHKEY_KEK", kek);
+        await("key-service", new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyService))));
+
+        Map<String, String> authServer = new HashMap<>(common);
+        authServer.put("LATCHKEY_PORT", Integer.toString(settings.authServerPort()));
+        authServer.put("LATCHKEY_JWKS_URI", settings.jwksUri());
+        authServer.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + settings.keyServiceInternalPort());
+        authServer.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
+        await("auth-server", new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))));
+
+        if (settings.seed()) {
+            DevSeed.apply(vertx, database);
+        }
+
+        Map<String, String> resourceDemo = new HashMap<>(common);
+        resourceDemo.put("LATCHKEY_PORT", Integer.toString(settings.resourceDemoPort()));
+        resourceDemo.put("LATCHKEY_AUDIENCE", "resource-demo");
+        resourceDemo.put("LATCHKEY_FEED_CLIENT_ID", "resource-demo");
+        resourceDemo.put("LATCHKEY_FEED_CLIENT_SECRET", DevValues.RESOURCE_DEMO_SECRET);
+        await("resource-demo", new ResourceDemoVerticle(ResourceDemoConfig.from(new Env(resourceDemo))));
+    }
+
+    private void await(String service, Deployable verticle) throws Exception {
+        try {
+            vertx.deployVerticle(verticle)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(service + ": " + StartFailures.describe(e.getCause()), e.getCause());
+        }
+    }
+
+    void printWelcome(PrintStream out) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        String issuer = settings.issuer();
+        out.println();
+        out.println("Latchkey dev stack is up in " + millis + " ms (dev values only: never use them in production)");
+        out.println("  auth-server    " + issuer + "/.well-known/oauth-authorization-server");
+        out.println("  key-service    " + settings.jwksUri());
+        out.println("  resource-demo  http://localhost:" + settings.resourceDemoPort() + "/api/me");
+        out.println("  database       " + database
+                + (embedded == null ? "" : " (embedded, data in " + settings.dataDir() + ")"));
+        out.println();
+        out.println("Try:");
+        out.println("  TOKEN=$(curl -s " + issuer + "/oauth2/token -d grant_type=password -d client_id=demo-app \\");
+        out.println(
+                "      -d username=alice -d password=alice-dev-password | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+        out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:" + settings.resourceDemoPort()
+                + "/api/me");
+        out.println();
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("latchkey-stack: services did not stop within " + STOP_SECONDS + " s");
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (Exception e) {
+                System.err.println("latchkey-stack: embedded PostgreSQL did not stop cleanly: "
+                        + e.getClass().getSimpleName());
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.latchkey.stack;
+
+import io.latchkey.common.config.Env;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the dev stack runs with: its data folder, the ports of the three services, and an external database
+ * when {@code LATCHKEY_DB_URL} is set (then the embedded one is not started, and seeding needs {@code --seed}).
+ */
+record StackSettings(
+        Path dataDir,
+        Optional<String> externalDatabaseUrl,
+        int databasePort,
+        int authServerPort,
+        int keyServicePort,
+        int keyServiceInternalPort,
+        int resourceDemoPort,
+        boolean seed) {
+
+    static StackSettings from(Env env, List<String> args) {
+        for (String arg : args) {
+            if (!arg.equals("--seed")) {
+                throw new IllegalArgumentException("unknown option " + arg + " (options: --seed)");
+            }
+        }
+        Optional<String> external = env.optional("LATCHKEY_DB_URL");
+        return new StackSettings(
+                Path.of(env.string("LATCHKEY_STACK_DIR", ".latchkey")).toAbsolutePath(),
+                external,
+                env.port("LATCHKEY_STACK_DB_PORT", 0),
+                env.port("LATCHKEY_AUTH_SERVER_PORT", 8080),
+                env.port("LATCHKEY_KEY_SERVICE_PORT", 8081),
+                env.port("LATCHKEY_KEY_SERVICE_INTERNAL_PORT", 8091),
+                env.port("LATCHKEY_RESOURCE_DEMO_PORT", 8082),
+                external.isEmpty() || args.contains("--seed"));
+    }
+
+    String issuer() {
+        return "http://localhost:" + authServerPort;
+    }
+
+    String jwksUri() {
+        return "http://localhost:" + keyServicePort + "/.well-known/jwks.json";
+    }
+}
