@@ -77,7 +77,7 @@ public final class KeyServiceVerticle extends VerticleBase {
                             vertx,
                             config.rotationInterval(),
                             config.publishAhead(),
-                            config.accessTokenTtl().plusSeconds(60));
+                            config.retireGrace());
                     return lifecycle.start().map(repository);
                 })
                 .compose(repository -> {
