@@ -16,8 +16,19 @@ class RevocationListTest {
     private static final long NOW = 1_000_000;
 
     private static AccessToken token(long iat) {
-        return new AccessToken("kid-1", "iss", "alice", List.of("resource-demo"), "demo-app", "jti-1",
-                Optional.of("sid-1"), "", Set.of(), iat, iat + 300, new JsonObject());
+        return new AccessToken(
+                "kid-1",
+                "iss",
+                "alice",
+                List.of("resource-demo"),
+                "demo-app",
+                "jti-1",
+                Optional.of("sid-1"),
+                "",
+                Set.of(),
+                iat,
+                iat + 300,
+                new JsonObject());
     }
 
     private static RevocationEntry entry(String json) {
@@ -41,8 +52,10 @@ class RevocationListTest {
     @Test
     void isRevokedWhenSubListedThenOnlyTokensIssuedBeforeNotBefore() {
         RevocationList list = new RevocationList();
-        list.add(entry("{\"seq\":1,\"type\":\"sub\",\"value\":\"alice\",\"not_before\":" + NOW + ",\"expires_at\":"
-                + (NOW + 360) + "}"), NOW);
+        list.add(
+                entry("{\"seq\":1,\"type\":\"sub\",\"value\":\"alice\",\"not_before\":" + NOW + ",\"expires_at\":"
+                        + (NOW + 360) + "}"),
+                NOW);
         assertTrue(list.isRevoked(token(NOW - 1), NOW));
         assertFalse(list.isRevoked(token(NOW), NOW));
     }
@@ -74,9 +87,12 @@ class RevocationListTest {
 
     @Test
     void fromWhenEntryMalformedThenRejected() {
-        for (String json : new String[] {"{}", "{\"seq\":1,\"type\":\"user\",\"value\":\"a\",\"expires_at\":1}",
-                "{\"seq\":1,\"type\":\"sub\",\"value\":\"a\",\"expires_at\":1}",
-                "{\"seq\":\"x\",\"type\":\"jti\",\"value\":\"a\",\"expires_at\":1}"}) {
+        for (String json : new String[] {
+            "{}",
+            "{\"seq\":1,\"type\":\"user\",\"value\":\"a\",\"expires_at\":1}",
+            "{\"seq\":1,\"type\":\"sub\",\"value\":\"a\",\"expires_at\":1}",
+            "{\"seq\":\"x\",\"type\":\"jti\",\"value\":\"a\",\"expires_at\":1}"
+        }) {
             assertThrows(IllegalArgumentException.class, () -> entry(json), json);
         }
     }

@@ -224,7 +224,8 @@ public final class FakeUpstream extends VerticleBase {
             return;
         }
         String after = ctx.request().getParam("after");
-        ctx.json(new JsonObject().put("entries", new JsonArray(liveAfter(after))).put("last_seq", seq));
+        ctx.json(
+                new JsonObject().put("entries", new JsonArray(liveAfter(after))).put("last_seq", seq));
     }
 
     private void stream(RoutingContext ctx) {

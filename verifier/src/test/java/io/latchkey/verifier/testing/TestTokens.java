@@ -63,7 +63,8 @@ public final class TestTokens {
     }
 
     public TestTokens audience(String... audiences) {
-        return claim("aud", audiences.length == 1 ? audiences[0] : new JsonArray(java.util.List.of((Object[]) audiences)));
+        return claim(
+                "aud", audiences.length == 1 ? audiences[0] : new JsonArray(java.util.List.of((Object[]) audiences)));
     }
 
     public TestTokens scope(String scope) {

@@ -50,7 +50,8 @@ class TokenRulesTest {
 
     @Test
     void checkWhenAudienceArrayContainsOwnAudienceThenAccepted() {
-        assertDoesNotThrow(() -> check(token().audience("other-api", "resource-demo").sign()));
+        assertDoesNotThrow(
+                () -> check(token().audience("other-api", "resource-demo").sign()));
     }
 
     @Test
@@ -66,22 +67,28 @@ class TokenRulesTest {
     @Test
     void checkWhenNotBeforeInFutureThenRejected() {
         long now = Instant.now().getEpochSecond();
-        assertEquals(Reason.NOT_YET_VALID, rejection(token().claim("nbf", now + 120).sign(), this));
+        assertEquals(
+                Reason.NOT_YET_VALID, rejection(token().claim("nbf", now + 120).sign(), this));
     }
 
     @Test
     void checkWhenIssuedInFutureThenRejected() {
-        assertEquals(Reason.ISSUED_IN_FUTURE, rejection(token().issuedSecondsAgo(-120).sign(), this));
+        assertEquals(
+                Reason.ISSUED_IN_FUTURE,
+                rejection(token().issuedSecondsAgo(-120).sign(), this));
     }
 
     @Test
     void checkWhenIssuerDiffersThenRejected() {
-        assertEquals(Reason.WRONG_ISSUER, rejection(token().claim("iss", ISSUER + "/").sign(), this));
+        assertEquals(
+                Reason.WRONG_ISSUER,
+                rejection(token().claim("iss", ISSUER + "/").sign(), this));
     }
 
     @Test
     void checkWhenAudienceDiffersThenRejected() {
-        assertEquals(Reason.WRONG_AUDIENCE, rejection(token().audience("other-api").sign(), this));
+        assertEquals(
+                Reason.WRONG_AUDIENCE, rejection(token().audience("other-api").sign(), this));
     }
 
     @Test
@@ -112,21 +119,26 @@ class TokenRulesTest {
     void checkWhenCritHeaderPresentThenRejected() {
         assertEquals(
                 Reason.FORBIDDEN_HEADER,
-                rejection(token().header("crit", new io.vertx.core.json.JsonArray().add("exp")).sign(), this));
+                rejection(
+                        token().header("crit", new io.vertx.core.json.JsonArray().add("exp"))
+                                .sign(),
+                        this));
     }
 
     @Test
     void checkWhenTokenCarriesOwnKeyThenRejected() {
         for (String header : new String[] {"jwk", "jku", "x5u", "x5c"}) {
             Object value = header.equals("jwk") ? OTHER_KEY.jwk() : "https://attacker.example/keys";
-            String forged = TestTokens.valid(OTHER_KEY, ISSUER).header(header, value).sign();
+            String forged =
+                    TestTokens.valid(OTHER_KEY, ISSUER).header(header, value).sign();
             assertEquals(Reason.FORBIDDEN_HEADER, rejection(forged, this), header);
         }
     }
 
     @Test
     void checkWhenSignedByAnotherKeyThenRejected() {
-        String forged = TestTokens.valid(OTHER_KEY, ISSUER).header("kid", KEY.kid()).sign();
+        String forged =
+                TestTokens.valid(OTHER_KEY, ISSUER).header("kid", KEY.kid()).sign();
         assertEquals(Reason.BAD_SIGNATURE, rejection(forged, this));
     }
 
@@ -136,7 +148,9 @@ class TokenRulesTest {
         JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         claims.put("scope", "notes:read notes:write admin");
         String tampered = parts[0] + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8))
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8))
                 + "." + parts[2];
         assertEquals(Reason.BAD_SIGNATURE, rejection(tampered, this));
     }
@@ -144,7 +158,8 @@ class TokenRulesTest {
     @Test
     void checkWhenRequiredClaimMissingThenRejected() {
         for (String claim : new String[] {"sub", "client_id", "jti", "exp", "iat", "aud"}) {
-            assertEquals(Reason.MISSING_CLAIM, rejection(token().withoutClaim(claim).sign(), this), claim);
+            assertEquals(
+                    Reason.MISSING_CLAIM, rejection(token().withoutClaim(claim).sign(), this), claim);
         }
     }
 
@@ -155,11 +170,13 @@ class TokenRulesTest {
 
     @Test
     void parseWhenNotCompactJwsThenRejected() {
-        for (String garbage : new String[] {"", "abc", "a.b", "a.b.c.d", "a..c", "e30.e30.", "e30=.e30.AA", "a b.c.d",
-                "W10.e30.AA", "x".repeat(9000)}) {
+        for (String garbage : new String[] {
+            "", "abc", "a.b", "a.b.c.d", "a..c", "e30.e30.", "e30=.e30.AA", "a b.c.d", "W10.e30.AA", "x".repeat(9000)
+        }) {
             assertEquals(
                     Reason.MALFORMED,
-                    assertThrows(TokenRejected.class, () -> CompactJws.parse(garbage)).reason(),
+                    assertThrows(TokenRejected.class, () -> CompactJws.parse(garbage))
+                            .reason(),
                     garbage.length() > 20 ? "long token" : garbage);
         }
     }
@@ -170,6 +187,7 @@ class TokenRulesTest {
         CompactJws jws = CompactJws.parse(TestTokens.valid(weak, ISSUER).sign());
         assertEquals(
                 Reason.BAD_SIGNATURE,
-                assertThrows(TokenRejected.class, () -> Rs256Signature.verify(jws, weak.publicKey())).reason());
+                assertThrows(TokenRejected.class, () -> Rs256Signature.verify(jws, weak.publicKey()))
+                        .reason());
     }
 }

@@ -13,8 +13,19 @@ import org.junit.jupiter.api.Test;
 
 class VerifiedTokenCacheTest {
     private static AccessToken expiringAt(long exp) {
-        return new AccessToken("kid", "iss", "sub", List.of("aud"), "client", "jti", Optional.empty(), "", Set.of(),
-                exp - 300, exp, new JsonObject());
+        return new AccessToken(
+                "kid",
+                "iss",
+                "sub",
+                List.of("aud"),
+                "client",
+                "jti",
+                Optional.empty(),
+                "",
+                Set.of(),
+                exp - 300,
+                exp,
+                new JsonObject());
     }
 
     @Test
