@@ -44,6 +44,7 @@ public final class FakeUpstream extends VerticleBase {
     private volatile boolean feedDown;
     private volatile boolean feedSilent;
     private volatile long jwksDelayMs;
+    private volatile long lastJwksFetchNanos = System.nanoTime();
     private long seq;
     private Context context;
     private HttpServer server;
@@ -104,6 +105,11 @@ public final class FakeUpstream extends VerticleBase {
 
     public int jwksFetches() {
         return jwksFetches.get();
+    }
+
+    /** Time since the last JWKS request arrived. */
+    public java.time.Duration sinceLastJwksFetch() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastJwksFetchNanos);
     }
 
     public int streamsOpened() {
@@ -172,6 +178,7 @@ public final class FakeUpstream extends VerticleBase {
 
     private void jwks(RoutingContext ctx) {
         jwksFetches.incrementAndGet();
+        lastJwksFetchNanos = System.nanoTime();
         if (jwksDown) {
             ctx.response().setStatusCode(503).end();
             return;
