@@ -4,9 +4,9 @@ import io.latchkey.verifier.AccessToken;
 import io.latchkey.verifier.TokenRejected;
 import io.latchkey.verifier.Verifier;
 import io.latchkey.verifier.VerifierUnavailable;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Vert.x Web handler that admits a request only with a valid bearer token in the {@code Authorization} header and
  * puts its {@link AccessToken} on the {@link RoutingContext} for the handlers after it. Anything wrong with the
- * token is a 401 {@code invalid_token}, never a 5xx; a verifier that cannot vouch for tokens answers 503.
+ * token is a 401 {@code invalid_token}, never a 5xx; a verifier that cannot vouch for tokens answers 503. As an
+ * {@link AuthenticationHandler} it goes after any {@code BodyHandler} on a route, as Vert.x Web requires.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>
  */
-public final class BearerAuthHandler implements Handler<RoutingContext> {
+public final class BearerAuthHandler implements AuthenticationHandler {
     /** The {@link RoutingContext} key under which the verified token is stored. */
     public static final String ACCESS_TOKEN = "latchkey.accessToken";
 
