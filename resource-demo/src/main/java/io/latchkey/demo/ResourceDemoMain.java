@@ -1,12 +1,14 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.ServiceLauncher;
+import io.latchkey.demo.crypto.NativeCrypto;
 
 /** Starts resource-demo from the environment. */
 public final class ResourceDemoMain {
     private ResourceDemoMain() {}
 
     public static void main(String[] args) {
+        NativeCrypto.install();
         ServiceLauncher.launch("resource-demo", env -> new ResourceDemoVerticle(ResourceDemoConfig.from(env)));
     }
 }

@@ -17,7 +17,38 @@ public record VerifierSettings(
         String feedClientSecret,
         List<URI> authServerUrls,
         Optional<URI> jwksUrl,
-        Duration feedStalenessBound) {
+        Duration feedStalenessBound,
+        Duration jwksRefetchInterval,
+        int verifiedTokenCacheSize) {
+
+    public static final Duration DEFAULT_STALENESS_BOUND = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_JWKS_REFETCH_INTERVAL = Duration.ofSeconds(5);
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    public VerifierSettings {
+        authServerUrls = List.copyOf(authServerUrls);
+    }
+
+    /** The settings with the defaults for the tuning knobs. */
+    public VerifierSettings(
+            String issuer,
+            String audience,
+            String feedClientId,
+            String feedClientSecret,
+            List<URI> authServerUrls,
+            Optional<URI> jwksUrl,
+            Duration feedStalenessBound) {
+        this(
+                issuer,
+                audience,
+                feedClientId,
+                feedClientSecret,
+                authServerUrls,
+                jwksUrl,
+                feedStalenessBound,
+                DEFAULT_JWKS_REFETCH_INTERVAL,
+                DEFAULT_CACHE_SIZE);
+    }
 
     public static VerifierSettings from(Env env, String defaultAudience) {
         String issuer = env.origin("LATCHKEY_ISSUER", "http://localhost:8080");
@@ -28,6 +59,30 @@ public record VerifierSettings(
                 env.required("LATCHKEY_FEED_CLIENT_SECRET"),
                 env.urls("LATCHKEY_AUTH_SERVER_URLS", issuer),
                 env.optional("LATCHKEY_JWKS_URL").map(v -> env.url("LATCHKEY_JWKS_URL", v)),
-                env.duration("LATCHKEY_FEED_STALENESS_BOUND", Duration.ofSeconds(30)));
+                env.duration("LATCHKEY_FEED_STALENESS_BOUND", DEFAULT_STALENESS_BOUND),
+                env.duration("LATCHKEY_JWKS_REFETCH_INTERVAL", DEFAULT_JWKS_REFETCH_INTERVAL),
+                env.integer("LATCHKEY_VERIFIED_TOKEN_CACHE_SIZE", DEFAULT_CACHE_SIZE, 0, 10_000_000));
+    }
+
+    /** A copy with another staleness bound, JWKS refetch interval and cache size (tests and benchmarks). */
+    public VerifierSettings tuned(Duration stalenessBound, Duration refetchInterval, int cacheSize) {
+        return new VerifierSettings(
+                issuer,
+                audience,
+                feedClientId,
+                feedClientSecret,
+                authServerUrls,
+                jwksUrl,
+                stalenessBound,
+                refetchInterval,
+                cacheSize);
+    }
+
+    @Override
+    public String toString() {
+        // The feed secret stays out of logs.
+        return "VerifierSettings[issuer=" + issuer + ", audience=" + audience + ", feedClientId=" + feedClientId
+                + ", authServerUrls=" + authServerUrls + ", jwksUrl=" + jwksUrl + ", feedStalenessBound="
+                + feedStalenessBound + "]";
     }
 }

@@ -1,0 +1,245 @@
+package io.latchkey.verifier.revocation;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link RevocationList} in step with the auth-server's revocation feed: a catch-up read of {@code GET
+ * /revocations?after=<seq>}, then the {@code /revocations/stream} event stream resumed with {@code Last-Event-ID}.
+ * Any byte from the feed (an entry, a heartbeat, a successful read) counts as word from it; {@link #fresh()} turns
+ * false when there has been none for longer than the staleness bound, so the verifier fails closed. A stream silent
+ * for two thirds of the bound is dropped and reopened; failures retry with a growing delay over the back-channel
+ * URLs in turn, so recovery needs no restart.
+ */
+public final class RevocationFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationFeed.class);
+    private static final long FIRST_RETRY_MS = 200;
+    private static final long LONGEST_RETRY_MS = 5_000;
+    private static final long REQUEST_TIMEOUT_MS = 5_000;
+
+    private final Vertx vertx;
+    private final WebClient webClient;
+    private final HttpClient httpClient;
+    private final List<URI> listEndpoints;
+    private final String authorization;
+    private final Duration stalenessBound;
+    private final RevocationList list;
+    private final Consumer<String> onKeyRevoked;
+    private final Clock clock;
+
+    private volatile boolean loaded;
+    private volatile long lastHeardMillis;
+    private volatile boolean closed;
+    // Touched only on the context that called start().
+    private long lastSeq;
+    private int endpoint;
+    private long retryMs = FIRST_RETRY_MS;
+    private long attempt;
+    private HttpClientRequest stream;
+    private long streamHeardMillis;
+    private long watchdog = -1;
+
+    public RevocationFeed(
+            Vertx vertx,
+            WebClient webClient,
+            HttpClient httpClient,
+            List<URI> listEndpoints,
+            String authorization,
+            Duration stalenessBound,
+            RevocationList list,
+            Consumer<String> onKeyRevoked,
+            Clock clock) {
+        this.vertx = vertx;
+        this.webClient = webClient;
+        this.httpClient = httpClient;
+        this.listEndpoints = List.copyOf(listEndpoints);
+        this.authorization = authorization;
+        this.stalenessBound = stalenessBound;
+        this.list = list;
+        this.onKeyRevoked = onKeyRevoked;
+        this.clock = clock;
+    }
+
+    /** Starts following the feed; call it on the context that should own the feed's timers and connections. */
+    public void start() {
+        long period = Math.max(50, Math.min(1_000, stalenessBound.toMillis() / 4));
+        watchdog = vertx.setPeriodic(period, id -> watch());
+        connect(++attempt);
+    }
+
+    /** Whether the initial list is loaded and the feed spoke within the staleness bound. */
+    public boolean fresh() {
+        return loaded && clock.millis() - lastHeardMillis <= stalenessBound.toMillis();
+    }
+
+    public boolean loaded() {
+        return loaded;
+    }
+
+    public void close() {
+        closed = true;
+        if (watchdog >= 0) {
+            vertx.cancelTimer(watchdog);
+        }
+        if (stream != null) {
+            stream.reset();
+        }
+    }
+
+    private void connect(long current) {
+        if (closed || current != attempt) {
+            return;
+        }
+        URI base = listEndpoints.get(endpoint);
+        var request = webClient
+                .getAbs(base.toString())
+                .timeout(REQUEST_TIMEOUT_MS)
+                .putHeader(HttpHeaders.AUTHORIZATION.toString(), authorization);
+        if (loaded) {
+            request.addQueryParam("after", Long.toString(lastSeq));
+        }
+        request.send()
+                .compose(this::applyList)
+                .compose(v -> openStream(base, current))
+                .onFailure(e -> {
+                    if (current == attempt) {
+                        LOG.warn("Revocation feed at {} unavailable: {}", base, e.getMessage());
+                        retryLater(current);
+                    }
+                });
+    }
+
+    private Future<Void> applyList(HttpResponse<Buffer> response) {
+        if (response.statusCode() != 200) {
+            return Future.failedFuture("status " + response.statusCode());
+        }
+        try {
+            JsonObject body = response.bodyAsJsonObject();
+            JsonArray entries = body.getJsonArray("entries");
+            long last = body.getLong("last_seq");
+            for (Object entry : entries) {
+                apply(RevocationEntry.from((JsonObject) entry));
+            }
+            lastSeq = last;
+        } catch (RuntimeException e) {
+            return Future.failedFuture("unreadable revocation list");
+        }
+        if (!loaded) {
+            LOG.info("Revocation list loaded up to seq {}", lastSeq);
+        }
+        loaded = true;
+        heard();
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> openStream(URI base, long current) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(base + "/stream")
+                .setConnectTimeout(REQUEST_TIMEOUT_MS)
+                .putHeader(HttpHeaders.AUTHORIZATION, authorization)
+                .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
+                .putHeader("Last-Event-ID", Long.toString(lastSeq));
+        return httpClient.request(options).compose(request -> {
+            stream = request;
+            streamHeardMillis = clock.millis();
+            return request.send().compose(response -> follow(request, response, current));
+        });
+    }
+
+    private Future<Void> follow(HttpClientRequest request, HttpClientResponse response, long current) {
+        if (response.statusCode() != 200) {
+            request.reset();
+            return Future.failedFuture("stream status " + response.statusCode());
+        }
+        SseParser parser = new SseParser(event -> {
+            if ("revoked".equals(event.type())) {
+                apply(RevocationEntry.from(new JsonObject(event.data())));
+            }
+        });
+        response.handler(buffer -> {
+            if (current != attempt) {
+                return;
+            }
+            streamHeardMillis = clock.millis();
+            retryMs = FIRST_RETRY_MS;
+            try {
+                parser.feed(buffer);
+                heard();
+            } catch (RuntimeException e) {
+                LOG.error("Revocation stream sent an unreadable event; reconnecting");
+                request.reset();
+            }
+        });
+        response.exceptionHandler(e -> streamEnded(request, current));
+        response.endHandler(v -> streamEnded(request, current));
+        return Future.succeededFuture();
+    }
+
+    private void apply(RevocationEntry entry) {
+        list.add(entry, clock.millis() / 1000);
+        lastSeq = entry.seq();
+        if (entry.type() == RevocationEntry.Type.KID) {
+            LOG.warn("Signing key {} revoked", entry.value());
+            onKeyRevoked.accept(entry.value());
+        }
+    }
+
+    private void streamEnded(HttpClientRequest request, long current) {
+        if (stream == request) {
+            stream = null;
+        }
+        if (current == attempt && !closed) {
+            LOG.info("Revocation stream closed; reconnecting");
+            retryLater(current);
+        }
+    }
+
+    private void retryLater(long current) {
+        if (closed || current != attempt) {
+            return;
+        }
+        long next = ++attempt;
+        endpoint = (endpoint + 1) % listEndpoints.size();
+        long delay = retryMs;
+        retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS);
+        vertx.setTimer(delay, id -> connect(next));
+    }
+
+    private void watch() {
+        long now = clock.millis();
+        list.prune(now / 1000);
+        // Heartbeats come at least every 15 s; a stream quiet for 2/3 of the (30 s) bound is presumed dead and
+        // replaced before the verifier has to fail closed.
+        if (stream != null && now - streamHeardMillis > stalenessBound.toMillis() * 2 / 3) {
+            LOG.warn("Revocation stream silent for {} ms; reconnecting", now - streamHeardMillis);
+            HttpClientRequest silent = stream;
+            stream = null;
+            long current = attempt;
+            silent.reset();
+            retryLater(current);
+        }
+    }
+
+    private void heard() {
+        lastHeardMillis = clock.millis();
+    }
+}

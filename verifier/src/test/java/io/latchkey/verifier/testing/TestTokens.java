@@ -1,0 +1,138 @@
+package io.latchkey.verifier.testing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Builds access tokens as auth-server and key-service mint them (RFC 9068 header and claims, a real RS256
+ * signature), with hooks to bend any part of them for attack tests.
+ */
+public final class TestTokens {
+    private final TestKeys key;
+    private final JsonObject header;
+    private final JsonObject claims;
+
+    private TestTokens(TestKeys key, String issuer) {
+        this.key = key;
+        long now = Instant.now().getEpochSecond();
+        this.header = new JsonObject().put("alg", "RS256").put("typ", "at+jwt").put("kid", key.kid());
+        this.claims = new JsonObject()
+                .put("iss", issuer)
+                .put("sub", "user-" + UUID.randomUUID())
+                .put("aud", "resource-demo")
+                .put("exp", now + 300)
+                .put("iat", now)
+                .put("jti", UUID.randomUUID().toString())
+                .put("client_id", "demo-app")
+                .put("scope", "notes:read notes:write")
+                .put("sid", UUID.randomUUID().toString())
+                .put("auth_time", now);
+    }
+
+    /** A valid user token for audience {@code resource-demo}, signed by {@code key}. */
+    public static TestTokens valid(TestKeys key, String issuer) {
+        return new TestTokens(key, issuer);
+    }
+
+    public TestTokens header(String name, Object value) {
+        header.put(name, value);
+        return this;
+    }
+
+    public TestTokens withoutHeader(String name) {
+        header.remove(name);
+        return this;
+    }
+
+    public TestTokens claim(String name, Object value) {
+        claims.put(name, value);
+        return this;
+    }
+
+    public TestTokens withoutClaim(String name) {
+        claims.remove(name);
+        return this;
+    }
+
+    public TestTokens audience(String... audiences) {
+        return claim(
+                "aud", audiences.length == 1 ? audiences[0] : new JsonArray(java.util.List.of((Object[]) audiences)));
+    }
+
+    public TestTokens scope(String scope) {
+        return claim("scope", scope);
+    }
+
+    public TestTokens expiresIn(long seconds) {
+        return claim("exp", Instant.now().getEpochSecond() + seconds);
+    }
+
+    public TestTokens issuedSecondsAgo(long seconds) {
+        return claim("iat", Instant.now().getEpochSecond() - seconds);
+    }
+
+    public String subject() {
+        return claims.getString("sub");
+    }
+
+    public String jti() {
+        return claims.getString("jti");
+    }
+
+    public String sid() {
+        return claims.getString("sid");
+    }
+
+    public long exp() {
+        return claims.getLong("exp");
+    }
+
+    /** Signed with RS256 by the builder's key. */
+    public String sign() {
+        String input = signingInput();
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(key.privateKey());
+            signature.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + b64(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Signed with HMAC-SHA256 under {@code secret}, header {@code alg} set to HS256. */
+    public String signHs256(byte[] secret) {
+        header.put("alg", "HS256");
+        String input = signingInput();
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return input + "." + b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An unsecured JWS: {@code alg} none and an empty signature. */
+    public String unsigned() {
+        header.put("alg", "none");
+        return signingInput() + ".";
+    }
+
+    private String signingInput() {
+        return b64(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
+                + b64(claims.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
