@@ -108,6 +108,10 @@ public final class Verifier {
             kid = rules.checkHeader(jws.header());
         } catch (TokenRejected e) {
             return rejected(e);
+        } catch (RuntimeException e) {
+            // Whatever a crafted token trips over, it is the token's fault: a 401, never a 5xx.
+            return rejected(new TokenRejected(
+                    TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
         }
         if (revocations.isKeyRevoked(kid)) {
             return rejected(new TokenRejected(TokenRejected.Reason.REVOKED, "key " + kid + " revoked"));
@@ -123,6 +127,9 @@ public final class Verifier {
                 verified = rules.checkClaims(kid, jws.claims(), checkedAt);
             } catch (TokenRejected e) {
                 return rejected(e);
+            } catch (RuntimeException e) {
+                return rejected(new TokenRejected(
+                        TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
             }
             cache.put(token, verified, checkedAt);
             return notRevoked(verified, checkedAt, false);
