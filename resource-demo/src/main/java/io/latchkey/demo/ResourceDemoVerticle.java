@@ -31,6 +31,9 @@ public final class ResourceDemoVerticle extends VerticleBase {
                 vertx,
                 router,
                 () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(verifier.metricsText()));
         new DemoApiRoutes(
                         new InMemoryNoteStore(Clock.systemUTC()),
                         BearerAuthHandler.create(verifier),

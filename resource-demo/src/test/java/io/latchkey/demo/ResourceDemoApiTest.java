@@ -187,4 +187,23 @@ class ResourceDemoApiTest {
         assertEquals(400, response.statusCode());
         assertEquals(error("invalid_request", "at most 100 notes per user"), response.bodyAsJsonObject());
     }
+
+    @Test
+    void metricsWhenTokensCheckedThenCountedInPrometheusText() {
+        String token = token("notes:read").sign();
+        get("/api/me", token);
+        get("/api/me", token);
+        get("/api/me", "not-a-token");
+        HttpResponse<Buffer> response =
+                Await.result(client.get(demo.port(), "127.0.0.1", "/metrics").send());
+        assertEquals(200, response.statusCode());
+        String text = response.bodyAsString();
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("latchkey_verifier_ready 1\n"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                text.matches("(?s).*latchkey_verifier_tokens_total\\{outcome=\"cached\"\\} [1-9].*"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                text.matches(
+                        "(?s).*latchkey_verifier_tokens_total\\{outcome=\"rejected\",reason=\"malformed\"\\} [1-9].*"),
+                text);
+    }
 }

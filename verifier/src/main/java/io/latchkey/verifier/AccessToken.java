@@ -28,7 +28,7 @@ public record AccessToken(
     public AccessToken {
         audience = List.copyOf(audience);
         scopes = Set.copyOf(scopes);
-        claimsJson = claimsJson.copy();
+        // Not copied here: the verifier hands over a freshly parsed object, and every read below returns a copy.
     }
 
     /** Whether the token grants every one of {@code required}. */
@@ -38,6 +38,12 @@ public record AccessToken(
 
     /** A copy of every claim, for claims this record does not name. */
     public JsonObject claims() {
+        return claimsJson.copy();
+    }
+
+    /** A copy, like {@link #claims()}: the instance is shared through the cache and must not change. */
+    @Override
+    public JsonObject claimsJson() {
         return claimsJson.copy();
     }
 }

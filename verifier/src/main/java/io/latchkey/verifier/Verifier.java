@@ -46,6 +46,7 @@ public final class Verifier {
     private final TokenRules rules;
     private final RevocationList revocations = new RevocationList();
     private final VerifiedTokenCache cache;
+    private final VerifierMetrics metrics = new VerifierMetrics();
 
     private volatile JwksCache jwks;
     private volatile RevocationFeed feed;
@@ -92,12 +93,13 @@ public final class Verifier {
      */
     public Future<AccessToken> verify(String token) {
         if (!ready()) {
+            metrics.unavailable();
             return Future.failedFuture(new VerifierUnavailable("revocation list or keys not current"));
         }
         long now = clock.millis() / 1000;
         AccessToken cached = cache.get(token, now);
         if (cached != null) {
-            return notRevoked(cached, now);
+            return notRevoked(cached, now, true);
         }
         CompactJws jws;
         String kid;
@@ -105,23 +107,43 @@ public final class Verifier {
             jws = CompactJws.parse(token);
             kid = rules.checkHeader(jws.header());
         } catch (TokenRejected e) {
-            return Future.failedFuture(e);
+            return rejected(e);
+        } catch (RuntimeException e) {
+            // Whatever a crafted token trips over, it is the token's fault: a 401, never a 5xx.
+            return rejected(new TokenRejected(
+                    TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
         }
         if (revocations.isKeyRevoked(kid)) {
-            return Future.failedFuture(new TokenRejected(TokenRejected.Reason.REVOKED, "key " + kid + " revoked"));
+            return rejected(new TokenRejected(TokenRejected.Reason.REVOKED, "key " + kid + " revoked"));
         }
-        return jwks.key(kid).compose(key -> {
+        return jwks.key(kid).transform(ar -> {
+            if (ar.failed()) {
+                return ar.cause() instanceof TokenRejected e ? rejected(e) : Future.failedFuture(ar.cause());
+            }
             long checkedAt = clock.millis() / 1000;
             AccessToken verified;
             try {
-                Rs256Signature.verify(jws, key);
+                Rs256Signature.verify(jws, ar.result());
                 verified = rules.checkClaims(kid, jws.claims(), checkedAt);
             } catch (TokenRejected e) {
-                return Future.failedFuture(e);
+                return rejected(e);
+            } catch (RuntimeException e) {
+                return rejected(new TokenRejected(
+                        TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
             }
             cache.put(token, verified, checkedAt);
-            return notRevoked(verified, checkedAt);
+            return notRevoked(verified, checkedAt, false);
         });
+    }
+
+    public VerifierMetrics metrics() {
+        return metrics;
+    }
+
+    /** The verifier's counters and gauges in Prometheus text format. */
+    public String metricsText() {
+        JwksCache keys = jwks;
+        return metrics.render(ready(), keys == null ? 0 : keys.size(), revocations.size());
     }
 
     public Future<Void> close() {
@@ -136,10 +158,21 @@ public final class Verifier {
         return streamClient.close();
     }
 
-    private Future<AccessToken> notRevoked(AccessToken token, long now) {
-        return revocations.isRevoked(token, now)
-                ? Future.failedFuture(new TokenRejected(TokenRejected.Reason.REVOKED, "listed"))
-                : Future.succeededFuture(token);
+    private Future<AccessToken> notRevoked(AccessToken token, long now, boolean fromCache) {
+        if (revocations.isRevoked(token, now)) {
+            return rejected(new TokenRejected(TokenRejected.Reason.REVOKED, "listed"));
+        }
+        if (fromCache) {
+            metrics.cached();
+        } else {
+            metrics.verified();
+        }
+        return Future.succeededFuture(token);
+    }
+
+    private Future<AccessToken> rejected(TokenRejected rejection) {
+        metrics.rejected(rejection.reason());
+        return Future.failedFuture(rejection);
     }
 
     private void discover(long retryMs) {

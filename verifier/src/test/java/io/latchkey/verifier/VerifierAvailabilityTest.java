@@ -9,6 +9,7 @@ import io.latchkey.verifier.testing.ProtectedTestApp;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -216,5 +220,64 @@ class VerifierAvailabilityTest {
         startApp(vertx, wrong);
         Await.until("JWKS loaded", Duration.ofSeconds(10), () -> upstream.jwksFetches() >= 1);
         assertEquals(503, status(token()));
+    }
+
+    @Test
+    void requestsWhenKeysRotateUnderContinuousLoadThenNoneFails(Vertx vertx) {
+        start(vertx, 1, Duration.ofMillis(500), false);
+        String oldToken = token();
+        String newToken = TestTokens.valid(NEXT_KEY, upstream.issuer()).sign();
+        Await.untilEquals("accepted", Duration.ofSeconds(10), 200, () -> status(oldToken));
+        AtomicReference<String> current = new AtomicReference<>(oldToken);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Future<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Promise<Void> finished = Promise.promise();
+            loops.add(finished.future());
+            loop(current, running, ok, failed, finished);
+        }
+        // The key service's sequence: publish ahead, start signing with the new key, later drop the old one.
+        upstream.publish(NEXT_KEY);
+        int fetches = upstream.jwksFetches();
+        Await.until("new key fetched", Duration.ofSeconds(5), () -> upstream.jwksFetches() > fetches);
+        current.set(newToken);
+        int afterSwitch = ok.get();
+        Await.until("requests with the new key", Duration.ofSeconds(5), () -> ok.get() > afterSwitch + 50);
+        upstream.unpublish(KEY);
+        int fetchesAfterRetire = upstream.jwksFetches();
+        Await.until("old key dropped", Duration.ofSeconds(5), () -> upstream.jwksFetches() > fetchesAfterRetire);
+        int afterRetire = ok.get();
+        Await.until("requests after retirement", Duration.ofSeconds(5), () -> ok.get() > afterRetire + 50);
+        running.set(false);
+        loops.forEach(Await::result);
+        assertEquals(0, failed.get(), "failed requests out of " + (ok.get() + failed.get()));
+        // Tokens already verified stay cached until their exp (key-service keeps a retired key published that
+        // long); a token under the dropped key that was never seen is refused.
+        assertEquals(401, status(token()));
+    }
+
+    private void loop(
+            AtomicReference<String> token,
+            AtomicBoolean running,
+            AtomicInteger ok,
+            AtomicInteger failed,
+            Promise<Void> finished) {
+        if (!running.get()) {
+            finished.tryComplete();
+            return;
+        }
+        client.get(app.port(), "127.0.0.1", "/protected")
+                .putHeader("Authorization", "Bearer " + token.get())
+                .send()
+                .onComplete(ar -> {
+                    if (ar.succeeded() && ar.result().statusCode() == 200) {
+                        ok.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                    loop(token, running, ok, failed, finished);
+                });
     }
 }

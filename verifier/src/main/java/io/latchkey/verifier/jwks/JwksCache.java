@@ -88,6 +88,11 @@ public final class JwksCache {
         });
     }
 
+    /** Keys currently known. */
+    public int size() {
+        return keys.size();
+    }
+
     /** Drops a revoked key at once rather than at the next refresh. */
     public void forget(String kid) {
         if (keys.containsKey(kid)) {

@@ -44,8 +44,13 @@ public record CompactJws(JsonObject header, JsonObject claims, byte[] signingInp
     }
 
     private static JsonObject json(String segment) {
+        String text = new String(decode(segment), StandardCharsets.UTF_8);
+        // Only an object will do: "null", arrays, strings and numbers are valid JSON but not a JOSE header or claims.
+        if (!text.stripLeading().startsWith("{")) {
+            throw malformed("segment is not a JSON object");
+        }
         try {
-            return new JsonObject(new String(decode(segment), StandardCharsets.UTF_8));
+            return new JsonObject(text);
         } catch (DecodeException | ClassCastException e) {
             throw malformed("segment is not a JSON object");
         }

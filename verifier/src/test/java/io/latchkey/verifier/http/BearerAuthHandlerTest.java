@@ -196,6 +196,10 @@ class BearerAuthHandlerTest {
     void requestWhenGarbageTokenThen401() {
         assertInvalid("not-a-jwt");
         assertInvalid("a.b.c");
+        assertInvalid("bnVsbA.bnVsbA.AA");
+        assertInvalid(TestTokens.valid(KEY, upstream.issuer()).header("kid", 42).sign());
+        assertInvalid(token().claim("exp", "tomorrow").sign());
+        assertInvalid(token().claim("aud", new JsonArray().add(7)).sign());
         assertInvalid("x".repeat(7_000));
     }
 
