@@ -28,7 +28,8 @@ public record KeyServiceConfig(
         int keySize,
         SigningThreads signingThreads,
         Duration refreshInterval,
-        Duration retireMargin) {
+        Duration retireMargin,
+        int internalEventLoops) {
 
     /** Verifiers such as Nimbus and Spring cache a JWKS this long whatever its headers say. */
     public static final Duration VERIFIER_CACHE_FLOOR = Duration.ofSeconds(300);
@@ -60,7 +61,9 @@ public record KeyServiceConfig(
                 keySize(env),
                 signingThreads(env),
                 env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)),
-                CACHE_MARGIN);
+                CACHE_MARGIN,
+                env.integer(
+                        "LATCHKEY_INTERNAL_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64));
         config.checkKeyLife(true);
         return config;
     }
@@ -109,7 +112,8 @@ public record KeyServiceConfig(
                 keySize,
                 signingThreads,
                 refreshInterval,
-                retireMargin);
+                retireMargin,
+                internalEventLoops);
     }
 
     /**
@@ -133,7 +137,8 @@ public record KeyServiceConfig(
                 keySize,
                 signingThreads,
                 refreshInterval,
-                margin);
+                margin,
+                internalEventLoops);
     }
 
     /** How long a key stays in the JWKS after its last signature: its tokens' lifetime plus the margin. */
@@ -159,7 +164,8 @@ public record KeyServiceConfig(
                 keySize,
                 threads,
                 refreshInterval,
-                retireMargin);
+                retireMargin,
+                internalEventLoops);
     }
 
     private static byte[] kek(Env env) {

@@ -22,10 +22,10 @@ public final class KeyLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
 
     /**
-     * Added to publish-ahead before a new key signs: every replica refreshes within 900 ms, so each has the key in
-     * its JWKS for the whole publish-ahead before any replica signs with it.
+     * Added to publish-ahead before a new key signs: every replica refreshes within 900 ms (more under heavy
+     * load), so each has the key in its JWKS for the whole publish-ahead before any replica signs with it.
      */
-    static final Duration REPLICA_PROPAGATION = Duration.ofSeconds(1);
+    static final Duration REPLICA_PROPAGATION = Duration.ofSeconds(2);
 
     private final KeyRepository repository;
     private final KeyRing ring;
