@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class KeyLifecycle {
     private final Duration rotation;
     private final Duration publishAhead;
     private final Duration retireGrace;
+    private final AtomicBoolean generating = new AtomicBoolean();
 
     /**
      * @param retireGrace how long a key stays in the JWKS after its last signature: the access-token TTL + 60 s
@@ -85,9 +87,12 @@ public final class KeyLifecycle {
                 || !now.isBefore(newest.get().activateAt().plus(rotation).minus(publishAhead));
     }
 
-    /** Generates and stores the next key if one is due; the periodic tick of every replica. */
+    /**
+     * Generates and stores the next key if one is due; the periodic tick of every replica. A tick while this
+     * replica is still generating does nothing, so a slow generation never piles up more of them.
+     */
     public Future<Void> ensureNextKey() {
-        if (!keyDue(ring.now())) {
+        if (!keyDue(ring.now()) || !generating.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
         return generate()
@@ -98,7 +103,8 @@ public final class KeyLifecycle {
                                 LOG.info("generated signing key {}", key.kid());
                             }
                         }))
-                .compose(stored -> ring.refresh());
+                .compose(stored -> ring.refresh())
+                .onComplete(done -> generating.set(false));
     }
 
     /** Brings the next rotation forward: a new key is published now and signs once publish-ahead has passed. */
