@@ -59,12 +59,7 @@ public final class KeyServiceVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         SigningProvider provider = SigningProvider.best();
-        boolean onEventLoop =
-                switch (config.signingThreads()) {
-                    case EVENT_LOOP -> true;
-                    case WORKER -> false;
-                    case AUTO -> provider.isNative();
-                };
+        boolean onEventLoop = config.signingThreads() == KeyServiceConfig.SigningThreads.EVENT_LOOP;
         LOG.info(
                 "RS256 signatures by {} ({}), on the {}",
                 provider.name(),

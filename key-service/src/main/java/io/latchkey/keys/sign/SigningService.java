@@ -10,8 +10,7 @@ import java.time.Instant;
 
 /**
  * Checks a signing request against the {@link ClaimBounds} and signs it with the key active at that instant.
- * The signature runs on the calling event loop when it is short (native provider, about 0.3 ms) and on a worker
- * otherwise, as configured.
+ * The signature runs on a worker (the default) or, when configured, on the calling event loop.
  */
 public final class SigningService {
     private final KeyRing ring;

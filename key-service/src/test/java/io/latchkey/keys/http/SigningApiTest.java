@@ -158,6 +158,17 @@ class SigningApiTest {
     }
 
     @Test
+    void signWhenBodyOverSixteenKibThenPayloadTooLarge() {
+        JsonObject request =
+                TestTokens.valid().claim("padding", "x".repeat(17 * 1024)).request();
+        HttpResponse<Buffer> response = sign(request, config.internalSecret());
+        assertEquals(413, response.statusCode());
+        assertEquals(
+                new JsonObject().put("error", "invalid_request").put("error_description", "request body too large"),
+                response.bodyAsJsonObject());
+    }
+
+    @Test
     void signWhenSecretMissingOrWrongThenUnauthorizedAndNothingSigned() {
         for (String secret : new String[] {null, "wrong-" + config.internalSecret(), ""}) {
             HttpResponse<Buffer> response = sign(TestTokens.valid().request(), secret);
