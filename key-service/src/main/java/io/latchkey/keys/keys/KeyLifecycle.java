@@ -3,6 +3,7 @@ package io.latchkey.keys.keys;
 import io.latchkey.common.StartException;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.keys.KeyRepository.RevocationOutcome;
+import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class KeyLifecycle {
     private final Duration publishAhead;
     private final Duration retireGrace;
     private final AtomicBoolean generating = new AtomicBoolean();
+    private final KeyMetrics metrics;
 
     /**
      * @param retireGrace how long a key stays in the JWKS after its last signature: the access-token TTL + 60 s
@@ -49,7 +51,9 @@ public final class KeyLifecycle {
             Vertx vertx,
             Duration rotation,
             Duration publishAhead,
-            Duration retireGrace) {
+            Duration retireGrace,
+            KeyMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.ring = ring;
         this.generator = generator;
@@ -100,6 +104,7 @@ public final class KeyLifecycle {
                         .insertIfDue(key, ring.now(), rotation, publishAhead, retireGrace)
                         .onSuccess(stored -> {
                             if (stored) {
+                                metrics.generated();
                                 LOG.info("generated signing key {}", key.kid());
                             }
                         }))
@@ -112,6 +117,7 @@ public final class KeyLifecycle {
         return generate()
                 .compose(key -> repository.insertRotation(key, ring.now(), publishAhead, retireGrace))
                 .compose(stored -> {
+                    metrics.generated();
                     LOG.info(
                             "rotation requested: signing key {} published, signs from {}",
                             stored.kid(),
@@ -137,6 +143,7 @@ public final class KeyLifecycle {
                         : Future.succeededFuture(outcome))
                 .compose(outcome -> {
                     if (outcome.status() == RevocationOutcome.Status.REVOKED) {
+                        metrics.revoked();
                         LOG.warn(
                                 "signing key {} revoked; signing continues with {}",
                                 kid,

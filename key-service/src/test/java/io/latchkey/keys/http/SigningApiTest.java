@@ -220,6 +220,35 @@ class SigningApiTest {
         assertTrue(key.getLong("activate_at") <= Instant.now().getEpochSecond());
     }
 
+    @Test
+    void metricsWhenTokensSignedAndRejectedThenCountedAndNoKeyNamed() {
+        String kid = sign(TestTokens.valid().request(), config.internalSecret())
+                .bodyAsJsonObject()
+                .getString("kid");
+        sign(TestTokens.valid().typ("JWT").request(), config.internalSecret());
+        HttpResponse<Buffer> response = await(
+                client.get(service.internalPort(), "127.0.0.1", "/metrics").send());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"));
+        String text = response.bodyAsString();
+        assertTrue(counter(text, "latchkey_key_service_sign_requests_total{outcome=\"signed\"}") >= 1, text);
+        assertTrue(counter(text, "latchkey_key_service_sign_requests_total{outcome=\"rejected\"}") >= 1, text);
+        assertTrue(text.contains("\nlatchkey_key_service_native_signing "), text);
+        assertFalse(text.contains(kid));
+        assertEquals(
+                404,
+                await(client.get(service.publicPort(), "127.0.0.1", "/metrics").send())
+                        .statusCode());
+    }
+
+    private static long counter(String text, String series) {
+        return text.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToLong(line -> Long.parseLong(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(-1);
+    }
+
     private void assertRejected(JsonObject request, String description) {
         HttpResponse<Buffer> response = sign(request, config.internalSecret());
         assertEquals(400, response.statusCode());
