@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,13 @@ import org.slf4j.LoggerFactory;
 public final class KeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
 
+    /**
+     * A replica that cannot re-read the keys for this long stops signing: it could no longer learn of a revocation
+     * made by another replica. Well above the refresh interval, so a slow refresh on a busy machine does not stop
+     * issuance; the JWKS keeps serving the last keys read.
+     */
+    public static final Duration SIGNING_STALENESS_LIMIT = Duration.ofSeconds(5);
+
     private final KeyRepository repository;
     private final KeySealer sealer;
     private final SigningProvider provider;
@@ -36,7 +44,7 @@ public final class KeyRing {
     private final AtomicLong refreshes = new AtomicLong();
     private final Set<String> foreignKeysLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long installed = -1;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Instant.MIN);
 
     public KeyRing(KeyRepository repository, KeySealer sealer, SigningProvider provider, Vertx vertx, Clock clock) {
         this.repository = repository;
@@ -46,8 +54,8 @@ public final class KeyRing {
         this.clock = clock;
     }
 
-    /** The live rows and opened keys at one refresh. */
-    record Snapshot(List<KeyRecord> live, Map<String, SigningKey> signers) {}
+    /** The live rows and opened keys as read at {@code readAt}. */
+    record Snapshot(List<KeyRecord> live, Map<String, SigningKey> signers, Instant readAt) {}
 
     public Instant now() {
         return clock.instant();
@@ -63,9 +71,12 @@ public final class KeyRing {
         });
     }
 
-    /** The key that signs at {@code now}, if this replica holds it. */
+    /** The key that signs at {@code now}, if this replica holds it and has read the keys recently. */
     public Optional<SigningKey> signingKeyAt(Instant now) {
         Snapshot current = snapshot;
+        if (current.readAt().plus(SIGNING_STALENESS_LIMIT).isBefore(now)) {
+            return Optional.empty();
+        }
         KeyRecord active = null;
         for (KeyRecord key : current.live()) {
             if (key.stateAt(now) == KeyState.ACTIVE
@@ -127,7 +138,7 @@ public final class KeyRing {
             }
         }
         if (missing.isEmpty()) {
-            return Future.succeededFuture(new Snapshot(List.copyOf(live), Map.copyOf(kept)));
+            return Future.succeededFuture(new Snapshot(List.copyOf(live), Map.copyOf(kept), now));
         }
         List<Future<SigningKey>> opened = new ArrayList<>();
         for (KeyRecord key : missing) {
@@ -151,7 +162,7 @@ public final class KeyRing {
                     kept.put(key.kid(), key);
                 }
             }
-            return new Snapshot(List.copyOf(live), Map.copyOf(kept));
+            return new Snapshot(List.copyOf(live), Map.copyOf(kept), now);
         });
     }
 

@@ -141,7 +141,7 @@ class KeyLifeTest {
     }
 
     @Test
-    void startWhenSecondReplicaJoinsThenItAwaitsNoKeyAndSharesTheJwks() {
+    void startWhenSecondReplicaJoinsThenBothPublishTheSameJwks() {
         Await.until(Duration.ofSeconds(2), "both replicas publish the same JWKS", () -> a.jwksKids()
                 .equals(b.jwksKids()));
     }

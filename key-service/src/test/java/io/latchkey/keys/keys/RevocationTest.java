@@ -158,6 +158,11 @@ class RevocationTest {
     }
 
     @Test
+    void startWhenTwoReplicasRunInOneProcessThenEachHasItsOwnInternalPort() {
+        assertNotEquals(a.internalPort(), b.internalPort());
+    }
+
+    @Test
     void revokeWhenKidUnknownThenNotFoundAndNothingChanges() {
         long before = count();
         String unknown = "A".repeat(43);
