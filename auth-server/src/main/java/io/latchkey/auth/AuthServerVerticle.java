@@ -18,6 +18,7 @@ import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.metadata.ServerMetadata;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
@@ -45,6 +46,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private HttpServer server;
     private PasswordHasher hasher;
     private KeyServiceSigner signer;
+    private final AuthMetrics metrics = new AuthMetrics();
 
     public AuthServerVerticle(AuthServerConfig config) {
         this.config = config;
@@ -63,6 +65,7 @@ public final class AuthServerVerticle extends VerticleBase {
             return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
                     .compose(h -> {
                         hasher = h;
+                        metrics.watch(h);
                         signer = new KeyServiceSigner(vertx, config.keyServiceUrls(), config.internalSecret(), 64);
                         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
                         var authenticator = new ClientAuthenticator(clients);
@@ -70,7 +73,7 @@ public final class AuthServerVerticle extends VerticleBase {
                                 authenticator,
                                 new ClientIp(config.trustedProxies()),
                                 List.of(
-                                        new ClientCredentialsGrant(tokens, signer),
+                                        new ClientCredentialsGrant(tokens, signer, metrics),
                                         new PasswordGrant(
                                                 pool,
                                                 users,
@@ -81,7 +84,8 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 signer,
                                                 config.refreshTokenTtl(),
                                                 config.sessionMaxAge(),
-                                                clock),
+                                                clock,
+                                                metrics),
                                         new RefreshTokenGrant(
                                                 pool,
                                                 users,
@@ -90,11 +94,13 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 tokens,
                                                 signer,
                                                 config.refreshTokenTtl(),
-                                                clock)));
+                                                clock,
+                                                metrics)));
                         var verifier = new AccessTokenVerifier(
                                 new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
                         Router router = Router.router(vertx);
                         HealthRoutes.mount(vertx, router, () -> Database.ping(pool));
+                        metrics.mount(router);
                         new TokenRoutes(
                                         ServerMetadata.of(config.issuer(), config.jwksUri()),
                                         tokenEndpoint,

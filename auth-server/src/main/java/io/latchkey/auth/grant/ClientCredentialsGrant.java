@@ -2,6 +2,7 @@ package io.latchkey.auth.grant;
 
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.token.TokenSigner;
@@ -21,10 +22,12 @@ public final class ClientCredentialsGrant implements Grant {
 
     private final AccessTokenFactory tokens;
     private final TokenSigner signer;
+    private final AuthMetrics metrics;
 
-    public ClientCredentialsGrant(AccessTokenFactory tokens, TokenSigner signer) {
+    public ClientCredentialsGrant(AccessTokenFactory tokens, TokenSigner signer, AuthMetrics metrics) {
         this.tokens = tokens;
         this.signer = signer;
+        this.metrics = metrics;
     }
 
     @Override

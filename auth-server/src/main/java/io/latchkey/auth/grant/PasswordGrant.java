@@ -3,6 +3,7 @@ package io.latchkey.auth.grant;
 import io.latchkey.auth.audit.AuditLog;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
@@ -47,6 +48,7 @@ public final class PasswordGrant implements Grant {
     private final Duration refreshTtl;
     private final Duration sessionMaxAge;
     private final Clock clock;
+    private final AuthMetrics metrics;
 
     public PasswordGrant(
             Pool pool,
@@ -58,7 +60,8 @@ public final class PasswordGrant implements Grant {
             TokenSigner signer,
             Duration refreshTtl,
             Duration sessionMaxAge,
-            Clock clock) {
+            Clock clock,
+            AuthMetrics metrics) {
         this.pool = pool;
         this.users = users;
         this.sessions = sessions;
@@ -69,6 +72,7 @@ public final class PasswordGrant implements Grant {
         this.refreshTtl = refreshTtl;
         this.sessionMaxAge = sessionMaxAge;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -85,6 +89,7 @@ public final class PasswordGrant implements Grant {
         String ip = request.ip();
         return throttle.retryAfter(username, ip).compose(wait -> {
             if (wait.isPresent()) {
+                metrics.loginThrottled();
                 LOG.info("login throttled client={} ip={}", request.client().clientId(), ip);
                 return Future.failedFuture(OAuthError.throttled(wait.getAsLong()));
             }

@@ -3,6 +3,7 @@ package io.latchkey.auth.grant;
 import io.latchkey.auth.audit.AuditLog;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.session.LockedRefreshToken;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
@@ -45,6 +46,7 @@ public final class RefreshTokenGrant implements Grant {
     private final TokenSigner signer;
     private final Duration refreshTtl;
     private final Clock clock;
+    private final AuthMetrics metrics;
 
     public RefreshTokenGrant(
             Pool pool,
@@ -54,7 +56,8 @@ public final class RefreshTokenGrant implements Grant {
             AccessTokenFactory tokens,
             TokenSigner signer,
             Duration refreshTtl,
-            Clock clock) {
+            Clock clock,
+            AuthMetrics metrics) {
         this.pool = pool;
         this.users = users;
         this.sessions = sessions;
@@ -63,6 +66,7 @@ public final class RefreshTokenGrant implements Grant {
         this.signer = signer;
         this.refreshTtl = refreshTtl;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -132,6 +136,7 @@ public final class RefreshTokenGrant implements Grant {
                 return sessions.addRefreshToken(sql, rt.sessionId(), RefreshTokens.hash(refresh), refreshEnd)
                         .compose(v -> signer.sign(claims))
                         .map(token -> {
+                            metrics.tokenIssued(type());
                             LOG.info(
                                     "token issued grant=refresh_token client={} sub={} sid={} jti={}",
                                     client.clientId(),
