@@ -4,20 +4,46 @@ import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
 import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.crypto.KeySealer;
+import io.latchkey.keys.crypto.SigningProvider;
+import io.latchkey.keys.http.InternalAuthentication;
+import io.latchkey.keys.http.InternalRoutes;
+import io.latchkey.keys.jwks.JwksDocument;
+import io.latchkey.keys.jwks.JwksRoutes;
+import io.latchkey.keys.keys.KeyGenerator;
+import io.latchkey.keys.keys.KeyLifecycle;
+import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.keys.PgKeyRepository;
+import io.latchkey.keys.sign.ClaimBounds;
+import io.latchkey.keys.sign.SigningService;
+import io.latchkey.keys.sign.TokenSigner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Wires key-service: migrations, pool, the public listener (JWKS) and the internal listener (signing). */
+/**
+ * Wires key-service: migrations, pool, the key ring and its life, the public listener (JWKS) and the internal
+ * listener (signing and key admin), plus the timers that refresh the ring and generate keys when due.
+ */
 public final class KeyServiceVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyServiceVerticle.class);
+
     private final KeyServiceConfig config;
     private Pool pool;
     private HttpServer publicServer;
     private HttpServer internalServer;
+    private KeyRing ring;
+    private KeyLifecycle lifecycle;
+    private long refreshTimer = -1;
+    private long rotationTimer = -1;
 
     public KeyServiceVerticle(KeyServiceConfig config) {
         this.config = config;
@@ -25,27 +51,92 @@ public final class KeyServiceVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        SigningProvider provider = SigningProvider.best();
+        boolean onEventLoop =
+                switch (config.signingThreads()) {
+                    case EVENT_LOOP -> true;
+                    case WORKER -> false;
+                    case AUTO -> provider.isNative();
+                };
+        LOG.info(
+                "RS256 signatures by {} ({}), on the {}",
+                provider.name(),
+                provider.isNative() ? "native" : "JDK",
+                onEventLoop ? "event loop" : "worker pool");
+        KeySealer sealer = new KeySealer(config.kek());
         return vertx.executeBlocking(() -> Migrations.run(config.database()))
                 .compose(migrated -> {
                     pool = Database.pool(vertx, config.database());
+                    PgKeyRepository repository = new PgKeyRepository(pool);
+                    ring = new KeyRing(repository, sealer, provider, vertx, Clock.systemUTC());
+                    lifecycle = new KeyLifecycle(
+                            repository,
+                            ring,
+                            new KeyGenerator(provider, sealer, config.keySize()),
+                            sealer,
+                            vertx,
+                            config.rotationInterval(),
+                            config.publishAhead(),
+                            config.accessTokenTtl().plusSeconds(60));
+                    return lifecycle.start().map(repository);
+                })
+                .compose(repository -> {
+                    startTimers();
                     Router publicRouter = Router.router(vertx);
-                    HealthRoutes.mount(vertx, publicRouter, () -> Database.ping(pool));
+                    HealthRoutes.mount(vertx, publicRouter, this::ready);
+                    new JwksRoutes(new JwksDocument(ring), config.jwksMaxAge()).mount(publicRouter);
                     publicServer = vertx.createHttpServer(
                             new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-                    return publicServer.requestHandler(publicRouter).listen();
-                })
-                .compose(listening -> {
                     Router internalRouter = Router.router(vertx);
-                    HealthRoutes.mount(vertx, internalRouter, () -> Database.ping(pool));
+                    HealthRoutes.mount(vertx, internalRouter, this::ready);
+                    SigningService signing = new SigningService(
+                            ring,
+                            new ClaimBounds(config.issuer(), config.accessTokenTtl()),
+                            new TokenSigner(provider),
+                            vertx,
+                            onEventLoop);
+                    new InternalRoutes(
+                                    signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()))
+                            .mount(internalRouter);
                     internalServer = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.internalHost())
                             .setPort(config.internalPort()));
-                    return internalServer.requestHandler(internalRouter).listen();
+                    return publicServer.requestHandler(publicRouter).listen().compose(listening -> internalServer
+                            .requestHandler(internalRouter)
+                            .listen());
                 });
+    }
+
+    private void startTimers() {
+        refreshTimer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> ring.refresh()
+                .onFailure(e -> LOG.warn("key refresh failed: {}", e.getClass().getSimpleName())));
+        long rotationCheck = clamp(config.publishAhead().dividedBy(10), Duration.ofMillis(200), Duration.ofSeconds(10));
+        rotationTimer = vertx.setPeriodic(rotationCheck, id -> lifecycle
+                .ensureNextKey()
+                .onFailure(e ->
+                        LOG.warn("key rotation check failed: {}", e.getClass().getSimpleName())));
+    }
+
+    private Future<?> ready() {
+        return Database.ping(pool)
+                .compose(v -> ring.signingKeyAt(ring.now()).isPresent()
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("no signing key"));
+    }
+
+    private static long clamp(Duration value, Duration min, Duration max) {
+        Duration clamped = value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+        return clamped.toMillis();
     }
 
     @Override
     public Future<?> stop() {
+        if (refreshTimer >= 0) {
+            vertx.cancelTimer(refreshTimer);
+        }
+        if (rotationTimer >= 0) {
+            vertx.cancelTimer(rotationTimer);
+        }
         Future<Void> internal =
                 internalServer == null ? Future.succeededFuture() : internalServer.shutdown(10, TimeUnit.SECONDS);
         Future<Void> pub =

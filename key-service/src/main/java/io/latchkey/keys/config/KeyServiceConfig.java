@@ -1,10 +1,17 @@
 package io.latchkey.keys.config;
 
+import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
 import io.latchkey.db.DatabaseSettings;
+import java.time.Duration;
+import java.util.Base64;
 
-/** key-service settings, read and checked once at start. */
+/**
+ * key-service settings, read and checked once at start. The key-life check follows DESIGN.md: a new key must be
+ * in the JWKS longer than common verifiers cache it ({@code max(JWKS max-age, 300 s) + 60 s <= publish_ahead}),
+ * and it must be published before the next rotation is due ({@code publish_ahead < rotation interval}).
+ */
 public record KeyServiceConfig(
         DatabaseSettings database,
         String host,
@@ -12,16 +19,152 @@ public record KeyServiceConfig(
         String internalHost,
         int internalPort,
         String issuer,
-        String internalSecret) {
+        String internalSecret,
+        byte[] kek,
+        Duration accessTokenTtl,
+        Duration rotationInterval,
+        Duration publishAhead,
+        Duration jwksMaxAge,
+        int keySize,
+        SigningThreads signingThreads,
+        Duration refreshInterval) {
+
+    /** Verifiers such as Nimbus and Spring cache a JWKS this long whatever its headers say. */
+    public static final Duration VERIFIER_CACHE_FLOOR = Duration.ofSeconds(300);
+
+    public static final Duration CACHE_MARGIN = Duration.ofSeconds(60);
+
+    /** Where {@code /internal/sign} computes signatures. */
+    public enum SigningThreads {
+        /** The event loop when the native provider signs (about 0.3 ms), a worker otherwise. */
+        AUTO,
+        EVENT_LOOP,
+        WORKER
+    }
 
     public static KeyServiceConfig from(Env env) {
-        return new KeyServiceConfig(
+        KeyServiceConfig config = new KeyServiceConfig(
                 DatabaseSettings.fromEnv(env),
                 env.string("LATCHKEY_HOST", "0.0.0.0"),
                 env.port("LATCHKEY_PORT", 8081),
                 env.string("LATCHKEY_INTERNAL_HOST", "127.0.0.1"),
                 env.port("LATCHKEY_INTERNAL_PORT", 8091),
                 env.origin("LATCHKEY_ISSUER", "http://localhost:8080"),
-                Secrets.required(env, "LATCHKEY_INTERNAL_SECRET"));
+                Secrets.required(env, "LATCHKEY_INTERNAL_SECRET"),
+                kek(env),
+                env.duration("LATCHKEY_ACCESS_TOKEN_TTL", Duration.ofSeconds(300)),
+                env.duration("LATCHKEY_KEY_ROTATION_INTERVAL", Duration.ofDays(30)),
+                env.duration("LATCHKEY_KEY_PUBLISH_AHEAD", Duration.ofMinutes(10)),
+                env.duration("LATCHKEY_JWKS_MAX_AGE", Duration.ofSeconds(300)),
+                keySize(env),
+                signingThreads(env),
+                env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)));
+        config.checkKeyLife(true);
+        return config;
+    }
+
+    /**
+     * Checks the key-life settings. {@code verifierFloor} false lets tests run a whole key life in seconds; the
+     * process always checks with the floor.
+     */
+    public KeyServiceConfig checkKeyLife(boolean verifierFloor) {
+        Duration cached =
+                verifierFloor && jwksMaxAge.compareTo(VERIFIER_CACHE_FLOOR) < 0 ? VERIFIER_CACHE_FLOOR : jwksMaxAge;
+        if (publishAhead.compareTo(cached.plus(CACHE_MARGIN)) < 0) {
+            throw new ConfigException(
+                    "LATCHKEY_KEY_PUBLISH_AHEAD",
+                    "must be at least max(LATCHKEY_JWKS_MAX_AGE, 300s) + 60s = "
+                            + cached.plus(CACHE_MARGIN).toSeconds() + "s, so verifiers see a key before it signs");
+        }
+        if (publishAhead.compareTo(rotationInterval) >= 0) {
+            throw new ConfigException(
+                    "LATCHKEY_KEY_PUBLISH_AHEAD", "must be shorter than LATCHKEY_KEY_ROTATION_INTERVAL");
+        }
+        if (refreshInterval.compareTo(Duration.ofMillis(900)) > 0) {
+            throw new ConfigException(
+                    "LATCHKEY_KEY_REFRESH_INTERVAL", "must be at most 900ms so replicas stop revoked keys within 1 s");
+        }
+        return this;
+    }
+
+    /** A copy with other key-life durations: tests run rotations in seconds. */
+    public KeyServiceConfig withKeyLife(
+            Duration accessTokenTtl, Duration rotationInterval, Duration publishAhead, Duration jwksMaxAge) {
+        return new KeyServiceConfig(
+                database,
+                host,
+                port,
+                internalHost,
+                internalPort,
+                issuer,
+                internalSecret,
+                kek,
+                accessTokenTtl,
+                rotationInterval,
+                publishAhead,
+                jwksMaxAge,
+                keySize,
+                signingThreads,
+                refreshInterval);
+    }
+
+    /** A copy with another signing-thread choice: the benchmark measures both. */
+    public KeyServiceConfig withSigningThreads(SigningThreads threads) {
+        return new KeyServiceConfig(
+                database,
+                host,
+                port,
+                internalHost,
+                internalPort,
+                issuer,
+                internalSecret,
+                kek,
+                accessTokenTtl,
+                rotationInterval,
+                publishAhead,
+                jwksMaxAge,
+                keySize,
+                threads,
+                refreshInterval);
+    }
+
+    private static byte[] kek(Env env) {
+        String raw = env.required("LATCHKEY_KEK");
+        Secrets.check(env, "LATCHKEY_KEK", raw);
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("LATCHKEY_KEK", "must be base64 of 32 random bytes");
+        }
+        if (decoded.length != 32) {
+            throw new ConfigException("LATCHKEY_KEK", "must be base64 of 32 random bytes");
+        }
+        return decoded;
+    }
+
+    private static int keySize(Env env) {
+        int size = env.integer("LATCHKEY_KEY_SIZE", 2048, 2048, 4096);
+        if (size != 2048 && size != 3072 && size != 4096) {
+            throw new ConfigException("LATCHKEY_KEY_SIZE", "must be 2048, 3072 or 4096");
+        }
+        return size;
+    }
+
+    private static SigningThreads signingThreads(Env env) {
+        String raw = env.string("LATCHKEY_SIGNING_THREADS", "auto");
+        return switch (raw.toLowerCase()) {
+            case "auto" -> SigningThreads.AUTO;
+            case "event-loop" -> SigningThreads.EVENT_LOOP;
+            case "worker" -> SigningThreads.WORKER;
+            default -> throw new ConfigException("LATCHKEY_SIGNING_THREADS", "must be auto, event-loop or worker");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "KeyServiceConfig[database=" + database + ", host=" + host + ", port=" + port + ", internalHost="
+                + internalHost + ", internalPort=" + internalPort + ", issuer=" + issuer + ", keySize=" + keySize
+                + "]";
     }
 }

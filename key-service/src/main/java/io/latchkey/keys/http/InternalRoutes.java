@@ -1,0 +1,134 @@
+package io.latchkey.keys.http;
+
+import io.latchkey.keys.keys.KeyLifecycle;
+import io.latchkey.keys.keys.KeyRecord;
+import io.latchkey.keys.keys.KeyRepository;
+import io.latchkey.keys.keys.KeyRepository.RevocationOutcome;
+import io.latchkey.keys.sign.SigningService;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * The internal listener's API, every call behind the internal secret: {@code POST /internal/sign},
+ * {@code POST /internal/keys/rotate}, {@code POST /internal/keys/{kid}/revoke} and {@code GET /internal/keys}
+ * (states and times only, never key material). Handlers only translate HTTP; the work is in the services.
+ */
+public final class InternalRoutes {
+    private static final int BODY_LIMIT = 16 * 1024;
+    /** A base64url SHA-256 thumbprint. */
+    private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+    private final SigningService signing;
+    private final KeyLifecycle lifecycle;
+    private final KeyRepository repository;
+    private final InternalAuthentication authentication;
+
+    public InternalRoutes(
+            SigningService signing,
+            KeyLifecycle lifecycle,
+            KeyRepository repository,
+            InternalAuthentication authentication) {
+        this.signing = signing;
+        this.lifecycle = lifecycle;
+        this.repository = repository;
+        this.authentication = authentication;
+    }
+
+    public void mount(Router router) {
+        router.route("/internal/*").handler(authentication);
+        router.route("/internal/*").handler(ctx -> {
+            ctx.response().putHeader("Cache-Control", "no-store");
+            ctx.next();
+        });
+        router.post("/internal/sign")
+                .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
+                .handler(this::sign);
+        router.post("/internal/keys/rotate")
+                .handler(ctx -> respond(ctx, 201, lifecycle.rotate().map(this::keyJson)));
+        router.post("/internal/keys/:kid/revoke").handler(this::revoke);
+        router.get("/internal/keys").handler(ctx -> respond(ctx, 200, listKeys()));
+        router.route("/internal/*").failureHandler(ErrorRenderer::render);
+    }
+
+    private void sign(RoutingContext ctx) {
+        JsonObject request;
+        try {
+            request = ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            ctx.fail(ApiError.invalidRequest("the body must be a JSON object"));
+            return;
+        }
+        if (request == null) {
+            ctx.fail(ApiError.invalidRequest("the body must be a JSON object"));
+            return;
+        }
+        respond(ctx, 200, signing.sign(request).map(token -> token.toJson()));
+    }
+
+    private void revoke(RoutingContext ctx) {
+        String kid = ctx.pathParam("kid");
+        if (kid == null || !KID.matcher(kid).matches()) {
+            ctx.fail(ApiError.notFound("no such key"));
+            return;
+        }
+        respond(ctx, 200, lifecycle.revoke(kid).compose(outcome -> switch (outcome.status()) {
+            case NOT_FOUND -> Future.failedFuture(ApiError.notFound("no such key"));
+            case REVOKED, ALREADY_REVOKED -> Future.succeededFuture(revocationJson(kid, outcome));
+            case NEEDS_SPARE -> Future.failedFuture(ApiError.unavailable("revocation raced a rotation; retry"));
+        }));
+    }
+
+    private JsonObject revocationJson(String kid, RevocationOutcome outcome) {
+        JsonObject json = new JsonObject()
+                .put("kid", kid)
+                .put("state", "revoked")
+                .put("already_revoked", outcome.status() == RevocationOutcome.Status.ALREADY_REVOKED);
+        outcome.successorKid().ifPresent(successor -> json.put("successor_kid", successor));
+        return json;
+    }
+
+    private Future<JsonObject> listKeys() {
+        return repository.all().map(keys -> {
+            JsonArray array = new JsonArray();
+            keys.forEach(key -> array.add(keyJson(key)));
+            return new JsonObject().put("keys", array);
+        });
+    }
+
+    private JsonObject keyJson(KeyRecord key) {
+        Instant now = Instant.now();
+        return new JsonObject()
+                .put("kid", key.kid())
+                .put("state", key.stateAt(now).wireName())
+                .put("key_size", key.keySize())
+                .put("publish_at", epoch(key.publishAt()))
+                .put("activate_at", epoch(key.activateAt()))
+                .put("retired_at", epoch(key.retiredAt()))
+                .put("remove_at", epoch(key.removeAt()))
+                .put("revoked_at", epoch(key.revokedAt()));
+    }
+
+    private static Long epoch(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+
+    private static void respond(RoutingContext ctx, int status, Future<JsonObject> body) {
+        body.onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else if (!ctx.response().ended()) {
+                ctx.response()
+                        .setStatusCode(status)
+                        .putHeader("Content-Type", "application/json")
+                        .end(ar.result().encode());
+            }
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package io.latchkey.keys.jwks;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * {@code GET /.well-known/jwks.json}: the published keys, {@code Cache-Control: public, max-age}, a strong
+ * {@code ETag}, and 304 for a matching {@code If-None-Match}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2">RFC 9110 §13.1.2</a>
+ */
+public final class JwksRoutes {
+    public static final String PATH = "/.well-known/jwks.json";
+
+    private final JwksDocument document;
+    private final String cacheControl;
+
+    public JwksRoutes(JwksDocument document, Duration maxAge) {
+        this.document = document;
+        this.cacheControl = "public, max-age=" + maxAge.toSeconds();
+    }
+
+    public void mount(Router router) {
+        router.get(PATH).handler(this::jwks);
+    }
+
+    private void jwks(RoutingContext ctx) {
+        JwksDocument.Rendered rendered = document.current();
+        ctx.response().putHeader("Cache-Control", cacheControl).putHeader("ETag", rendered.etag());
+        if (matches(ctx.request().getHeader("If-None-Match"), rendered.etag())) {
+            ctx.response().setStatusCode(304).end();
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(rendered.body());
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals("*") || tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,250 @@
+package io.latchkey.keys.keys;
+
+import io.latchkey.keys.crypto.PublicJwk;
+import io.latchkey.keys.keys.KeyRepository.RevocationOutcome.Status;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link KeyRepository} on PostgreSQL ({@code signing_keys}, V5). */
+public final class PgKeyRepository implements KeyRepository {
+    /** Latchkey's key-generation lock; distinct from the migration (7240001) and revocation (7240100) locks. */
+    static final long GENERATION_LOCK = 7240200L;
+
+    /** Kid revocation entries live 30 days (DESIGN.md, the revocation list). */
+    static final Duration KID_ENTRY_LIFETIME = Duration.ofDays(30);
+
+    private static final String COLUMNS =
+            "kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at";
+
+    private static final String LIVE = "SELECT " + COLUMNS + " FROM signing_keys" + """
+             WHERE revoked_at IS NULL AND (remove_at IS NULL OR remove_at > $1)
+             ORDER BY activate_at, kid""".indent(1);
+
+    private static final String ALL =
+            "SELECT " + COLUMNS + " FROM signing_keys ORDER BY activate_at DESC, kid LIMIT 200";
+
+    private static final String SEALED = "SELECT sealed_private_key FROM signing_keys WHERE kid = $1";
+
+    private static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
+
+    private static final String NEWEST_ACTIVATION =
+            "SELECT max(activate_at) AS newest FROM signing_keys WHERE revoked_at IS NULL";
+
+    private static final String INSERT = """
+            INSERT INTO signing_keys
+                (kid, key_size, public_jwk, sealed_private_key, kek_fingerprint, publish_at, activate_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            RETURNING\s""" + COLUMNS;
+
+    private static final String FIND_FOR_UPDATE = "SELECT " + COLUMNS + " FROM signing_keys WHERE kid = $1 FOR UPDATE";
+
+    private static final String MARK_REVOKED = """
+            UPDATE signing_keys
+               SET revoked_at = $2,
+                   remove_at = $2,
+                   retired_at = CASE WHEN retired_at IS NULL OR retired_at > $2 THEN $2 ELSE retired_at END
+             WHERE kid = $1""";
+
+    private static final String APPEND_KID_ENTRY = "SELECT revocation_append('kid', $1, NULL, $2)";
+
+    /** The published key that would sign next: it has been in the JWKS longest. */
+    private static final String NEXT_PUBLISHED = """
+            SELECT kid FROM signing_keys
+             WHERE revoked_at IS NULL AND publish_at <= $1 AND activate_at > $1
+             ORDER BY activate_at, kid
+             LIMIT 1""";
+
+    private static final String ACTIVATE_NOW = "UPDATE signing_keys SET activate_at = $2 WHERE kid = $1";
+
+    /**
+     * Each key not yet retired retires when the next unrevoked key activates, and leaves the JWKS once its last
+     * token has expired (retirement + grace). Keys already retired keep their times.
+     */
+    private static final String RECOMPUTE_RETIREMENT = """
+            UPDATE signing_keys k
+               SET retired_at = n.next_activate,
+                   remove_at = n.next_activate + ($2::bigint * interval '1 millisecond')
+              FROM (SELECT kid, lead(activate_at) OVER (ORDER BY activate_at, kid) AS next_activate
+                      FROM signing_keys WHERE revoked_at IS NULL) n
+             WHERE k.kid = n.kid
+               AND k.revoked_at IS NULL
+               AND (k.retired_at IS NULL OR k.retired_at > $1)
+               AND k.retired_at IS DISTINCT FROM n.next_activate""";
+
+    private final Pool pool;
+
+    public PgKeyRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<List<KeyRecord>> live(Instant now) {
+        return pool.preparedQuery(LIVE).execute(Tuple.of(ts(now))).map(PgKeyRepository::records);
+    }
+
+    @Override
+    public Future<List<KeyRecord>> all() {
+        return pool.preparedQuery(ALL).execute().map(PgKeyRepository::records);
+    }
+
+    @Override
+    public Future<Optional<byte[]>> sealedPrivateKey(String kid) {
+        return pool.preparedQuery(SEALED).execute(Tuple.of(kid)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of(it.next().getBuffer(0).getBytes()) : Optional.empty();
+        });
+    }
+
+    @Override
+    public Future<Boolean> insertIfDue(
+            NewKey key, Instant now, Duration rotation, Duration publishAhead, Duration retireGrace) {
+        return pool.withTransaction(conn -> lock(conn)
+                .compose(v -> conn.preparedQuery(NEWEST_ACTIVATION).execute())
+                .compose(rows -> {
+                    OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
+                    Instant publishAt;
+                    Instant activateAt;
+                    if (newest == null) {
+                        publishAt = now;
+                        activateAt = now;
+                    } else if (!now.isBefore(newest.toInstant().plus(rotation).minus(publishAhead))) {
+                        publishAt = now;
+                        activateAt = now.plus(publishAhead);
+                    } else {
+                        return Future.succeededFuture(false);
+                    }
+                    return insert(conn, key, publishAt, activateAt)
+                            .compose(inserted -> recomputeRetirement(conn, now, retireGrace))
+                            .map(true);
+                }));
+    }
+
+    @Override
+    public Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration publishAhead, Duration retireGrace) {
+        return pool.withTransaction(conn -> lock(conn)
+                .compose(v -> insert(conn, key, now, now.plus(publishAhead)))
+                .compose(inserted -> recomputeRetirement(conn, now, retireGrace).map(inserted)));
+    }
+
+    @Override
+    public Future<RevocationOutcome> revoke(String kid, Instant now, Optional<NewKey> spare, Duration retireGrace) {
+        return pool.withTransaction(conn -> lock(conn)
+                        .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid)))
+                        .compose(rows -> {
+                            List<KeyRecord> found = records(rows);
+                            if (found.isEmpty()) {
+                                return Future.succeededFuture(
+                                        new RevocationOutcome(Status.NOT_FOUND, Optional.empty()));
+                            }
+                            KeyRecord target = found.get(0);
+                            if (target.revokedAt() != null) {
+                                return Future.succeededFuture(
+                                        new RevocationOutcome(Status.ALREADY_REVOKED, Optional.empty()));
+                            }
+                            boolean wasSigning = target.stateAt(now) == KeyState.ACTIVE;
+                            long entryExpiresAt = now.plus(KID_ENTRY_LIFETIME).getEpochSecond();
+                            Future<Optional<String>> handedOver = conn.preparedQuery(MARK_REVOKED)
+                                    .execute(Tuple.of(kid, ts(now)))
+                                    .compose(r ->
+                                            conn.preparedQuery(APPEND_KID_ENTRY).execute(Tuple.of(kid, entryExpiresAt)))
+                                    .compose(r ->
+                                            wasSigning ? handOver(conn, now, spare) : Future.succeededFuture(null));
+                            return handedOver.compose(successor -> successor == null && wasSigning
+                                    ? Future.failedFuture(new SpareNeeded())
+                                    : recomputeRetirement(conn, now, retireGrace)
+                                            .map(v -> new RevocationOutcome(
+                                                    Status.REVOKED, successor == null ? Optional.empty() : successor)));
+                        }))
+                .recover(failure -> failure instanceof SpareNeeded
+                        ? Future.succeededFuture(new RevocationOutcome(Status.NEEDS_SPARE, Optional.empty()))
+                        : Future.failedFuture(failure));
+    }
+
+    /** Activates the next published key at once, or stores the spare to sign at once; null when neither exists. */
+    private Future<Optional<String>> handOver(SqlConnection conn, Instant now, Optional<NewKey> spare) {
+        return conn.preparedQuery(NEXT_PUBLISHED).execute(Tuple.of(ts(now))).compose(rows -> {
+            var it = rows.iterator();
+            if (it.hasNext()) {
+                String next = it.next().getString("kid");
+                return conn.preparedQuery(ACTIVATE_NOW)
+                        .execute(Tuple.of(next, ts(now)))
+                        .map(r -> Optional.of(next));
+            }
+            if (spare.isPresent()) {
+                return insert(conn, spare.get(), now, now).map(r -> Optional.of(r.kid()));
+            }
+            return Future.succeededFuture(null);
+        });
+    }
+
+    private static Future<Void> lock(SqlConnection conn) {
+        return conn.preparedQuery(LOCK).execute(Tuple.of(GENERATION_LOCK)).mapEmpty();
+    }
+
+    private static Future<KeyRecord> insert(SqlConnection conn, NewKey key, Instant publishAt, Instant activateAt) {
+        return conn.preparedQuery(INSERT)
+                .execute(Tuple.of(
+                        key.kid(),
+                        key.keySize(),
+                        key.jwk().toStoredJson(),
+                        Buffer.buffer(key.sealedPrivateKey()),
+                        key.kekFingerprint(),
+                        ts(publishAt),
+                        ts(activateAt)))
+                .map(rows -> records(rows).get(0));
+    }
+
+    private static Future<Void> recomputeRetirement(SqlConnection conn, Instant now, Duration retireGrace) {
+        return conn.preparedQuery(RECOMPUTE_RETIREMENT)
+                .execute(Tuple.of(ts(now), retireGrace.toMillis()))
+                .mapEmpty();
+    }
+
+    private static List<KeyRecord> records(RowSet<Row> rows) {
+        List<KeyRecord> records = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            records.add(new KeyRecord(
+                    row.getString("kid"),
+                    row.getInteger("key_size"),
+                    PublicJwk.fromJson((JsonObject) row.getValue("public_jwk")),
+                    row.getString("kek_fingerprint"),
+                    instant(row, "publish_at"),
+                    instant(row, "activate_at"),
+                    instant(row, "retired_at"),
+                    instant(row, "remove_at"),
+                    instant(row, "revoked_at")));
+        }
+        return records;
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** Rolls the revocation back when the key was signing and nothing could take over. */
+    private static final class SpareNeeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SpareNeeded() {
+            super("a spare key is needed", null, false, false);
+        }
+    }
+}

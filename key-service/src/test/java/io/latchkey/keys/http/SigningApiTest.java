@@ -1,0 +1,236 @@
+package io.latchkey.keys.http;
+
+import static io.latchkey.keys.test.TestKeyService.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.latchkey.db.test.PostgresExtension;
+import io.latchkey.keys.KeyServiceVerticle;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.test.TestKeyService;
+import io.latchkey.keys.test.TestTokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code /internal/sign} and the JWKS over real HTTP, checked with an independent JOSE library (Nimbus). */
+class SigningApiTest {
+    @RegisterExtension
+    static final PostgresExtension db = new PostgresExtension();
+
+    private static Vertx vertx;
+    private static KeyServiceConfig config;
+    private static KeyServiceVerticle service;
+    private static WebClient client;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        config = TestKeyService.on(db.url()).build();
+        service = TestKeyService.deploy(vertx, config);
+        client = WebClient.create(vertx);
+    }
+
+    @AfterAll
+    static void stop() {
+        await(vertx.close());
+    }
+
+    @Test
+    void signWhenClaimsInBoundsThenTokenVerifiesAgainstPublishedJwksWithNimbus() throws Exception {
+        JsonObject request = TestTokens.valid().request();
+        HttpResponse<Buffer> signed = sign(request, config.internalSecret());
+        assertEquals(200, signed.statusCode());
+        JsonObject body = signed.bodyAsJsonObject();
+        String token = body.getString("token");
+        String kid = body.getString("kid");
+
+        JWKSet jwks = JWKSet.parse(jwks().bodyAsString());
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(jwks)));
+        JWTClaimsSet claims = processor.process(token, null);
+
+        SignedJWT parsed = SignedJWT.parse(token);
+        assertEquals(kid, parsed.getHeader().getKeyID());
+        assertEquals(JWSAlgorithm.RS256, parsed.getHeader().getAlgorithm());
+        assertEquals(
+                Set.of("alg", "typ", "kid"), parsed.getHeader().toJSONObject().keySet());
+        JsonObject sent = request.getJsonObject("claims");
+        assertEquals(sent.getString("jti"), claims.getJWTID());
+        assertEquals(sent.getString("sub"), claims.getSubject());
+        assertEquals(TestKeyService.ISSUER, claims.getIssuer());
+        assertEquals(sent.getLong("exp"), claims.getExpirationTime().toInstant().getEpochSecond());
+        assertEquals(kid, jwks.getKeys().get(0).getKeyID());
+        assertEquals(kid, jwks.getKeys().get(0).computeThumbprint().toString());
+    }
+
+    @Test
+    void jwksWhenFetchedThenHoldsPublicParametersOnlyWithCacheHeaders() {
+        HttpResponse<Buffer> response = jwks();
+        assertEquals(200, response.statusCode());
+        assertEquals("public, max-age=300", response.getHeader("Cache-Control"));
+        assertEquals("application/json", response.getHeader("Content-Type"));
+        assertNotNull(response.getHeader("ETag"));
+        JsonObject key = response.bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
+        assertEquals(Set.of("kty", "n", "e", "kid", "alg", "use"), key.fieldNames());
+        assertEquals("RSA", key.getString("kty"));
+        assertEquals("RS256", key.getString("alg"));
+        assertEquals("sig", key.getString("use"));
+    }
+
+    @Test
+    void jwksWhenIfNoneMatchEqualsEtagThenNotModified() {
+        String etag = jwks().getHeader("ETag");
+        HttpResponse<Buffer> response = await(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+                .putHeader("If-None-Match", etag)
+                .send());
+        assertEquals(304, response.statusCode());
+        assertEquals(etag, response.getHeader("ETag"));
+        assertEquals("public, max-age=300", response.getHeader("Cache-Control"));
+    }
+
+    @Test
+    void signWhenExpBeyondAccessTokenLifetimeThenRejected() {
+        long now = Instant.now().getEpochSecond();
+        assertRejected(
+                TestTokens.valid().claim("exp", now + 301 + 5).request(),
+                "exp must be at most the access-token lifetime from now");
+    }
+
+    @Test
+    void signWhenIssuerIsForeignThenRejected() {
+        assertRejected(TestTokens.valid().claim("iss", "https://evil.example").request(), "iss must be this issuer");
+    }
+
+    @Test
+    void signWhenJtiMissingThenRejected() {
+        assertRejected(TestTokens.valid().without("jti").request(), "jti is required");
+    }
+
+    @Test
+    void signWhenIatTooFarFromNowThenRejected() {
+        long now = Instant.now().getEpochSecond();
+        assertRejected(TestTokens.valid().claim("iat", now - 120).request(), "iat must be within 60 seconds of now");
+        assertRejected(
+                TestTokens.valid()
+                        .claim("iat", now + 120)
+                        .claim("exp", now + 200)
+                        .request(),
+                "iat must be within 60 seconds of now");
+    }
+
+    @Test
+    void signWhenTypIsNotAtJwtThenRejected() {
+        assertRejected(TestTokens.valid().typ("JWT").request(), "typ must be at+jwt");
+    }
+
+    @Test
+    void signWhenBodyIsNotJsonThenRejected() {
+        HttpResponse<Buffer> response =
+                await(internalPost("/internal/sign", config.internalSecret()).sendBuffer(Buffer.buffer("{not json")));
+        assertEquals(400, response.statusCode());
+        assertEquals(
+                new JsonObject()
+                        .put("error", "invalid_request")
+                        .put("error_description", "the body must be a JSON object"),
+                response.bodyAsJsonObject());
+    }
+
+    @Test
+    void signWhenSecretMissingOrWrongThenUnauthorizedAndNothingSigned() {
+        for (String secret : new String[] {null, "wrong-" + config.internalSecret(), ""}) {
+            HttpResponse<Buffer> response = sign(TestTokens.valid().request(), secret);
+            assertEquals(401, response.statusCode());
+            assertEquals("Bearer error=\"invalid_token\"", response.getHeader("WWW-Authenticate"));
+            assertEquals(
+                    new JsonObject()
+                            .put("error", "invalid_token")
+                            .put("error_description", "missing or wrong internal secret"),
+                    response.bodyAsJsonObject());
+        }
+    }
+
+    @Test
+    void signWhenSentToPublicPortThenNotFound() {
+        HttpResponse<Buffer> response = await(client.post(service.publicPort(), "127.0.0.1", "/internal/sign")
+                .putHeader("Authorization", "Bearer " + config.internalSecret())
+                .sendJsonObject(TestTokens.valid().request()));
+        assertEquals(404, response.statusCode());
+        assertFalse(
+                response.bodyAsString() == null
+                        ? false
+                        : response.bodyAsString().contains("token\""));
+    }
+
+    @Test
+    void internalKeysWhenListedThenShowStatesAndTimesButNoKeyMaterial() {
+        HttpResponse<Buffer> response = await(client.get(service.internalPort(), "127.0.0.1", "/internal/keys")
+                .putHeader("Authorization", "Bearer " + config.internalSecret())
+                .send());
+        assertEquals(200, response.statusCode());
+        JsonObject key = response.bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
+        assertEquals(
+                Set.of(
+                        "kid",
+                        "state",
+                        "key_size",
+                        "publish_at",
+                        "activate_at",
+                        "retired_at",
+                        "remove_at",
+                        "revoked_at"),
+                key.fieldNames());
+        assertEquals("active", key.getString("state"));
+        for (String privateParameter : new String[] {"\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\""}) {
+            assertFalse(response.bodyAsString().contains(privateParameter), privateParameter);
+            assertFalse(jwks().bodyAsString().contains(privateParameter), privateParameter);
+        }
+        assertTrue(key.getLong("activate_at") <= Instant.now().getEpochSecond());
+    }
+
+    private void assertRejected(JsonObject request, String description) {
+        HttpResponse<Buffer> response = sign(request, config.internalSecret());
+        assertEquals(400, response.statusCode());
+        assertEquals(
+                new JsonObject().put("error", "invalid_request").put("error_description", description),
+                response.bodyAsJsonObject());
+    }
+
+    private HttpResponse<Buffer> sign(JsonObject request, String secret) {
+        var post = client.post(service.internalPort(), "127.0.0.1", "/internal/sign");
+        if (secret != null) {
+            post.putHeader("Authorization", "Bearer " + secret);
+        }
+        return await(post.sendJsonObject(request));
+    }
+
+    private io.vertx.ext.web.client.HttpRequest<Buffer> internalPost(String path, String secret) {
+        return client.post(service.internalPort(), "127.0.0.1", path).putHeader("Authorization", "Bearer " + secret);
+    }
+
+    private HttpResponse<Buffer> jwks() {
+        return await(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+                .send());
+    }
+}

@@ -1,0 +1,47 @@
+package io.latchkey.keys.test;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Sign requests for tests: valid by default, each bound overridable. */
+public final class TestTokens {
+    private final JsonObject claims;
+    private String typ = "at+jwt";
+
+    private TestTokens() {
+        long now = Instant.now().getEpochSecond();
+        claims = new JsonObject()
+                .put("iss", TestKeyService.ISSUER)
+                .put("sub", "user-1")
+                .put("aud", "resource-demo")
+                .put("client_id", "demo-app")
+                .put("scope", "notes:read")
+                .put("jti", UUID.randomUUID().toString())
+                .put("iat", now)
+                .put("exp", now + 300);
+    }
+
+    public static TestTokens valid() {
+        return new TestTokens();
+    }
+
+    public TestTokens claim(String name, Object value) {
+        claims.put(name, value);
+        return this;
+    }
+
+    public TestTokens without(String name) {
+        claims.remove(name);
+        return this;
+    }
+
+    public TestTokens typ(String value) {
+        typ = value;
+        return this;
+    }
+
+    public JsonObject request() {
+        return new JsonObject().put("typ", typ).put("claims", claims.copy());
+    }
+}
