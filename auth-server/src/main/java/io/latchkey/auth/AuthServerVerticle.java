@@ -111,7 +111,8 @@ public final class AuthServerVerticle extends VerticleBase {
                                         new AdminAuthorization(verifier, config.issuer()),
                                         new AdminService(pool, users, clients, hasher, terminator))
                                 .mount(router);
-                        router.route().last().handler(ctx -> ctx.fail(404));
+                        router.errorHandler(404, OAuthErrors::render);
+                        router.errorHandler(405, OAuthErrors::render);
                         router.route().failureHandler(OAuthErrors::render);
                         server = vertx.createHttpServer(
                                 new HttpServerOptions().setHost(config.host()).setPort(config.port()));

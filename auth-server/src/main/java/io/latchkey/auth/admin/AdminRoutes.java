@@ -23,9 +23,9 @@ public final class AdminRoutes {
 
     public void mount(Router router) {
         router.route("/admin/*")
-                .handler(NoStore::apply)
                 // The body is read first: the authorization below is asynchronous and must not lose it.
                 .handler(BodyHandler.create(false).setBodyLimit(FormBody.LIMIT))
+                .handler(NoStore::apply)
                 .handler(authorization::handle);
         router.post("/admin/users")
                 .handler(ctx -> created(ctx, json(ctx).compose(b -> admin.createUser(actor(ctx), b))));

@@ -100,6 +100,15 @@ public final class OAuthError extends RuntimeException {
         return new OAuthError(404, "not_found", description, null, null);
     }
 
+    /** A 4xx decided by the router itself (no such path, wrong method). */
+    public static OAuthError routing(int status) {
+        return switch (status) {
+            case 404 -> new OAuthError(404, "not_found", "No such endpoint", null, null);
+            case 405 -> new OAuthError(405, "invalid_request", "The method is not allowed here", null, null);
+            default -> new OAuthError(status, "invalid_request", "The request is not valid", null, null);
+        };
+    }
+
     public static OAuthError conflict(String description) {
         return new OAuthError(409, "conflict", description, null, null);
     }

@@ -53,7 +53,7 @@ public final class OAuthErrors {
                 return OAuthError.bodyTooLarge();
             }
             if (status >= 400 && status < 500) {
-                return OAuthError.invalidRequest("The request is not valid (HTTP " + status + ")");
+                return OAuthError.routing(status);
             }
         }
         LOG.error(
