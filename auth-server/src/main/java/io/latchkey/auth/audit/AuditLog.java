@@ -13,7 +13,7 @@ import java.util.UUID;
 public final class AuditLog {
     private static final String INSERT = """
             INSERT INTO audit_events (event, client_id, user_id, session_id, ip, detail)
-            VALUES ($1, $2, $3, $4, $5::inet, $6)""";
+            VALUES ($1, $2, $3, $4, $5::text::inet, $6)""";
 
     private AuditLog() {}
 

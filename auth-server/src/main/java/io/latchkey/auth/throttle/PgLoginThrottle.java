@@ -16,15 +16,15 @@ public final class PgLoginThrottle implements LoginThrottle {
             SELECT
               (SELECT ceil(extract(epoch FROM blocked_until - now()))::bigint
                  FROM login_failures_by_user_ip
-                WHERE username_hash = $1 AND ip = $2::inet AND blocked_until > now()) AS user_wait,
+                WHERE username_hash = $1 AND ip = $2::text::inet AND blocked_until > now()) AS user_wait,
               (SELECT CASE WHEN sum(failures) >= $3
                            THEN ceil(extract(epoch FROM min(minute) + interval '10 minutes' - now()))::bigint END
                  FROM login_failures_by_ip
-                WHERE ip = $2::inet AND minute > now() - interval '10 minutes') AS ip_wait""";
+                WHERE ip = $2::text::inet AND minute > now() - interval '10 minutes') AS ip_wait""";
     // Counts restart after a day of quiet; from the 5th failure on, block for 2^(n-5) s, at most 15 min.
     private static final String RECORD_USER_IP = """
             INSERT INTO login_failures_by_user_ip AS f (username_hash, ip, failures, last_failure_at, blocked_until)
-            VALUES ($1, $2::inet, 1, now(), NULL)
+            VALUES ($1, $2::text::inet, 1, now(), NULL)
             ON CONFLICT (username_hash, ip) DO UPDATE SET
               failures = CASE WHEN f.last_failure_at < now() - interval '1 day' THEN 1 ELSE f.failures + 1 END,
               last_failure_at = now(),
@@ -36,10 +36,10 @@ public final class PgLoginThrottle implements LoginThrottle {
                 END""";
     private static final String RECORD_IP = """
             INSERT INTO login_failures_by_ip AS f (ip, minute, failures)
-            VALUES ($1::inet, date_trunc('minute', now()), 1)
+            VALUES ($1::text::inet, date_trunc('minute', now()), 1)
             ON CONFLICT (ip, minute) DO UPDATE SET failures = f.failures + 1""";
     private static final String CLEAR = """
-            DELETE FROM login_failures_by_user_ip WHERE username_hash = $1 AND ip = $2::inet""";
+            DELETE FROM login_failures_by_user_ip WHERE username_hash = $1 AND ip = $2::text::inet""";
 
     private final Pool pool;
 
