@@ -104,12 +104,7 @@ public final class RefreshTokenGrant implements Grant {
             return rejected();
         }
         if (rt.used()) {
-            LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), client.clientId());
-            return terminator
-                    .endSession(sql, rt.sessionId(), "refresh_reuse")
-                    .compose(v -> AuditLog.record(
-                            sql, "refresh_reuse", client.clientId(), rt.userId(), rt.sessionId(), request.ip(), null))
-                    .compose(v -> rejected());
+            return reuse(sql, request, rt);
         }
         if (!rt.tokenExpiresAt().isAfter(now) || !rt.sessionExpiresAt().isAfter(now)) {
             return rejected();
@@ -121,7 +116,9 @@ public final class RefreshTokenGrant implements Grant {
             }
             return sessions.markUsed(sql, hash).compose(swapped -> {
                 if (!swapped) {
-                    return rejected();
+                    // The row read under the lock can predate a concurrent rotation that committed while this
+                    // transaction waited; the compare-and-set sees it, and the second use is a reuse.
+                    return reuse(sql, request, rt);
                 }
                 String refresh = RefreshTokens.generate();
                 OffsetDateTime refreshEnd = PasswordGrant.min(now.plus(refreshTtl), rt.sessionExpiresAt());
@@ -147,6 +144,16 @@ public final class RefreshTokenGrant implements Grant {
                         });
             });
         });
+    }
+
+    private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {
+        String clientId = request.client().clientId();
+        LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
+        return terminator
+                .endSession(sql, rt.sessionId(), "refresh_reuse")
+                .compose(v -> AuditLog.record(
+                        sql, "refresh_reuse", clientId, rt.userId(), rt.sessionId(), request.ip(), null))
+                .compose(v -> rejected());
     }
 
     private static Future<Outcome> rejected() {
