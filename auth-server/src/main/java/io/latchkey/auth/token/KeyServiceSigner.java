@@ -26,7 +26,7 @@ public final class KeyServiceSigner implements TokenSigner {
     private static final long TIMEOUT_MS = 5_000;
 
     private final WebClient client;
-    private final List<URI> urls;
+    private final List<String> signUrls;
     private final String authorization;
 
     public KeyServiceSigner(Vertx vertx, List<URI> urls, String internalSecret, int connections) {
@@ -34,7 +34,9 @@ public final class KeyServiceSigner implements TokenSigner {
                 vertx,
                 new WebClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(connections));
-        this.urls = List.copyOf(urls);
+        this.signUrls = urls.stream()
+                .map(u -> u.toString().replaceAll("/+$", "") + "/internal/sign")
+                .toList();
         this.authorization = "Bearer " + internalSecret;
     }
 
@@ -45,8 +47,8 @@ public final class KeyServiceSigner implements TokenSigner {
     }
 
     private Future<String> attempt(Buffer body, int index) {
-        URI url = urls.get(index);
-        return client.postAbs(url.toString().replaceAll("/+$", "") + "/internal/sign")
+        String url = signUrls.get(index);
+        return client.postAbs(url)
                 .putHeader("Authorization", authorization)
                 .putHeader("Content-Type", "application/json")
                 .timeout(TIMEOUT_MS)
@@ -67,7 +69,7 @@ public final class KeyServiceSigner implements TokenSigner {
                                 url,
                                 ar.result().statusCode());
                     }
-                    if (retryable && index + 1 < urls.size()) {
+                    if (retryable && index + 1 < signUrls.size()) {
                         return attempt(body, index + 1);
                     }
                     return Future.failedFuture(
