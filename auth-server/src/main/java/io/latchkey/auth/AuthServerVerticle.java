@@ -21,6 +21,7 @@ import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.PgSessionRepository;
+import io.latchkey.auth.session.SessionPruner;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.throttle.PgLoginThrottle;
 import io.latchkey.auth.token.AccessTokenFactory;
@@ -47,6 +48,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private PasswordHasher hasher;
     private KeyServiceSigner signer;
     private final AuthMetrics metrics = new AuthMetrics();
+    private long pruneTimer = -1;
 
     public AuthServerVerticle(AuthServerConfig config) {
         this.config = config;
@@ -111,6 +113,7 @@ public final class AuthServerVerticle extends VerticleBase {
                                         new AdminAuthorization(verifier, config.issuer()),
                                         new AdminService(pool, users, clients, hasher, terminator))
                                 .mount(router);
+                        pruneTimer = new SessionPruner(pool).schedule(vertx);
                         router.errorHandler(404, OAuthErrors::render);
                         router.errorHandler(405, OAuthErrors::render);
                         router.route().failureHandler(OAuthErrors::render);
@@ -125,6 +128,9 @@ public final class AuthServerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+        if (pruneTimer >= 0) {
+            vertx.cancelTimer(pruneTimer);
+        }
         return closing.eventually(() -> {
             if (signer != null) {
                 signer.close();

@@ -127,15 +127,18 @@ public final class PasswordGrant implements Grant {
         Client client = request.client();
         return throttle.recordSuccess(username, request.ip())
                 .compose(v -> rehashIfNeeded(user, password))
-                .compose(v -> pool.withTransaction(sql -> {
+                .compose(verifiedHash -> pool.withTransaction(sql -> {
                     long authTime = clock.millis() / 1000;
                     OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
                     OffsetDateTime sessionEnd = now.plus(sessionMaxAge);
                     OffsetDateTime refreshEnd = min(now.plus(refreshTtl), sessionEnd);
                     String refresh = RefreshTokens.generate();
-                    // Re-read inside the transaction: tokens_not_before may have risen since the lookup.
-                    return users.findById(sql, user.id()).compose(fresh -> {
-                        if (fresh.isEmpty() || fresh.get().disabled()) {
+                    // Re-read under a share lock: a password change or disable that committed since the
+                    // verification wins, and one still in flight waits and then ends this new session too.
+                    return users.findByIdForShare(sql, user.id()).compose(fresh -> {
+                        if (fresh.isEmpty()
+                                || fresh.get().disabled()
+                                || !fresh.get().passwordHash().equals(verifiedHash)) {
                             return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));
                         }
                         return sessions.open(sql, user.id(), client.clientId(), scope, authTime, sessionEnd)
@@ -166,16 +169,22 @@ public final class PasswordGrant implements Grant {
                 }));
     }
 
-    private Future<Void> rehashIfNeeded(User user, String password) {
+    /** The stored hash after the login: rehashed when the Argon2 parameters changed, else the same. */
+    private Future<String> rehashIfNeeded(User user, String password) {
         if (!hasher.needsRehash(user.passwordHash())) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(user.passwordHash());
         }
         return hasher.hash(password.toCharArray())
-                .compose(newHash -> users.rehash(user.id(), user.passwordHash(), newHash))
-                .onSuccess(done -> LOG.info("password rehashed with the current Argon2 parameters user={}", user.id()))
-                .<Void>mapEmpty()
+                .compose(newHash -> users.rehash(user.id(), user.passwordHash(), newHash)
+                        .map(replaced -> {
+                            if (replaced) {
+                                LOG.info("password rehashed with the current Argon2 parameters user={}", user.id());
+                                return newHash;
+                            }
+                            return user.passwordHash();
+                        }))
                 // A busy hasher must not turn a good login into a failure; the next login rehashes.
-                .recover(e -> Future.succeededFuture());
+                .recover(e -> Future.succeededFuture(user.passwordHash()));
     }
 
     static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {

@@ -16,6 +16,7 @@ public final class PgUserRepository implements UserRepository {
     private static final String FIND_BY_USERNAME =
             "SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower($1)";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
+    private static final String FIND_BY_ID_FOR_SHARE = "SELECT " + COLUMNS + " FROM users WHERE id = $1 FOR SHARE";
     private static final String INSERT =
             "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING " + COLUMNS;
     private static final String UPDATE_HASH = "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1";
@@ -37,6 +38,11 @@ public final class PgUserRepository implements UserRepository {
     @Override
     public Future<Optional<User>> findById(SqlClient sql, UUID id) {
         return sql.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(PgUserRepository::first);
+    }
+
+    @Override
+    public Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id) {
+        return sql.preparedQuery(FIND_BY_ID_FOR_SHARE).execute(Tuple.of(id)).map(PgUserRepository::first);
     }
 
     @Override

@@ -12,6 +12,9 @@ public interface UserRepository {
 
     Future<Optional<User>> findById(SqlClient sql, UUID id);
 
+    /** Reads the user and holds a share lock until the transaction ends, so admin changes wait for it. */
+    Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id);
+
     /** Creates a user; fails with {@link DuplicateUserException} when the username is taken. */
     Future<User> create(String username, String passwordHash);
 
