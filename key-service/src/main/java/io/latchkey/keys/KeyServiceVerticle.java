@@ -7,6 +7,7 @@ import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.latchkey.keys.http.InternalAuthentication;
+import io.latchkey.keys.http.InternalListenerVerticle;
 import io.latchkey.keys.http.InternalRoutes;
 import io.latchkey.keys.jwks.JwksDocument;
 import io.latchkey.keys.jwks.JwksRoutes;
@@ -17,8 +18,10 @@ import io.latchkey.keys.keys.PgKeyRepository;
 import io.latchkey.keys.sign.ClaimBounds;
 import io.latchkey.keys.sign.SigningService;
 import io.latchkey.keys.sign.TokenSigner;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -26,6 +29,8 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyServiceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KeyServiceVerticle.class);
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
     private final KeyServiceConfig config;
     private Pool pool;
@@ -42,6 +48,7 @@ public final class KeyServiceVerticle extends VerticleBase {
     private HttpServer internalServer;
     private KeyRing ring;
     private KeyLifecycle lifecycle;
+    private final int randomPortKey = -RANDOM_PORT_KEYS.incrementAndGet();
     private long refreshTimer = -1;
     private long rotationTimer = -1;
 
@@ -77,7 +84,7 @@ public final class KeyServiceVerticle extends VerticleBase {
                             vertx,
                             config.rotationInterval(),
                             config.publishAhead(),
-                            config.accessTokenTtl().plusSeconds(60));
+                            config.retireGrace());
                     return lifecycle.start().map(repository);
                 })
                 .compose(repository -> {
@@ -87,24 +94,54 @@ public final class KeyServiceVerticle extends VerticleBase {
                     new JwksRoutes(new JwksDocument(ring), config.jwksMaxAge()).mount(publicRouter);
                     publicServer = vertx.createHttpServer(
                             new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-                    Router internalRouter = Router.router(vertx);
-                    HealthRoutes.mount(vertx, internalRouter, this::ready);
                     SigningService signing = new SigningService(
                             ring,
                             new ClaimBounds(config.issuer(), config.accessTokenTtl()),
                             new TokenSigner(provider),
                             vertx,
                             onEventLoop);
-                    new InternalRoutes(
-                                    signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()))
-                            .mount(internalRouter);
+                    InternalRoutes internalRoutes = new InternalRoutes(
+                            signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()));
+                    Function<Vertx, Router> internalRouter = v -> {
+                        Router router = Router.router(v);
+                        HealthRoutes.mount(v, router, this::ready);
+                        internalRoutes.mount(router);
+                        return router;
+                    };
                     internalServer = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.internalHost())
-                            .setPort(config.internalPort()));
-                    return publicServer.requestHandler(publicRouter).listen().compose(listening -> internalServer
-                            .requestHandler(internalRouter)
-                            .listen());
-                });
+                            .setPort(sharedInternalPort()));
+                    return publicServer
+                            .requestHandler(publicRouter)
+                            .listen()
+                            .compose(listening -> internalServer
+                                    .requestHandler(internalRouter.apply(vertx))
+                                    .listen())
+                            .compose(listening -> moreInternalListeners(internalRouter));
+                })
+                .onFailure(failure -> stop());
+    }
+
+    /** Further internal listeners on other event loops, sharing the first one's port. */
+    private Future<?> moreInternalListeners(Function<Vertx, Router> internalRouter) {
+        int more = config.internalEventLoops() - 1;
+        if (more < 1) {
+            return Future.succeededFuture();
+        }
+        int port = sharedInternalPort();
+        return vertx.deployVerticle(
+                () -> new InternalListenerVerticle(internalRouter, config.internalHost(), port),
+                new DeploymentOptions().setInstances(more));
+    }
+
+    /**
+     * The port every internal listener of this verticle binds. A configured 0 becomes a negative number unique to
+     * this verticle: Vert.x binds one random port for all listeners given the same negative port (where 0 would
+     * give each its own), and another verticle in the same Vert.x, such as a second replica in a test, gets its
+     * own.
+     */
+    private int sharedInternalPort() {
+        return config.internalPort() == 0 ? randomPortKey : config.internalPort();
     }
 
     private void startTimers() {

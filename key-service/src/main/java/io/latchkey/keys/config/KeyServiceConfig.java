@@ -27,7 +27,9 @@ public record KeyServiceConfig(
         Duration jwksMaxAge,
         int keySize,
         SigningThreads signingThreads,
-        Duration refreshInterval) {
+        Duration refreshInterval,
+        Duration retireMargin,
+        int internalEventLoops) {
 
     /** Verifiers such as Nimbus and Spring cache a JWKS this long whatever its headers say. */
     public static final Duration VERIFIER_CACHE_FLOOR = Duration.ofSeconds(300);
@@ -58,23 +60,27 @@ public record KeyServiceConfig(
                 env.duration("LATCHKEY_JWKS_MAX_AGE", Duration.ofSeconds(300)),
                 keySize(env),
                 signingThreads(env),
-                env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)));
+                env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)),
+                CACHE_MARGIN,
+                env.integer(
+                        "LATCHKEY_INTERNAL_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64));
         config.checkKeyLife(true);
         return config;
     }
 
     /**
-     * Checks the key-life settings. {@code verifierFloor} false lets tests run a whole key life in seconds; the
-     * process always checks with the floor.
+     * Checks the key-life settings. {@code production} false drops the 300 s verifier-cache floor and the 60 s
+     * margin, so tests can run a whole key life in seconds; the process always checks with both.
      */
-    public KeyServiceConfig checkKeyLife(boolean verifierFloor) {
+    public KeyServiceConfig checkKeyLife(boolean production) {
         Duration cached =
-                verifierFloor && jwksMaxAge.compareTo(VERIFIER_CACHE_FLOOR) < 0 ? VERIFIER_CACHE_FLOOR : jwksMaxAge;
-        if (publishAhead.compareTo(cached.plus(CACHE_MARGIN)) < 0) {
+                production && jwksMaxAge.compareTo(VERIFIER_CACHE_FLOOR) < 0 ? VERIFIER_CACHE_FLOOR : jwksMaxAge;
+        Duration least = production ? cached.plus(CACHE_MARGIN) : cached;
+        if (publishAhead.compareTo(least) < 0) {
             throw new ConfigException(
                     "LATCHKEY_KEY_PUBLISH_AHEAD",
-                    "must be at least max(LATCHKEY_JWKS_MAX_AGE, 300s) + 60s = "
-                            + cached.plus(CACHE_MARGIN).toSeconds() + "s, so verifiers see a key before it signs");
+                    "must be at least max(LATCHKEY_JWKS_MAX_AGE, 300s) + 60s = " + least.toSeconds()
+                            + "s, so verifiers see a key before it signs");
         }
         if (publishAhead.compareTo(rotationInterval) >= 0) {
             throw new ConfigException(
@@ -105,7 +111,39 @@ public record KeyServiceConfig(
                 jwksMaxAge,
                 keySize,
                 signingThreads,
-                refreshInterval);
+                refreshInterval,
+                retireMargin,
+                internalEventLoops);
+    }
+
+    /**
+     * A copy whose keys leave the JWKS {@code margin} (rather than 60 s) after their last token expires: tests
+     * watch a whole key life in seconds.
+     */
+    public KeyServiceConfig withRetireMargin(Duration margin) {
+        return new KeyServiceConfig(
+                database,
+                host,
+                port,
+                internalHost,
+                internalPort,
+                issuer,
+                internalSecret,
+                kek,
+                accessTokenTtl,
+                rotationInterval,
+                publishAhead,
+                jwksMaxAge,
+                keySize,
+                signingThreads,
+                refreshInterval,
+                margin,
+                internalEventLoops);
+    }
+
+    /** How long a key stays in the JWKS after its last signature: its tokens' lifetime plus the margin. */
+    public Duration retireGrace() {
+        return accessTokenTtl.plus(retireMargin);
     }
 
     /** A copy with another signing-thread choice: the benchmark measures both. */
@@ -125,7 +163,9 @@ public record KeyServiceConfig(
                 jwksMaxAge,
                 keySize,
                 threads,
-                refreshInterval);
+                refreshInterval,
+                retireMargin,
+                internalEventLoops);
     }
 
     private static byte[] kek(Env env) {

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class KeyLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
 
+    /**
+     * Added to publish-ahead before a new key signs: every replica refreshes within 900 ms (more under heavy
+     * load), so each has the key in its JWKS for the whole publish-ahead before any replica signs with it.
+     */
+    static final Duration REPLICA_PROPAGATION = Duration.ofSeconds(2);
+
     private final KeyRepository repository;
     private final KeyRing ring;
     private final KeyGenerator generator;
@@ -48,7 +54,7 @@ public final class KeyLifecycle {
         this.sealer = sealer;
         this.vertx = vertx;
         this.rotation = rotation;
-        this.publishAhead = publishAhead;
+        this.publishAhead = publishAhead.plus(REPLICA_PROPAGATION);
         this.retireGrace = retireGrace;
     }
 

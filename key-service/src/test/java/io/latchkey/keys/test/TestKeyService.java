@@ -28,6 +28,7 @@ public final class TestKeyService {
     private Duration rotation;
     private Duration publishAhead;
     private Duration jwksMaxAge;
+    private Duration retireMargin;
 
     private TestKeyService(String dbUrl) {
         env.put("LATCHKEY_DB_URL", dbUrl);
@@ -67,6 +68,12 @@ public final class TestKeyService {
         return this;
     }
 
+    /** Keys leave the JWKS this long after their last token expires (60 s in production). */
+    public TestKeyService retireMargin(Duration margin) {
+        this.retireMargin = margin;
+        return this;
+    }
+
     public Map<String, String> env() {
         return Map.copyOf(env);
     }
@@ -76,6 +83,9 @@ public final class TestKeyService {
         if (rotation != null) {
             config = config.withKeyLife(accessTokenTtl, rotation, publishAhead, jwksMaxAge)
                     .checkKeyLife(false);
+        }
+        if (retireMargin != null) {
+            config = config.withRetireMargin(retireMargin);
         }
         return config;
     }

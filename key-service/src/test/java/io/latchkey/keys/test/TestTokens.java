@@ -26,6 +26,12 @@ public final class TestTokens {
         return new TestTokens();
     }
 
+    /** Sets {@code exp} to {@code iat} + {@code lifetime}. */
+    public TestTokens lifetime(java.time.Duration lifetime) {
+        claims.put("exp", claims.getLong("iat") + lifetime.toSeconds());
+        return this;
+    }
+
     public TestTokens claim(String name, Object value) {
         claims.put(name, value);
         return this;
@@ -39,6 +45,13 @@ public final class TestTokens {
     public TestTokens typ(String value) {
         typ = value;
         return this;
+    }
+
+    /** The claims of a compact JWS, decoded without verification (the tests verify with Nimbus elsewhere). */
+    public static JsonObject claimsOf(String token) {
+        String payload = token.split("\\.")[1];
+        return new JsonObject(
+                new String(java.util.Base64.getUrlDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public JsonObject request() {

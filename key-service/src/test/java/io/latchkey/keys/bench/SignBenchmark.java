@@ -1,0 +1,243 @@
+package io.latchkey.keys.bench;
+
+import io.latchkey.db.test.TestPostgres;
+import io.latchkey.keys.KeyServiceVerticle;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.config.KeyServiceConfig.SigningThreads;
+import io.latchkey.keys.crypto.SigningProvider;
+import io.latchkey.keys.test.TestKeyService;
+import io.latchkey.keys.test.TestTokens;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures RS256 signing: the raw in-process rate of the JDK and of the native provider with two threads (the
+ * ceilings), then {@code POST /internal/sign} over HTTP with signatures on the event loop and on workers, each
+ * driven by {@code wrk} on this machine, and prints every figure as a ratio to the raw native rate.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl key-service -am test-compile -Psign-benchmark -Dspotless.check.skip=true
+ * </pre>
+ *
+ * System properties: {@code bench.seconds} (8, per measured run), {@code bench.rounds} (2),
+ * {@code bench.connections} (16), {@code bench.wrkThreads} (1).
+ */
+public final class SignBenchmark {
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 8);
+    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
+    private static final int WRK_THREADS = Integer.getInteger("bench.wrkThreads", 1);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    private static final int RAW_THREADS = 2;
+
+    private SignBenchmark() {}
+
+    record HttpFigures(double rate, String p50, String p99, long non2xx) {}
+
+    public static void main(String[] args) throws Exception {
+        String signingInput = signingInput();
+        SigningProvider jdk = SigningProvider.jdk();
+        SigningProvider nativeProvider = SigningProvider.nativeIfHealthy();
+        System.out.printf(
+                Locale.ROOT,
+                "cores: %d, measured runs: %d s each%n",
+                Runtime.getRuntime().availableProcessors(),
+                SECONDS);
+
+        double jdkRate = rawRate(jdk, signingInput);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row("raw JDK (SunRsaSign), 2 threads", jdkRate, Double.NaN, "-", "-"));
+        boolean wrk = wrkAvailable();
+        if (!wrk) {
+            System.out.println("wrk not found (apt-get install -y wrk): HTTP runs skipped");
+        }
+        // Rounds interleave the ceiling and the HTTP runs, so each ratio compares figures taken under the same
+        // load on a shared machine.
+        for (int round = 1; round <= ROUNDS; round++) {
+            double nativeRate = nativeProvider == null ? Double.NaN : rawRate(nativeProvider, signingInput);
+            double ceiling = Double.isNaN(nativeRate) ? jdkRate : nativeRate;
+            rows.add(row(
+                    "#" + round + " raw native (" + (nativeProvider == null ? "unavailable" : nativeProvider.name())
+                            + "), 2 threads",
+                    nativeRate,
+                    ceiling,
+                    "-",
+                    "-"));
+            rows.get(0)[2] = String.format(Locale.ROOT, "%.2f", jdkRate / ceiling);
+            if (!wrk) {
+                continue;
+            }
+            for (SigningThreads mode : List.of(SigningThreads.EVENT_LOOP, SigningThreads.WORKER)) {
+                HttpFigures figures = httpRun(mode);
+                rows.add(row(
+                        "#" + round + " HTTP /internal/sign, signing on "
+                                + (mode == SigningThreads.EVENT_LOOP ? "event loops" : "workers")
+                                + (figures.non2xx() > 0 ? " (" + figures.non2xx() + " non-2xx!)" : ""),
+                        figures.rate(),
+                        ceiling,
+                        figures.p50(),
+                        figures.p99()));
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-62s %12s %10s %10s %10s%n", "run", "signs/s", "÷ native", "p50", "p99");
+        for (String[] r : rows) {
+            System.out.printf(Locale.ROOT, "%-62s %12s %10s %10s %10s%n", (Object[]) r);
+        }
+        System.exit(0);
+    }
+
+    private static String[] row(String name, double rate, double ceiling, String p50, String p99) {
+        return new String[] {
+            name,
+            Double.isNaN(rate) ? "n/a" : String.format(Locale.ROOT, "%.0f", rate),
+            Double.isNaN(rate) || Double.isNaN(ceiling) ? "n/a" : String.format(Locale.ROOT, "%.2f", rate / ceiling),
+            p50,
+            p99
+        };
+    }
+
+    /** A realistic signing input: an at+jwt header and the claims auth-server sends, base64url-encoded. */
+    private static String signingInput() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + "k".repeat(43) + "\"}";
+        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(TestTokens.valid()
+                        .request()
+                        .getJsonObject("claims")
+                        .toBuffer()
+                        .getBytes());
+    }
+
+    /** Signs in {@value #RAW_THREADS} threads, each with its own engine: a warm-up, then {@code SECONDS}. */
+    private static double rawRate(SigningProvider provider, String signingInput) throws Exception {
+        KeyPair pair = provider.generate(2048);
+        PrivateKey key = provider.privateKey(pair.getPrivate().getEncoded());
+        byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+        runFor(provider, key, input, 2_000, new LongAdder());
+        LongAdder count = new LongAdder();
+        long start = System.nanoTime();
+        runFor(provider, key, input, SECONDS * 1000L, count);
+        double rate = count.sum() / ((System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "raw %s: %.0f signs/s%n", provider.name(), rate);
+        return rate;
+    }
+
+    private static void runFor(SigningProvider provider, PrivateKey key, byte[] input, long millis, LongAdder count)
+            throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        List<Thread> threads = new ArrayList<>();
+        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < RAW_THREADS; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    Signature engine = provider.rs256();
+                    engine.initSign(key);
+                    while (System.currentTimeMillis() < end) {
+                        engine.update(input);
+                        engine.sign();
+                        count.increment();
+                    }
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private static HttpFigures httpRun(SigningThreads mode) throws Exception {
+        String dbUrl = TestPostgres.get().createDatabase().url();
+        KeyServiceConfig config = TestKeyService.on(dbUrl).build().withSigningThreads(mode);
+        Vertx vertx = Vertx.vertx();
+        try {
+            KeyServiceVerticle service = TestKeyService.deploy(vertx, config);
+            Path script = Files.createTempFile("sign-", ".lua");
+            String body =
+                    TestTokens.valid().request().encode().replace("\\", "\\\\").replace("'", "\\'");
+            Files.writeString(
+                    script,
+                    "wrk.method = 'POST'\n"
+                            + "wrk.body = '" + body + "'\n"
+                            + "wrk.headers['Content-Type'] = 'application/json'\n"
+                            + "wrk.headers['Authorization'] = 'Bearer " + config.internalSecret() + "'\n");
+            String url = "http://127.0.0.1:" + service.internalPort() + "/internal/sign";
+            wrk(script, url, 3);
+            String out = wrk(script, url, SECONDS);
+            Files.deleteIfExists(script);
+            HttpFigures figures = new HttpFigures(
+                    Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")),
+                    find(out, "\\s50%\\s+(\\S+)"),
+                    find(out, "\\s99%\\s+(\\S+)"),
+                    Long.parseLong(findOr(out, "Non-2xx or 3xx responses:\\s+(\\d+)", "0")));
+            System.out.printf(
+                    Locale.ROOT,
+                    "HTTP %s: %.0f req/s, p50 %s, p99 %s%n",
+                    mode,
+                    figures.rate(),
+                    figures.p50(),
+                    figures.p99());
+            return figures;
+        } finally {
+            TestKeyService.await(vertx.close());
+        }
+    }
+
+    private static String wrk(Path script, String url, int seconds) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(
+                        "wrk",
+                        "-t" + WRK_THREADS,
+                        "-c" + CONNECTIONS,
+                        "-d" + seconds + "s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        url)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
+        }
+        return out;
+    }
+
+    private static boolean wrkAvailable() {
+        try {
+            return new ProcessBuilder("wrk", "--version").start().waitFor() >= 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected wrk output: " + text);
+        }
+        return m.group(1);
+    }
+
+    private static String findOr(String text, String regex, String fallback) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? m.group(1) : fallback;
+    }
+}
