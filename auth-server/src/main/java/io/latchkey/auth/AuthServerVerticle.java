@@ -12,6 +12,7 @@ import io.latchkey.auth.grant.PasswordGrant;
 import io.latchkey.auth.grant.RefreshTokenGrant;
 import io.latchkey.auth.grant.TokenEndpoint;
 import io.latchkey.auth.http.ClientIp;
+import io.latchkey.auth.http.ListenerVerticle;
 import io.latchkey.auth.http.OAuthErrors;
 import io.latchkey.auth.http.TokenRoutes;
 import io.latchkey.auth.introspect.Introspection;
@@ -30,8 +31,10 @@ import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -39,6 +42,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Wires auth-server: migrations, pool, repositories, services, routes, listener. */
 public final class AuthServerVerticle extends VerticleBase {
@@ -49,6 +53,8 @@ public final class AuthServerVerticle extends VerticleBase {
     private KeyServiceSigner signer;
     private final AuthMetrics metrics = new AuthMetrics();
     private long pruneTimer = -1;
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
+            new java.util.concurrent.atomic.AtomicInteger(20_000);
 
     public AuthServerVerticle(AuthServerConfig config) {
         this.config = config;
@@ -100,29 +106,48 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 metrics)));
                         var verifier = new AccessTokenVerifier(
                                 new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
-                        Router router = Router.router(vertx);
-                        HealthRoutes.mount(vertx, router, () -> Database.ping(pool));
-                        metrics.mount(router);
-                        new TokenRoutes(
-                                        ServerMetadata.of(config.issuer(), config.jwksUri()),
-                                        tokenEndpoint,
-                                        authenticator,
-                                        new Introspection(verifier))
-                                .mount(vertx, router);
-                        new AdminRoutes(
-                                        new AdminAuthorization(verifier, config.issuer()),
-                                        new AdminService(pool, users, clients, hasher, terminator))
-                                .mount(router);
+                        var tokenRoutes = new TokenRoutes(
+                                ServerMetadata.of(config.issuer(), config.jwksUri()),
+                                tokenEndpoint,
+                                authenticator,
+                                new Introspection(verifier));
+                        var adminRoutes = new AdminRoutes(
+                                new AdminAuthorization(verifier, config.issuer()),
+                                new AdminService(pool, users, clients, hasher, terminator));
+                        Function<Vertx, Router> routers = v -> {
+                            Router router = Router.router(v);
+                            HealthRoutes.mount(v, router, () -> Database.ping(pool));
+                            metrics.mount(router);
+                            tokenRoutes.mount(v, router);
+                            adminRoutes.mount(router);
+                            router.errorHandler(404, OAuthErrors::render);
+                            router.errorHandler(405, OAuthErrors::render);
+                            router.route().failureHandler(OAuthErrors::render);
+                            return router;
+                        };
                         pruneTimer = new SessionPruner(pool).schedule(vertx);
-                        router.errorHandler(404, OAuthErrors::render);
-                        router.errorHandler(405, OAuthErrors::render);
-                        router.route().failureHandler(OAuthErrors::render);
-                        server = vertx.createHttpServer(
-                                new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+                        // Port 0 becomes a negative key unique to this verticle, so all its listeners share one
+                        // random port (Vert.x gives each listener of port 0 its own).
+                        HttpServerOptions options = new HttpServerOptions()
+                                .setHost(config.host())
+                                .setPort(config.port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.port());
+                        server = vertx.createHttpServer(options);
+                        Router router = routers.apply(vertx);
                         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
-                                .compose(v -> server.requestHandler(router).listen());
+                                .compose(v -> server.requestHandler(router).listen())
+                                .compose(v -> moreListeners(routers, options));
                     });
         });
+    }
+
+    /** Listeners on the other event loops, sharing the first one's port, so every core serves requests. */
+    private Future<?> moreListeners(Function<Vertx, Router> routers, HttpServerOptions options) {
+        int more = config.eventLoops() - 1;
+        if (more < 1) {
+            return Future.succeededFuture();
+        }
+        return vertx.deployVerticle(
+                () -> new ListenerVerticle(routers, options), new DeploymentOptions().setInstances(more));
     }
 
     @Override

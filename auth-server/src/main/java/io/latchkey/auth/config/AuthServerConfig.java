@@ -23,7 +23,8 @@ public record AuthServerConfig(
         Duration sessionMaxAge,
         TrustedProxies trustedProxies,
         Argon2Settings argon2,
-        int databasePoolSize) {
+        int databasePoolSize,
+        int eventLoops) {
 
     public static AuthServerConfig from(Env env) {
         return new AuthServerConfig(
@@ -43,6 +44,7 @@ public record AuthServerConfig(
                 env.duration("LATCHKEY_SESSION_MAX_AGE", Duration.ofDays(30)),
                 TrustedProxies.parse("LATCHKEY_TRUSTED_PROXIES", env.string("LATCHKEY_TRUSTED_PROXIES", "")),
                 Argon2Settings.from(env),
-                env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512));
+                env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512),
+                env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
     }
 }
