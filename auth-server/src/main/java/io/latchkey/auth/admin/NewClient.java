@@ -73,8 +73,8 @@ public record NewClient(
                     "Only confidential clients without the password grant may hold admin or revocations:read");
         }
         String audience = string(json, "audience", true);
-        if (audience.isBlank() || audience.length() > 255) {
-            throw OAuthError.invalidRequest("audience must have 1 to 255 characters");
+        if (audience.isBlank() || audience.length() > 255 || audience.chars().anyMatch(Character::isISOControl)) {
+            throw OAuthError.invalidRequest("audience must have 1 to 255 printable characters");
         }
         return new NewClient(clientId, secret, isPublic, grants, scopes, audience);
     }

@@ -20,6 +20,11 @@ public final class ClientIp {
         String peer = request.remoteAddress() == null
                 ? "0.0.0.0"
                 : request.remoteAddress().hostAddress();
+        int zone = peer.indexOf('%');
+        if (zone >= 0) {
+            // An IPv6 zone id (fe80::1%eth0) is local detail and not valid inet syntax.
+            peer = peer.substring(0, zone);
+        }
         if (proxies.isEmpty() || !proxies.trusts(peer)) {
             return peer;
         }

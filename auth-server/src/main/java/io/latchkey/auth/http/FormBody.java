@@ -139,12 +139,17 @@ public final class FormBody {
             }
         }
         try {
-            return StandardCharsets.UTF_8
+            String decoded = StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out.toByteArray()))
                     .toString();
+            // PostgreSQL text cannot hold NUL, and no OAuth parameter needs it.
+            if (decoded.indexOf('\u0000') >= 0) {
+                throw OAuthError.invalidRequest("The request contains a NUL character");
+            }
+            return decoded;
         } catch (CharacterCodingException e) {
             throw OAuthError.invalidRequest("The request is not valid UTF-8");
         }

@@ -73,4 +73,12 @@ class FormBodyTest {
                 .optional("x")
                 .isEmpty());
     }
+
+    @Test
+    void parseWhenValueHoldsNulThenInvalidRequest() {
+        OAuthError e = rejected(FORM, "username=a%00b".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"The request contains a NUL character\"}",
+                e.body().encode());
+    }
 }
