@@ -141,6 +141,37 @@ public final class TokenBenchmark {
         double hashes = argon2Rate(argon2, cores, seconds);
         double sign1 = signRate(1, seconds);
         double signAll = signRate(cores, seconds);
+        // The two hops of every grant on their own: key-service's signing API and one client lookup.
+        WebClient signer = WebClient.create(
+                vertx,
+                new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(keys.internalPort()),
+                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+        Function<Integer, Future<Boolean>> signOnly = lane -> {
+            long now = System.currentTimeMillis() / 1000;
+            io.vertx.core.json.JsonObject claims = new io.vertx.core.json.JsonObject()
+                    .put("iss", ISSUER)
+                    .put("sub", "bench-svc")
+                    .put("aud", "resource-demo")
+                    .put("iat", now)
+                    .put("exp", now + 300)
+                    .put("jti", Long.toHexString(System.nanoTime()) + lane)
+                    .put("client_id", "bench-svc")
+                    .put("scope", "notes:read");
+            return signer.post("/internal/sign")
+                    .putHeader("Authorization", "Bearer " + SECRET)
+                    .sendJsonObject(new io.vertx.core.json.JsonObject()
+                            .put("typ", "at+jwt")
+                            .put("claims", claims))
+                    .map(r -> r.statusCode() == 200);
+        };
+        Pool lookups = Database.pool(vertx, database, 16);
+        Function<Integer, Future<Boolean>> clientLookup = lane -> lookups.preparedQuery(
+                        "SELECT client_id, secret_hash, grant_types, scopes, audience, disabled, tokens_not_before"
+                                + " FROM clients WHERE client_id = $1")
+                .execute(Tuple.of("bench-svc"))
+                .map(rows -> rows.size() == 1);
+        double signHop = run(vertx, "/internal/sign only", signOnly, seconds);
+        double lookupHop = run(vertx, "client lookup only", clientLookup, seconds);
         double cc = run(vertx, "client_credentials", clientCredentials, seconds);
         double refreshRate = run(vertx, "refresh_token", refresh, seconds);
         double login = run(vertx, "password", password, seconds);
@@ -159,8 +190,20 @@ public final class TokenBenchmark {
                 "refresh_token      %.0f/s = %.2f x the %d-thread sign rate, %.2f x the 3,000/s aim%n",
                 refreshRate, refreshRate / signAll, cores, refreshRate / 3000);
         System.out.printf("password           %.1f/s = %.2f x the Argon2id rate (aim 0.90)%n", login, login / hashes);
+        System.out.printf(
+                "hops with %d connections: /internal/sign %.0f/s, client lookup %.0f/s; load average %s%n",
+                CONNECTIONS, signHop, lookupHop, loadAverage());
         TestPostgres.get().dropDatabase(database);
         System.exit(0);
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static Future<String> password(WebClient client, Buffer body) {
