@@ -15,6 +15,7 @@ import io.latchkey.keys.keys.KeyGenerator;
 import io.latchkey.keys.keys.KeyLifecycle;
 import io.latchkey.keys.keys.KeyRing;
 import io.latchkey.keys.keys.PgKeyRepository;
+import io.latchkey.keys.metrics.KeyMetrics;
 import io.latchkey.keys.sign.ClaimBounds;
 import io.latchkey.keys.sign.SigningService;
 import io.latchkey.keys.sign.TokenSigner;
@@ -48,6 +49,7 @@ public final class KeyServiceVerticle extends VerticleBase {
     private HttpServer internalServer;
     private KeyRing ring;
     private KeyLifecycle lifecycle;
+    private KeyMetrics metrics;
     private final int randomPortKey = -RANDOM_PORT_KEYS.incrementAndGet();
     private long refreshTimer = -1;
     private long rotationTimer = -1;
@@ -59,18 +61,14 @@ public final class KeyServiceVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         SigningProvider provider = SigningProvider.best();
-        boolean onEventLoop =
-                switch (config.signingThreads()) {
-                    case EVENT_LOOP -> true;
-                    case WORKER -> false;
-                    case AUTO -> provider.isNative();
-                };
+        boolean onEventLoop = config.signingThreads() == KeyServiceConfig.SigningThreads.EVENT_LOOP;
         LOG.info(
                 "RS256 signatures by {} ({}), on the {}",
                 provider.name(),
                 provider.isNative() ? "native" : "JDK",
                 onEventLoop ? "event loop" : "worker pool");
         KeySealer sealer = new KeySealer(config.kek());
+        metrics = new KeyMetrics(provider.isNative());
         return vertx.executeBlocking(() -> Migrations.run(config.database()))
                 .compose(migrated -> {
                     pool = Database.pool(vertx, config.database());
@@ -84,7 +82,8 @@ public final class KeyServiceVerticle extends VerticleBase {
                             vertx,
                             config.rotationInterval(),
                             config.publishAhead(),
-                            config.retireGrace());
+                            config.retireGrace(),
+                            metrics);
                     return lifecycle.start().map(repository);
                 })
                 .compose(repository -> {
@@ -99,12 +98,16 @@ public final class KeyServiceVerticle extends VerticleBase {
                             new ClaimBounds(config.issuer(), config.accessTokenTtl()),
                             new TokenSigner(provider),
                             vertx,
-                            onEventLoop);
+                            onEventLoop,
+                            metrics);
                     InternalRoutes internalRoutes = new InternalRoutes(
                             signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()));
                     Function<Vertx, Router> internalRouter = v -> {
                         Router router = Router.router(v);
                         HealthRoutes.mount(v, router, this::ready);
+                        router.get("/metrics").handler(ctx -> ctx.response()
+                                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(metrics.render()));
                         internalRoutes.mount(router);
                         return router;
                     };
@@ -145,8 +148,11 @@ public final class KeyServiceVerticle extends VerticleBase {
     }
 
     private void startTimers() {
-        refreshTimer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> ring.refresh()
-                .onFailure(e -> LOG.warn("key refresh failed: {}", e.getClass().getSimpleName())));
+        refreshTimer = vertx.setPeriodic(
+                config.refreshInterval().toMillis(), id -> ring.refresh().onFailure(e -> {
+                    metrics.refreshFailed();
+                    LOG.warn("key refresh failed: {}", e.getClass().getSimpleName());
+                }));
         long rotationCheck = clamp(config.publishAhead().dividedBy(10), Duration.ofMillis(200), Duration.ofSeconds(10));
         rotationTimer = vertx.setPeriodic(rotationCheck, id -> lifecycle
                 .ensureNextKey()

@@ -2,6 +2,7 @@ package io.latchkey.keys.http;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,19 @@ public final class ErrorRenderer {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
 
     private ErrorRenderer() {}
+
+    /** The 4xx status Vert.x failed the request with, or 0. */
+    private static int clientError(RoutingContext ctx) {
+        int status;
+        if (ctx.failure() instanceof HttpException http) {
+            status = http.getStatusCode();
+        } else if (ctx.failure() == null) {
+            status = ctx.statusCode();
+        } else {
+            return 0;
+        }
+        return status >= 400 && status < 500 ? status : 0;
+    }
 
     public static void render(RoutingContext ctx) {
         if (ctx.response().ended()) {
@@ -24,9 +38,9 @@ public final class ErrorRenderer {
             if (status == 401) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             }
-        } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+        } else if (clientError(ctx) > 0) {
             // Failures raised by Vert.x handlers themselves, such as a body over the limit (413).
-            status = ctx.statusCode();
+            status = clientError(ctx);
             body = new JsonObject()
                     .put("error", "invalid_request")
                     .put("error_description", status == 413 ? "request body too large" : "malformed request");

@@ -3,12 +3,14 @@ package io.latchkey.keys.keys;
 import io.latchkey.common.StartException;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.keys.KeyRepository.RevocationOutcome;
+import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class KeyLifecycle {
     private final Duration rotation;
     private final Duration publishAhead;
     private final Duration retireGrace;
+    private final AtomicBoolean generating = new AtomicBoolean();
+    private final KeyMetrics metrics;
 
     /**
      * @param retireGrace how long a key stays in the JWKS after its last signature: the access-token TTL + 60 s
@@ -47,7 +51,9 @@ public final class KeyLifecycle {
             Vertx vertx,
             Duration rotation,
             Duration publishAhead,
-            Duration retireGrace) {
+            Duration retireGrace,
+            KeyMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.ring = ring;
         this.generator = generator;
@@ -85,9 +91,12 @@ public final class KeyLifecycle {
                 || !now.isBefore(newest.get().activateAt().plus(rotation).minus(publishAhead));
     }
 
-    /** Generates and stores the next key if one is due; the periodic tick of every replica. */
+    /**
+     * Generates and stores the next key if one is due; the periodic tick of every replica. A tick while this
+     * replica is still generating does nothing, so a slow generation never piles up more of them.
+     */
     public Future<Void> ensureNextKey() {
-        if (!keyDue(ring.now())) {
+        if (!keyDue(ring.now()) || !generating.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
         return generate()
@@ -95,10 +104,12 @@ public final class KeyLifecycle {
                         .insertIfDue(key, ring.now(), rotation, publishAhead, retireGrace)
                         .onSuccess(stored -> {
                             if (stored) {
+                                metrics.generated();
                                 LOG.info("generated signing key {}", key.kid());
                             }
                         }))
-                .compose(stored -> ring.refresh());
+                .compose(stored -> ring.refresh())
+                .onComplete(done -> generating.set(false));
     }
 
     /** Brings the next rotation forward: a new key is published now and signs once publish-ahead has passed. */
@@ -106,6 +117,7 @@ public final class KeyLifecycle {
         return generate()
                 .compose(key -> repository.insertRotation(key, ring.now(), publishAhead, retireGrace))
                 .compose(stored -> {
+                    metrics.generated();
                     LOG.info(
                             "rotation requested: signing key {} published, signs from {}",
                             stored.kid(),
@@ -131,6 +143,7 @@ public final class KeyLifecycle {
                         : Future.succeededFuture(outcome))
                 .compose(outcome -> {
                     if (outcome.status() == RevocationOutcome.Status.REVOKED) {
+                        metrics.revoked();
                         LOG.warn(
                                 "signing key {} revoked; signing continues with {}",
                                 kid,

@@ -3,6 +3,7 @@ package io.latchkey.keys.sign;
 import io.latchkey.keys.http.ApiError;
 import io.latchkey.keys.keys.KeyRing;
 import io.latchkey.keys.keys.SigningKey;
+import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,8 +11,7 @@ import java.time.Instant;
 
 /**
  * Checks a signing request against the {@link ClaimBounds} and signs it with the key active at that instant.
- * The signature runs on the calling event loop when it is short (native provider, about 0.3 ms) and on a worker
- * otherwise, as configured.
+ * The signature runs on a worker (the default) or, when configured, on the calling event loop.
  */
 public final class SigningService {
     private final KeyRing ring;
@@ -19,9 +19,17 @@ public final class SigningService {
     private final TokenSigner signer;
     private final Vertx vertx;
     private final boolean onEventLoop;
+    private final KeyMetrics metrics;
 
-    public SigningService(KeyRing ring, ClaimBounds bounds, TokenSigner signer, Vertx vertx, boolean onEventLoop) {
+    public SigningService(
+            KeyRing ring,
+            ClaimBounds bounds,
+            TokenSigner signer,
+            Vertx vertx,
+            boolean onEventLoop,
+            KeyMetrics metrics) {
         this.ring = ring;
+        this.metrics = metrics;
         this.bounds = bounds;
         this.signer = signer;
         this.vertx = vertx;
@@ -37,6 +45,7 @@ public final class SigningService {
         try {
             claims = bounds.check(request, ring.now());
         } catch (ApiError e) {
+            metrics.rejected();
             return Future.failedFuture(e);
         }
         if (onEventLoop) {
@@ -53,8 +62,13 @@ public final class SigningService {
     /** Picks the key at the moment of signing, so a refresh that just dropped a revoked key applies at once. */
     private SignedToken signNow(JsonObject claims) {
         Instant now = ring.now();
-        SigningKey key = ring.signingKeyAt(now)
-                .orElseThrow(() -> ApiError.unavailable("no signing key is available; retry shortly"));
-        return new SignedToken(signer.sign(key, claims), key.kid());
+        SigningKey key = ring.signingKeyAt(now).orElse(null);
+        if (key == null) {
+            metrics.unavailable();
+            throw ApiError.unavailable("no signing key is available; retry shortly");
+        }
+        SignedToken token = new SignedToken(signer.sign(key, claims), key.kid());
+        metrics.signed();
+        return token;
     }
 }

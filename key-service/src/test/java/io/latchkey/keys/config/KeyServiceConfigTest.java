@@ -37,6 +37,7 @@ class KeyServiceConfigTest {
         assertEquals(2048, config.keySize());
         assertEquals("127.0.0.1", config.internalHost());
         assertEquals(Duration.ofSeconds(360), config.retireGrace());
+        assertEquals(KeyServiceConfig.SigningThreads.WORKER, config.signingThreads());
     }
 
     @Test
@@ -90,7 +91,7 @@ class KeyServiceConfigTest {
     void fromWhenSigningThreadsUnknownThenStops() {
         Map<String, String> env = env();
         env.put("LATCHKEY_SIGNING_THREADS", "gpu");
-        assertEquals("LATCHKEY_SIGNING_THREADS: must be auto, event-loop or worker", failure(env));
+        assertEquals("LATCHKEY_SIGNING_THREADS: must be worker or event-loop", failure(env));
     }
 
     @Test

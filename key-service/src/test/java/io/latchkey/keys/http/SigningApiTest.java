@@ -158,6 +158,17 @@ class SigningApiTest {
     }
 
     @Test
+    void signWhenBodyOverSixteenKibThenPayloadTooLarge() {
+        JsonObject request =
+                TestTokens.valid().claim("padding", "x".repeat(17 * 1024)).request();
+        HttpResponse<Buffer> response = sign(request, config.internalSecret());
+        assertEquals(413, response.statusCode());
+        assertEquals(
+                new JsonObject().put("error", "invalid_request").put("error_description", "request body too large"),
+                response.bodyAsJsonObject());
+    }
+
+    @Test
     void signWhenSecretMissingOrWrongThenUnauthorizedAndNothingSigned() {
         for (String secret : new String[] {null, "wrong-" + config.internalSecret(), ""}) {
             HttpResponse<Buffer> response = sign(TestTokens.valid().request(), secret);
@@ -207,6 +218,35 @@ class SigningApiTest {
             assertFalse(jwks().bodyAsString().contains(privateParameter), privateParameter);
         }
         assertTrue(key.getLong("activate_at") <= Instant.now().getEpochSecond());
+    }
+
+    @Test
+    void metricsWhenTokensSignedAndRejectedThenCountedAndNoKeyNamed() {
+        String kid = sign(TestTokens.valid().request(), config.internalSecret())
+                .bodyAsJsonObject()
+                .getString("kid");
+        sign(TestTokens.valid().typ("JWT").request(), config.internalSecret());
+        HttpResponse<Buffer> response = await(
+                client.get(service.internalPort(), "127.0.0.1", "/metrics").send());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"));
+        String text = response.bodyAsString();
+        assertTrue(counter(text, "latchkey_key_service_sign_requests_total{outcome=\"signed\"}") >= 1, text);
+        assertTrue(counter(text, "latchkey_key_service_sign_requests_total{outcome=\"rejected\"}") >= 1, text);
+        assertTrue(text.contains("\nlatchkey_key_service_native_signing "), text);
+        assertFalse(text.contains(kid));
+        assertEquals(
+                404,
+                await(client.get(service.publicPort(), "127.0.0.1", "/metrics").send())
+                        .statusCode());
+    }
+
+    private static long counter(String text, String series) {
+        return text.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToLong(line -> Long.parseLong(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(-1);
     }
 
     private void assertRejected(JsonObject request, String description) {

@@ -41,7 +41,8 @@ class RevokeWhileSigningTest {
         vertx = Vertx.vertx();
         TestKeyService builder = TestKeyService.on(db.url()).set("LATCHKEY_KEY_REFRESH_INTERVAL", "500ms");
         KeyServiceConfig configA = builder.build();
-        KeyServiceConfig configB = builder.build();
+        // One replica signs on workers (the default), the other on its event loops: both modes under load.
+        KeyServiceConfig configB = builder.build().withSigningThreads(KeyServiceConfig.SigningThreads.EVENT_LOOP);
         WebClient client = WebClient.create(vertx);
         replicas = List.of(
                 new KeyServiceClient(client, TestKeyService.deploy(vertx, configA), configA),
