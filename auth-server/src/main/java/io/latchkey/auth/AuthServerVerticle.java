@@ -1,22 +1,60 @@
 package io.latchkey.auth;
 
+import io.latchkey.auth.admin.AdminAuthorization;
+import io.latchkey.auth.admin.AdminClientBootstrap;
+import io.latchkey.auth.admin.AdminRoutes;
+import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.grant.ClientCredentialsGrant;
+import io.latchkey.auth.grant.PasswordGrant;
+import io.latchkey.auth.grant.RefreshTokenGrant;
+import io.latchkey.auth.grant.TokenEndpoint;
+import io.latchkey.auth.http.ClientIp;
+import io.latchkey.auth.http.ListenerVerticle;
+import io.latchkey.auth.http.OAuthErrors;
+import io.latchkey.auth.http.TokenRoutes;
+import io.latchkey.auth.introspect.Introspection;
+import io.latchkey.auth.jwt.AccessTokenVerifier;
+import io.latchkey.auth.jwt.SigningKeys;
+import io.latchkey.auth.metadata.ServerMetadata;
+import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.password.PasswordHasher;
+import io.latchkey.auth.session.PgSessionRepository;
+import io.latchkey.auth.session.SessionPruner;
+import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.throttle.PgLoginThrottle;
+import io.latchkey.auth.token.AccessTokenFactory;
+import io.latchkey.auth.token.KeyServiceSigner;
+import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
-/** Wires auth-server: migrations, pool, routes, listener. */
+/** Wires auth-server: migrations, pool, repositories, services, routes, listener. */
 public final class AuthServerVerticle extends VerticleBase {
     private final AuthServerConfig config;
     private Pool pool;
     private HttpServer server;
+    private PasswordHasher hasher;
+    private KeyServiceSigner signer;
+    private final AuthMetrics metrics = new AuthMetrics();
+    private long pruneTimer = -1;
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
+            new java.util.concurrent.atomic.AtomicInteger(20_000);
 
     public AuthServerVerticle(AuthServerConfig config) {
         this.config = config;
@@ -25,19 +63,108 @@ public final class AuthServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> Migrations.run(config.database())).compose(migrated -> {
-            pool = Database.pool(vertx, config.database());
-            Router router = Router.router(vertx);
-            HealthRoutes.mount(vertx, router, () -> Database.ping(pool));
-            server = vertx.createHttpServer(
-                    new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-            return server.requestHandler(router).listen();
+            pool = Database.pool(vertx, config.database(), config.databasePoolSize());
+            Clock clock = Clock.systemUTC();
+            var clients = new PgClientRepository(pool);
+            var users = new PgUserRepository(pool);
+            var sessions = new PgSessionRepository();
+            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock);
+            // The dummy hash is computed here, off the event loop.
+            return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
+                    .compose(h -> {
+                        hasher = h;
+                        metrics.watch(h);
+                        signer = new KeyServiceSigner(vertx, config.keyServiceUrls(), config.internalSecret(), 64);
+                        var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
+                        var authenticator = new ClientAuthenticator(clients);
+                        var tokenEndpoint = new TokenEndpoint(
+                                authenticator,
+                                new ClientIp(config.trustedProxies()),
+                                List.of(
+                                        new ClientCredentialsGrant(tokens, signer, metrics),
+                                        new PasswordGrant(
+                                                pool,
+                                                users,
+                                                sessions,
+                                                new PgLoginThrottle(pool),
+                                                hasher,
+                                                tokens,
+                                                signer,
+                                                config.refreshTokenTtl(),
+                                                config.sessionMaxAge(),
+                                                clock,
+                                                metrics),
+                                        new RefreshTokenGrant(
+                                                pool,
+                                                users,
+                                                sessions,
+                                                terminator,
+                                                tokens,
+                                                signer,
+                                                config.refreshTokenTtl(),
+                                                clock,
+                                                metrics)));
+                        var verifier = new AccessTokenVerifier(
+                                new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
+                        var tokenRoutes = new TokenRoutes(
+                                ServerMetadata.of(config.issuer(), config.jwksUri()),
+                                tokenEndpoint,
+                                authenticator,
+                                new Introspection(verifier));
+                        var adminRoutes = new AdminRoutes(
+                                new AdminAuthorization(verifier, config.issuer()),
+                                new AdminService(pool, users, clients, hasher, terminator));
+                        Function<Vertx, Router> routers = v -> {
+                            Router router = Router.router(v);
+                            HealthRoutes.mount(v, router, () -> Database.ping(pool));
+                            metrics.mount(router);
+                            tokenRoutes.mount(v, router);
+                            adminRoutes.mount(router);
+                            router.errorHandler(404, OAuthErrors::render);
+                            router.errorHandler(405, OAuthErrors::render);
+                            router.route().failureHandler(OAuthErrors::render);
+                            return router;
+                        };
+                        pruneTimer = new SessionPruner(pool).schedule(vertx);
+                        // Port 0 becomes a negative key unique to this verticle, so all its listeners share one
+                        // random port (Vert.x gives each listener of port 0 its own).
+                        HttpServerOptions options = new HttpServerOptions()
+                                .setHost(config.host())
+                                .setPort(config.port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.port());
+                        server = vertx.createHttpServer(options);
+                        Router router = routers.apply(vertx);
+                        return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
+                                .compose(v -> server.requestHandler(router).listen())
+                                .compose(v -> moreListeners(routers, options));
+                    });
         });
+    }
+
+    /** Listeners on the other event loops, sharing the first one's port, so every core serves requests. */
+    private Future<?> moreListeners(Function<Vertx, Router> routers, HttpServerOptions options) {
+        int more = config.eventLoops() - 1;
+        if (more < 1) {
+            return Future.succeededFuture();
+        }
+        return vertx.deployVerticle(
+                () -> new ListenerVerticle(routers, options), new DeploymentOptions().setInstances(more));
     }
 
     @Override
     public Future<?> stop() {
         Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
-        return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+        if (pruneTimer >= 0) {
+            vertx.cancelTimer(pruneTimer);
+        }
+        return closing.eventually(() -> {
+            if (signer != null) {
+                signer.close();
+            }
+            if (hasher != null) {
+                hasher.close();
+            }
+            return pool == null ? Future.succeededFuture() : pool.close();
+        });
     }
 
     /** The listener's port (useful when configured as 0). */

@@ -20,7 +20,11 @@ public record AuthServerConfig(
         Optional<String> adminClientSecret,
         Duration accessTokenTtl,
         Duration refreshTokenTtl,
-        Duration sessionMaxAge) {
+        Duration sessionMaxAge,
+        TrustedProxies trustedProxies,
+        Argon2Settings argon2,
+        int databasePoolSize,
+        int eventLoops) {
 
     public static AuthServerConfig from(Env env) {
         return new AuthServerConfig(
@@ -37,6 +41,10 @@ public record AuthServerConfig(
                 }),
                 env.duration("LATCHKEY_ACCESS_TOKEN_TTL", Duration.ofSeconds(300)),
                 env.duration("LATCHKEY_REFRESH_TOKEN_TTL", Duration.ofDays(14)),
-                env.duration("LATCHKEY_SESSION_MAX_AGE", Duration.ofDays(30)));
+                env.duration("LATCHKEY_SESSION_MAX_AGE", Duration.ofDays(30)),
+                TrustedProxies.parse("LATCHKEY_TRUSTED_PROXIES", env.string("LATCHKEY_TRUSTED_PROXIES", "")),
+                Argon2Settings.from(env),
+                env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512),
+                env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
     }
 }

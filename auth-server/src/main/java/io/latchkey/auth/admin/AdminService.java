@@ -1,0 +1,225 @@
+package io.latchkey.auth.admin;
+
+import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.client.Client;
+import io.latchkey.auth.client.ClientRepository;
+import io.latchkey.auth.client.ClientSecrets;
+import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.password.PasswordHasher;
+import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/**
+ * The admin operations on users and clients. Every change that must kill tokens (user disable, password change,
+ * client disable, secret rotation) ends the sessions and writes the revocation entries in the same transaction
+ * through {@link SessionTerminator}, and writes an audit row there too.
+ */
+public final class AdminService {
+    public static final int MIN_PASSWORD = 8;
+    public static final int MAX_PASSWORD = 1024;
+
+    private final Pool pool;
+    private final UserRepository users;
+    private final ClientRepository clients;
+    private final PasswordHasher hasher;
+    private final SessionTerminator terminator;
+
+    public AdminService(
+            Pool pool,
+            UserRepository users,
+            ClientRepository clients,
+            PasswordHasher hasher,
+            SessionTerminator terminator) {
+        this.pool = pool;
+        this.users = users;
+        this.clients = clients;
+        this.hasher = hasher;
+        this.terminator = terminator;
+    }
+
+    public Future<JsonObject> createUser(String actor, JsonObject body) {
+        String username = body.getValue("username") instanceof String s ? s : null;
+        if (username == null
+                || username.isEmpty()
+                || username.length() > 255
+                || username.chars().anyMatch(Character::isISOControl)) {
+            return Future.failedFuture(OAuthError.invalidRequest("username must have 1 to 255 printable characters"));
+        }
+        String password;
+        try {
+            password = password(body);
+        } catch (OAuthError e) {
+            return Future.failedFuture(e);
+        }
+        return hasher.hash(password.toCharArray())
+                .compose(hash -> users.create(username, hash))
+                .recover(e -> e instanceof UserRepository.DuplicateUserException
+                        ? Future.failedFuture(OAuthError.conflict("The username is taken"))
+                        : Future.failedFuture(e))
+                .compose(user -> AuditLog.record(pool, "admin_user_created", actor, user.id(), null, null, null)
+                        .map(v ->
+                                new JsonObject().put("id", user.id().toString()).put("username", user.username())));
+    }
+
+    public Future<Void> disableUser(String actor, String rawId) {
+        UUID id = userId(rawId);
+        if (id == null) {
+            return Future.failedFuture(noUser());
+        }
+        return pool.withTransaction(sql -> users.disable(sql, id).compose(found -> {
+            if (!found) {
+                return Future.failedFuture(noUser());
+            }
+            return terminator
+                    .endUser(sql, id, "user_disabled")
+                    .compose(ended -> AuditLog.record(
+                            sql,
+                            "admin_user_disabled",
+                            actor,
+                            id,
+                            null,
+                            null,
+                            new JsonObject().put("sessions_ended", ended.size())));
+        }));
+    }
+
+    public Future<Void> changePassword(String actor, String rawId, JsonObject body) {
+        UUID id = userId(rawId);
+        if (id == null) {
+            return Future.failedFuture(noUser());
+        }
+        String password;
+        try {
+            password = password(body);
+        } catch (OAuthError e) {
+            return Future.failedFuture(e);
+        }
+        return hasher.hash(password.toCharArray())
+                .compose(hash -> pool.withTransaction(
+                        sql -> users.updatePasswordHash(sql, id, hash).compose(found -> {
+                            if (!found) {
+                                return Future.failedFuture(noUser());
+                            }
+                            return terminator
+                                    .endUser(sql, id, "password_changed")
+                                    .compose(ended -> AuditLog.record(
+                                            sql,
+                                            "admin_password_changed",
+                                            actor,
+                                            id,
+                                            null,
+                                            null,
+                                            new JsonObject().put("sessions_ended", ended.size())));
+                        })));
+    }
+
+    public Future<JsonObject> createClient(String actor, JsonObject body) {
+        NewClient spec;
+        try {
+            spec = NewClient.from(body);
+        } catch (OAuthError e) {
+            return Future.failedFuture(e);
+        }
+        String secret = spec.isPublic() ? null : spec.suppliedSecret().orElseGet(ClientSecrets::generate);
+        Client client = new Client(
+                spec.clientId(),
+                secret == null ? null : ClientSecrets.sha256(secret),
+                spec.grantTypes(),
+                spec.scopes(),
+                spec.audience(),
+                false,
+                0);
+        return pool.withTransaction(sql -> clients.create(sql, client)
+                        .compose(v -> AuditLog.record(
+                                sql,
+                                "admin_client_created",
+                                actor,
+                                null,
+                                null,
+                                null,
+                                new JsonObject().put("target_client_id", spec.clientId()))))
+                .recover(e -> e instanceof ClientRepository.DuplicateClientException
+                        ? Future.failedFuture(OAuthError.conflict("The client_id is taken"))
+                        : Future.failedFuture(e))
+                .map(v -> {
+                    JsonObject out = new JsonObject()
+                            .put("client_id", spec.clientId())
+                            .put("token_endpoint_auth_method", spec.isPublic() ? "none" : "client_secret_basic")
+                            .put("grant_types", new JsonArray(spec.grantTypes()))
+                            .put("scopes", new JsonArray(spec.scopes()))
+                            .put("audience", spec.audience());
+                    if (secret != null && spec.suppliedSecret().isEmpty()) {
+                        out.put("client_secret", secret);
+                    }
+                    return out;
+                });
+    }
+
+    public Future<Void> disableClient(String actor, String clientId) {
+        return pool.withTransaction(sql -> clients.disable(sql, clientId).compose(found -> {
+            if (!found) {
+                return Future.failedFuture(OAuthError.notFound("No client with this client_id"));
+            }
+            return terminator
+                    .endClient(sql, clientId, "client_disabled")
+                    .compose(ended -> AuditLog.record(
+                            sql,
+                            "admin_client_disabled",
+                            actor,
+                            null,
+                            null,
+                            null,
+                            new JsonObject().put("target_client_id", clientId).put("sessions_ended", ended.size())));
+        }));
+    }
+
+    public Future<JsonObject> rotateSecret(String actor, String clientId) {
+        String secret = ClientSecrets.generate();
+        return pool.withTransaction(sql -> clients.replaceSecret(sql, clientId, ClientSecrets.sha256(secret))
+                        .compose(found -> {
+                            if (!found) {
+                                return Future.failedFuture(
+                                        OAuthError.notFound("No confidential client with this client_id"));
+                            }
+                            return terminator
+                                    .endClient(sql, clientId, "secret_rotated")
+                                    .compose(ended -> AuditLog.record(
+                                            sql,
+                                            "admin_client_secret_rotated",
+                                            actor,
+                                            null,
+                                            null,
+                                            null,
+                                            new JsonObject()
+                                                    .put("target_client_id", clientId)
+                                                    .put("sessions_ended", ended.size())));
+                        }))
+                .map(v -> new JsonObject().put("client_id", clientId).put("client_secret", secret));
+    }
+
+    private static String password(JsonObject body) {
+        String password = body.getValue("password") instanceof String s ? s : null;
+        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+            throw OAuthError.invalidRequest(
+                    "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+        }
+        return password;
+    }
+
+    private static UUID userId(String raw) {
+        try {
+            return raw != null && raw.length() == 36 ? UUID.fromString(raw) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static OAuthError noUser() {
+        return OAuthError.notFound("No user with this id");
+    }
+}

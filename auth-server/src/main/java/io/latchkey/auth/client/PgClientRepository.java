@@ -1,0 +1,96 @@
+package io.latchkey.auth.client;
+
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ClientRepository} on PostgreSQL. */
+public final class PgClientRepository implements ClientRepository {
+    private static final String FIND = """
+            SELECT client_id, secret_hash, grant_types, scopes, audience, disabled, tokens_not_before
+            FROM clients WHERE client_id = $1""";
+    private static final String INSERT = """
+            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
+            VALUES ($1, $2, $3, $4, $5)""";
+    private static final String REPLACE_SECRET = """
+            UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
+    private static final String DISABLE = """
+            UPDATE clients SET disabled = true, updated_at = now() WHERE client_id = $1""";
+    private static final String UPSERT_ADMIN = """
+            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
+            VALUES ($1, $2, ARRAY['client_credentials'], ARRAY['admin'], $3)
+            ON CONFLICT (client_id) DO UPDATE
+            SET secret_hash = EXCLUDED.secret_hash, grant_types = EXCLUDED.grant_types,
+                scopes = EXCLUDED.scopes, audience = EXCLUDED.audience, updated_at = now()
+            WHERE clients.secret_hash IS DISTINCT FROM EXCLUDED.secret_hash
+               OR clients.audience IS DISTINCT FROM EXCLUDED.audience""";
+
+    private final Pool pool;
+
+    public PgClientRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<Optional<Client>> find(String clientId) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(clientId)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of(toClient(it.next())) : Optional.empty();
+        });
+    }
+
+    @Override
+    public Future<Void> create(SqlClient sql, Client client) {
+        return sql.preparedQuery(INSERT)
+                .execute(Tuple.of(
+                        client.clientId(),
+                        client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
+                        client.grantTypes().toArray(String[]::new),
+                        client.scopes().toArray(String[]::new),
+                        client.audience()))
+                .<Void>mapEmpty()
+                .recover(e -> {
+                    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                        return Future.failedFuture(new DuplicateClientException());
+                    }
+                    return Future.failedFuture(e);
+                });
+    }
+
+    @Override
+    public Future<Boolean> replaceSecret(SqlClient sql, String clientId, byte[] secretHash) {
+        return sql.preparedQuery(REPLACE_SECRET)
+                .execute(Tuple.of(clientId, io.vertx.core.buffer.Buffer.buffer(secretHash)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Future<Boolean> disable(SqlClient sql, String clientId) {
+        return sql.preparedQuery(DISABLE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Future<Void> upsertAdminClient(String clientId, byte[] secretHash, String audience) {
+        return pool.preparedQuery(UPSERT_ADMIN)
+                .execute(Tuple.of(clientId, io.vertx.core.buffer.Buffer.buffer(secretHash), audience))
+                .mapEmpty();
+    }
+
+    private static Client toClient(Row row) {
+        var hash = row.getBuffer("secret_hash");
+        return new Client(
+                row.getString("client_id"),
+                hash == null ? null : hash.getBytes(),
+                List.copyOf(Arrays.asList(row.getArrayOfStrings("grant_types"))),
+                List.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
+                row.getString("audience"),
+                row.getBoolean("disabled"),
+                row.getLong("tokens_not_before"));
+    }
+}

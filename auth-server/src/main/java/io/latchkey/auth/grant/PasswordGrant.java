@@ -1,0 +1,193 @@
+package io.latchkey.auth.grant;
+
+import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.client.Client;
+import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.password.PasswordHasher;
+import io.latchkey.auth.session.RefreshTokens;
+import io.latchkey.auth.session.SessionRepository;
+import io.latchkey.auth.throttle.LoginThrottle;
+import io.latchkey.auth.token.AccessTokenFactory;
+import io.latchkey.auth.token.Scopes;
+import io.latchkey.auth.token.TokenSigner;
+import io.latchkey.auth.user.User;
+import io.latchkey.auth.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resource owner password credentials grant. A throttled attempt is refused before any Argon2 work; an
+ * unknown user is checked against a dummy hash and a disabled one against its real hash, so unknown user, wrong
+ * password and disabled user give one body in the same time. A success opens a session (the {@code sid}) and
+ * its first refresh token, and signs the access token inside that transaction, so a failed signature leaves no
+ * orphan session.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
+ */
+public final class PasswordGrant implements Grant {
+    private static final Logger LOG = LoggerFactory.getLogger(PasswordGrant.class);
+    static final String BAD_CREDENTIALS = "The username or password is incorrect";
+
+    private final Pool pool;
+    private final UserRepository users;
+    private final SessionRepository sessions;
+    private final LoginThrottle throttle;
+    private final PasswordHasher hasher;
+    private final AccessTokenFactory tokens;
+    private final TokenSigner signer;
+    private final Duration refreshTtl;
+    private final Duration sessionMaxAge;
+    private final Clock clock;
+    private final AuthMetrics metrics;
+
+    public PasswordGrant(
+            Pool pool,
+            UserRepository users,
+            SessionRepository sessions,
+            LoginThrottle throttle,
+            PasswordHasher hasher,
+            AccessTokenFactory tokens,
+            TokenSigner signer,
+            Duration refreshTtl,
+            Duration sessionMaxAge,
+            Clock clock,
+            AuthMetrics metrics) {
+        this.pool = pool;
+        this.users = users;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.hasher = hasher;
+        this.tokens = tokens;
+        this.signer = signer;
+        this.refreshTtl = refreshTtl;
+        this.sessionMaxAge = sessionMaxAge;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String type() {
+        return "password";
+    }
+
+    @Override
+    public Future<JsonObject> handle(TokenRequest request) {
+        String username = request.form().required("username");
+        String password = request.form().required("password");
+        String scope =
+                Scopes.grant(request.form().optional("scope"), request.client().scopes());
+        String ip = request.ip();
+        return throttle.retryAfter(username, ip).compose(wait -> {
+            if (wait.isPresent()) {
+                metrics.loginThrottled();
+                LOG.info("login throttled client={} ip={}", request.client().clientId(), ip);
+                return Future.failedFuture(OAuthError.throttled(wait.getAsLong()));
+            }
+            return users.findByUsername(username)
+                    .compose(user -> hasher.verify(user.map(User::passwordHash).orElse(null), password.toCharArray())
+                            .compose(matches -> {
+                                if (!matches || user.get().disabled()) {
+                                    return fail(request, username, user, matches ? "disabled" : "bad_credentials");
+                                }
+                                return succeed(request, username, user.get(), password, scope);
+                            }));
+        });
+    }
+
+    private Future<JsonObject> fail(TokenRequest request, String username, Optional<User> user, String reason) {
+        LOG.info(
+                "login failed client={} ip={} reason={}",
+                request.client().clientId(),
+                request.ip(),
+                user.isEmpty() ? "unknown_user" : reason);
+        return throttle.recordFailure(username, request.ip())
+                .compose(v -> AuditLog.record(
+                        pool,
+                        "login_failed",
+                        request.client().clientId(),
+                        user.map(User::id).orElse(null),
+                        null,
+                        request.ip(),
+                        new JsonObject().put("reason", user.isEmpty() ? "unknown_user" : reason)))
+                .compose(v -> Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS)));
+    }
+
+    private Future<JsonObject> succeed(
+            TokenRequest request, String username, User user, String password, String scope) {
+        Client client = request.client();
+        return throttle.recordSuccess(username, request.ip())
+                .compose(v -> rehashIfNeeded(user, password))
+                .compose(verifiedHash -> pool.withTransaction(sql -> {
+                    long authTime = clock.millis() / 1000;
+                    OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
+                    OffsetDateTime sessionEnd = now.plus(sessionMaxAge);
+                    OffsetDateTime refreshEnd = min(now.plus(refreshTtl), sessionEnd);
+                    String refresh = RefreshTokens.generate();
+                    // Re-read under a share lock: a password change or disable that committed since the
+                    // verification wins, and one still in flight waits and then ends this new session too.
+                    return users.findByIdForShare(sql, user.id()).compose(fresh -> {
+                        if (fresh.isEmpty()
+                                || fresh.get().disabled()
+                                || !fresh.get().passwordHash().equals(verifiedHash)) {
+                            return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));
+                        }
+                        return sessions.open(sql, user.id(), client.clientId(), scope, authTime, sessionEnd)
+                                .compose(sid -> sessions.addRefreshToken(
+                                                sql, sid, RefreshTokens.hash(refresh), refreshEnd)
+                                        .compose(x -> AuditLog.record(
+                                                sql, "login", client.clientId(), user.id(), sid, request.ip(), null))
+                                        .compose(x -> {
+                                            JsonObject claims = tokens.userToken(
+                                                    user.id().toString(),
+                                                    client.clientId(),
+                                                    client.audience(),
+                                                    scope,
+                                                    fresh.get().tokensNotBefore(),
+                                                    sid.toString(),
+                                                    authTime);
+                                            return signer.sign(claims).map(token -> {
+                                                LOG.info(
+                                                        "token issued grant=password client={} sub={} sid={} jti={}",
+                                                        client.clientId(),
+                                                        user.id(),
+                                                        sid,
+                                                        claims.getString("jti"));
+                                                return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
+                                            });
+                                        }));
+                    });
+                }));
+    }
+
+    /** The stored hash after the login: rehashed when the Argon2 parameters changed, else the same. */
+    private Future<String> rehashIfNeeded(User user, String password) {
+        if (!hasher.needsRehash(user.passwordHash())) {
+            return Future.succeededFuture(user.passwordHash());
+        }
+        return hasher.hash(password.toCharArray())
+                .compose(newHash -> users.rehash(user.id(), user.passwordHash(), newHash)
+                        .map(replaced -> {
+                            if (replaced) {
+                                LOG.info("password rehashed with the current Argon2 parameters user={}", user.id());
+                                return newHash;
+                            }
+                            return user.passwordHash();
+                        }))
+                // A busy hasher must not turn a good login into a failure; the next login rehashes.
+                .recover(e -> Future.succeededFuture(user.passwordHash()));
+    }
+
+    static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

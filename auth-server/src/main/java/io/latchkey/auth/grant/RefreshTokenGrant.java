@@ -1,0 +1,162 @@
+package io.latchkey.auth.grant;
+
+import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.client.Client;
+import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.session.LockedRefreshToken;
+import io.latchkey.auth.session.RefreshTokens;
+import io.latchkey.auth.session.SessionRepository;
+import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.token.AccessTokenFactory;
+import io.latchkey.auth.token.Scopes;
+import io.latchkey.auth.token.TokenSigner;
+import io.latchkey.auth.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The refresh_token grant with rotation. The session row is locked ({@code FOR UPDATE}) for the whole exchange,
+ * so a refresh serialises with logout, reuse detection and user disable; the old token is retired by
+ * compare-and-set, and {@code iat}/{@code exp} are fixed and the token signed inside that transaction. A token
+ * that was already used ends the whole session and is answered {@code invalid_grant}; a token of another client
+ * is refused with the session untouched.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
+ */
+public final class RefreshTokenGrant implements Grant {
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenGrant.class);
+    static final String INVALID = "The refresh token is invalid, expired or revoked";
+
+    private final Pool pool;
+    private final UserRepository users;
+    private final SessionRepository sessions;
+    private final SessionTerminator terminator;
+    private final AccessTokenFactory tokens;
+    private final TokenSigner signer;
+    private final Duration refreshTtl;
+    private final Clock clock;
+    private final AuthMetrics metrics;
+
+    public RefreshTokenGrant(
+            Pool pool,
+            UserRepository users,
+            SessionRepository sessions,
+            SessionTerminator terminator,
+            AccessTokenFactory tokens,
+            TokenSigner signer,
+            Duration refreshTtl,
+            Clock clock,
+            AuthMetrics metrics) {
+        this.pool = pool;
+        this.users = users;
+        this.sessions = sessions;
+        this.terminator = terminator;
+        this.tokens = tokens;
+        this.signer = signer;
+        this.refreshTtl = refreshTtl;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String type() {
+        return "refresh_token";
+    }
+
+    /** What the transaction decided: a body to send, or an error to send after the commit. */
+    private record Outcome(JsonObject body, OAuthError error) {}
+
+    @Override
+    public Future<JsonObject> handle(TokenRequest request) {
+        String presented = request.form().required("refresh_token");
+        byte[] hash = RefreshTokens.hash(presented);
+        return pool.withTransaction(
+                        sql -> sessions.lockByRefreshToken(sql, hash).compose(found -> {
+                            if (found.isEmpty()) {
+                                return rejected();
+                            }
+                            return exchange(sql, request, hash, found.get());
+                        }))
+                .compose(outcome -> outcome.error() == null
+                        ? Future.succeededFuture(outcome.body())
+                        : Future.failedFuture(outcome.error()));
+    }
+
+    private Future<Outcome> exchange(SqlConnection sql, TokenRequest request, byte[] hash, LockedRefreshToken rt) {
+        Client client = request.client();
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
+        if (!rt.clientId().equals(client.clientId())) {
+            LOG.info("refresh refused: token of another client presented by client={}", client.clientId());
+            return rejected();
+        }
+        if (rt.sessionEnded()) {
+            return rejected();
+        }
+        if (rt.used()) {
+            return reuse(sql, request, rt);
+        }
+        if (!rt.tokenExpiresAt().isAfter(now) || !rt.sessionExpiresAt().isAfter(now)) {
+            return rejected();
+        }
+        String scope = Scopes.grant(request.form().optional("scope"), Scopes.split(rt.scope()));
+        return users.findById(sql, rt.userId()).compose(user -> {
+            if (user.isEmpty() || user.get().disabled()) {
+                return rejected();
+            }
+            return sessions.markUsed(sql, hash).compose(swapped -> {
+                if (!swapped) {
+                    // The row read under the lock can predate a concurrent rotation that committed while this
+                    // transaction waited; the compare-and-set sees it, and the second use is a reuse.
+                    return reuse(sql, request, rt);
+                }
+                String refresh = RefreshTokens.generate();
+                OffsetDateTime refreshEnd = PasswordGrant.min(now.plus(refreshTtl), rt.sessionExpiresAt());
+                JsonObject claims = tokens.userToken(
+                        rt.userId().toString(),
+                        client.clientId(),
+                        client.audience(),
+                        scope,
+                        user.get().tokensNotBefore(),
+                        rt.sessionId().toString(),
+                        rt.authTime());
+                return sessions.addRefreshToken(sql, rt.sessionId(), RefreshTokens.hash(refresh), refreshEnd)
+                        .compose(v -> signer.sign(claims))
+                        .map(token -> {
+                            metrics.tokenIssued(type());
+                            LOG.info(
+                                    "token issued grant=refresh_token client={} sub={} sid={} jti={}",
+                                    client.clientId(),
+                                    rt.userId(),
+                                    rt.sessionId(),
+                                    claims.getString("jti"));
+                            return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
+                        });
+            });
+        });
+    }
+
+    private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {
+        String clientId = request.client().clientId();
+        LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
+        return terminator
+                .endSession(sql, rt.sessionId(), "refresh_reuse")
+                .compose(v -> AuditLog.record(
+                        sql, "refresh_reuse", clientId, rt.userId(), rt.sessionId(), request.ip(), null))
+                .compose(v -> rejected());
+    }
+
+    private static Future<Outcome> rejected() {
+        return Future.succeededFuture(new Outcome(null, OAuthError.invalidGrant(INVALID)));
+    }
+}

@@ -1,0 +1,24 @@
+package io.latchkey.auth.grant;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The success body of the token endpoint.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.1">RFC 6749 §5.1</a>
+ */
+final class TokenResponses {
+    private TokenResponses() {}
+
+    static JsonObject of(String accessToken, long expiresIn, String scope, String refreshToken) {
+        JsonObject body = new JsonObject()
+                .put("access_token", accessToken)
+                .put("token_type", "Bearer")
+                .put("expires_in", expiresIn)
+                .put("scope", scope);
+        if (refreshToken != null) {
+            body.put("refresh_token", refreshToken);
+        }
+        return body;
+    }
+}

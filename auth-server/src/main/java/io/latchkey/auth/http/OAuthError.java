@@ -1,0 +1,139 @@
+package io.latchkey.auth.http;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An OAuth error that is safe to show: its status, RFC error code and a description written for the client.
+ * Anything else that fails a request becomes a generic {@code server_error}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
+ */
+public final class OAuthError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final String wwwAuthenticate;
+    private final Long retryAfterSeconds;
+
+    private OAuthError(int status, String code, String description, String wwwAuthenticate, Long retryAfter) {
+        super(description, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.wwwAuthenticate = wwwAuthenticate;
+        this.retryAfterSeconds = retryAfter;
+    }
+
+    public static OAuthError invalidRequest(String description) {
+        return new OAuthError(400, "invalid_request", description, null, null);
+    }
+
+    public static OAuthError bodyTooLarge() {
+        return new OAuthError(413, "invalid_request", "The request body is larger than 64 KiB", null, null);
+    }
+
+    /** Every client-authentication failure: one body, the detail only in logs. */
+    public static OAuthError invalidClient() {
+        return new OAuthError(
+                401,
+                "invalid_client",
+                "Client authentication failed",
+                "Basic realm=\"latchkey\", charset=\"UTF-8\"",
+                null);
+    }
+
+    public static OAuthError invalidGrant(String description) {
+        return new OAuthError(400, "invalid_grant", description, null, null);
+    }
+
+    public static OAuthError throttled(long retryAfterSeconds) {
+        return new OAuthError(
+                400, "invalid_grant", "Too many failed logins; try again later", null, Math.max(1, retryAfterSeconds));
+    }
+
+    public static OAuthError unauthorizedClient(String description) {
+        return new OAuthError(400, "unauthorized_client", description, null, null);
+    }
+
+    public static OAuthError unsupportedGrantType(String description) {
+        return new OAuthError(400, "unsupported_grant_type", description, null, null);
+    }
+
+    public static OAuthError invalidScope(String description) {
+        return new OAuthError(400, "invalid_scope", description, null, null);
+    }
+
+    public static OAuthError temporarilyUnavailable(String description, long retryAfterSeconds) {
+        return new OAuthError(503, "temporarily_unavailable", description, null, retryAfterSeconds);
+    }
+
+    public static OAuthError serverError() {
+        return new OAuthError(500, "server_error", "The server could not handle the request", null, null);
+    }
+
+    /** RFC 6750 §3.1: a missing, malformed, expired or revoked bearer token. */
+    public static OAuthError invalidToken(String description) {
+        return new OAuthError(
+                401,
+                "invalid_token",
+                description,
+                "Bearer realm=\"latchkey\", error=\"invalid_token\", error_description=\"" + description + "\"",
+                null);
+    }
+
+    /** RFC 6750 §3.1: no bearer token at all; the challenge carries no error code. */
+    public static OAuthError missingToken() {
+        return new OAuthError(401, "invalid_token", "A bearer token is required", "Bearer realm=\"latchkey\"", null);
+    }
+
+    /** RFC 6750 §3.1: the token lacks a scope or audience the resource needs. */
+    public static OAuthError insufficientScope(String scope) {
+        return new OAuthError(
+                403,
+                "insufficient_scope",
+                "The token lacks the " + scope + " scope or the right audience",
+                "Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"" + scope + "\"",
+                null);
+    }
+
+    public static OAuthError notFound(String description) {
+        return new OAuthError(404, "not_found", description, null, null);
+    }
+
+    /** A 4xx decided by the router itself (no such path, wrong method). */
+    public static OAuthError routing(int status) {
+        return switch (status) {
+            case 404 -> new OAuthError(404, "not_found", "No such endpoint", null, null);
+            case 405 -> new OAuthError(405, "invalid_request", "The method is not allowed here", null, null);
+            default -> new OAuthError(status, "invalid_request", "The request is not valid", null, null);
+        };
+    }
+
+    public static OAuthError conflict(String description) {
+        return new OAuthError(409, "conflict", description, null, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String description() {
+        return getMessage();
+    }
+
+    public String wwwAuthenticate() {
+        return wwwAuthenticate;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public JsonObject body() {
+        return new JsonObject().put("error", code).put("error_description", getMessage());
+    }
+}

@@ -1,0 +1,70 @@
+package io.latchkey.auth.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that renders failures. An {@link OAuthError} becomes its RFC 6749 §5.2 body; a status code
+ * set by Vert.x itself (such as 405) becomes {@code invalid_request}; anything else is logged once and becomes
+ * a generic {@code server_error} with no detail.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
+ */
+public final class OAuthErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthErrors.class);
+
+    private OAuthErrors() {}
+
+    public static void render(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            LOG.warn("failure after the response started: {}", describe(ctx.failure()));
+            response.reset();
+            return;
+        }
+        OAuthError error = toOAuthError(ctx);
+        write(response, error);
+    }
+
+    public static void write(HttpServerResponse response, OAuthError error) {
+        response.setStatusCode(error.status())
+                .putHeader("Content-Type", "application/json;charset=UTF-8")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Pragma", "no-cache");
+        if (error.wwwAuthenticate() != null) {
+            response.putHeader("WWW-Authenticate", error.wwwAuthenticate());
+        }
+        if (error.retryAfterSeconds() != null) {
+            response.putHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
+        }
+        response.end(error.body().encode());
+    }
+
+    private static OAuthError toOAuthError(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof OAuthError e) {
+            return e;
+        }
+        if (failure == null) {
+            int status = ctx.statusCode();
+            if (status == 413) {
+                return OAuthError.bodyTooLarge();
+            }
+            if (status >= 400 && status < 500) {
+                return OAuthError.routing(status);
+            }
+        }
+        LOG.error(
+                "unexpected failure on {} {}",
+                ctx.request().method(),
+                ctx.request().path(),
+                failure);
+        return OAuthError.serverError();
+    }
+
+    private static String describe(Throwable t) {
+        return t == null ? "none" : t.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,140 @@
+package io.latchkey.auth.jwt;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Verifies auth-server's own access tokens (introspection, admin bearer tokens): RS256 only, header {@code typ}
+ * {@code at+jwt}, a {@code kid} among the live signing keys, no {@code crit}, the exact issuer, {@code exp} and
+ * {@code iat} within 60 s of leeway, and not revoked by a {@code jti}, {@code sid} or {@code sub} entry.
+ * Returns the claims, or empty for any token that is not valid.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1</a>
+ */
+public final class AccessTokenVerifier {
+    private static final long LEEWAY = 60;
+    private static final int MAX_TOKEN_LENGTH = 8 * 1024;
+    private static final String REVOKED = """
+            SELECT 1 FROM revocations
+            WHERE (type = 'jti' AND value = $1)
+               OR (type = 'sid' AND value = $2)
+               OR (type = 'sub' AND value = $3 AND not_before > $4)
+            LIMIT 1""";
+
+    private final SigningKeys keys;
+    private final Pool pool;
+    private final String issuer;
+    private final LongSupplier millis;
+
+    public AccessTokenVerifier(SigningKeys keys, Pool pool, String issuer, LongSupplier millis) {
+        this.keys = keys;
+        this.pool = pool;
+        this.issuer = issuer;
+        this.millis = millis;
+    }
+
+    public Future<Optional<JsonObject>> verify(String token) {
+        Parsed parsed = Parsed.of(token);
+        if (parsed == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        JsonObject header = parsed.header;
+        if (!"RS256".equals(header.getValue("alg"))
+                || !"at+jwt".equals(header.getValue("typ"))
+                || header.containsKey("crit")
+                || !(header.getValue("kid") instanceof String kid)) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return keys.find(kid).compose(key -> {
+            if (key.isEmpty() || !signatureValid(key.get(), parsed)) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            JsonObject claims = parsed.claims;
+            if (!claimsValid(claims)) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            return notRevoked(claims).map(ok -> ok ? Optional.of(claims) : Optional.<JsonObject>empty());
+        });
+    }
+
+    /** Whether {@code aud} (a string or an array) contains {@code audience}. */
+    public static boolean hasAudience(JsonObject claims, String audience) {
+        Object aud = claims.getValue("aud");
+        if (aud instanceof String s) {
+            return s.equals(audience);
+        }
+        return aud instanceof JsonArray a && a.contains(audience);
+    }
+
+    public static List<String> scopes(JsonObject claims) {
+        Object scope = claims.getValue("scope");
+        return scope instanceof String s && !s.isEmpty() ? List.of(s.split(" ")) : List.of();
+    }
+
+    private boolean claimsValid(JsonObject claims) {
+        long now = millis.getAsLong() / 1000;
+        return issuer.equals(claims.getValue("iss"))
+                && claims.getValue("exp") instanceof Number exp
+                && exp.longValue() + LEEWAY > now
+                && claims.getValue("iat") instanceof Number iat
+                && iat.longValue() - LEEWAY <= now
+                && claims.getValue("sub") instanceof String
+                && claims.getValue("jti") instanceof String
+                && claims.getValue("client_id") instanceof String
+                && (!claims.containsKey("nbf")
+                        || (claims.getValue("nbf") instanceof Number nbf && nbf.longValue() - LEEWAY <= now));
+    }
+
+    private Future<Boolean> notRevoked(JsonObject claims) {
+        Object sid = claims.getValue("sid");
+        return pool.preparedQuery(REVOKED)
+                .execute(Tuple.of(
+                        claims.getString("jti"),
+                        sid instanceof String s ? s : null,
+                        claims.getString("sub"),
+                        claims.getLong("iat")))
+                .map(rows -> rows.size() == 0);
+    }
+
+    private static boolean signatureValid(java.security.PublicKey key, Parsed parsed) {
+        try {
+            Signature verifier = Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(key);
+            verifier.update(parsed.signingInput);
+            return verifier.verify(parsed.signature);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private record Parsed(JsonObject header, JsonObject claims, byte[] signingInput, byte[] signature) {
+        static Parsed of(String token) {
+            if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+                return null;
+            }
+            String[] parts = token.split("\\.", -1);
+            if (parts.length != 3) {
+                return null;
+            }
+            try {
+                Base64.Decoder d = Base64.getUrlDecoder();
+                JsonObject header = new JsonObject(new String(d.decode(parts[0]), StandardCharsets.UTF_8));
+                JsonObject claims = new JsonObject(new String(d.decode(parts[1]), StandardCharsets.UTF_8));
+                byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+                return new Parsed(header, claims, input, d.decode(parts[2]));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+}

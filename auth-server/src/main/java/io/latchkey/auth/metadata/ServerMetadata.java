@@ -1,0 +1,41 @@
+package io.latchkey.auth.metadata;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+
+/**
+ * The authorization server metadata document, built once at start.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-2">RFC 8414 §2</a>
+ */
+public final class ServerMetadata {
+    private ServerMetadata() {}
+
+    public static JsonObject of(String issuer, URI jwksUri) {
+        JsonArray authMethods = new JsonArray()
+                .add("client_secret_basic")
+                .add("client_secret_post")
+                .add("none");
+        return new JsonObject()
+                .put("issuer", issuer)
+                .put("token_endpoint", issuer + "/oauth2/token")
+                .put("jwks_uri", jwksUri.toString())
+                .put("revocation_endpoint", issuer + "/oauth2/revoke")
+                .put("introspection_endpoint", issuer + "/oauth2/introspect")
+                .put(
+                        "grant_types_supported",
+                        new JsonArray()
+                                .add("password")
+                                .add("client_credentials")
+                                .add("refresh_token"))
+                .put("response_types_supported", new JsonArray())
+                .put("token_endpoint_auth_methods_supported", authMethods)
+                .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
+                .put(
+                        "introspection_endpoint_auth_methods_supported",
+                        new JsonArray().add("client_secret_basic").add("client_secret_post"))
+                .put("scopes_supported", new JsonArray().add("admin").add("revocations:read"))
+                .put("revocation_list_endpoint", issuer + "/revocations");
+    }
+}

@@ -1,0 +1,16 @@
+package io.latchkey.auth.session;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A refresh token's row with its session's, read under the session's row lock. */
+public record LockedRefreshToken(
+        UUID sessionId,
+        UUID userId,
+        String clientId,
+        String scope,
+        long authTime,
+        OffsetDateTime sessionExpiresAt,
+        boolean sessionEnded,
+        OffsetDateTime tokenExpiresAt,
+        boolean used) {}

@@ -1,0 +1,31 @@
+package io.latchkey.auth.session;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Sessions and their refresh tokens. Every method runs on the caller's transaction. */
+public interface SessionRepository {
+    Future<UUID> open(
+            SqlClient sql, UUID userId, String clientId, String scope, long authTime, OffsetDateTime expiresAt);
+
+    Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt);
+
+    /** Finds a refresh token and locks its session row ({@code FOR UPDATE}). */
+    Future<Optional<LockedRefreshToken>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);
+
+    /** Compare-and-set: marks an unused token used; false when it already was. */
+    Future<Boolean> markUsed(SqlClient sql, byte[] tokenHash);
+
+    /** Locks and lists the open sessions of a user. */
+    Future<List<UUID>> lockOpenByUser(SqlClient sql, UUID userId);
+
+    /** Locks and lists the open sessions of a client. */
+    Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId);
+
+    /** Ends one session; false when it had already ended. */
+    Future<Boolean> end(SqlClient sql, UUID sessionId, String reason);
+}

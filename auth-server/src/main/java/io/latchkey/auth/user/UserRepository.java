@@ -1,0 +1,35 @@
+package io.latchkey.auth.user;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads and writes {@code users} rows. */
+public interface UserRepository {
+    /** Case-insensitive, as the unique index is. */
+    Future<Optional<User>> findByUsername(String username);
+
+    Future<Optional<User>> findById(SqlClient sql, UUID id);
+
+    /** Reads the user and holds a share lock until the transaction ends, so admin changes wait for it. */
+    Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id);
+
+    /** Creates a user; fails with {@link DuplicateUserException} when the username is taken. */
+    Future<User> create(String username, String passwordHash);
+
+    Future<Boolean> updatePasswordHash(SqlClient sql, UUID id, String passwordHash);
+
+    /** Replaces a hash at login only if nobody changed it meanwhile (an admin password change wins). */
+    Future<Boolean> rehash(UUID id, String oldHash, String newHash);
+
+    Future<Boolean> disable(SqlClient sql, UUID id);
+
+    final class DuplicateUserException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public DuplicateUserException() {
+            super("username taken", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.latchkey.auth.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.latchkey.auth.test.AccessTokens;
+import io.latchkey.auth.test.Await;
+import io.latchkey.auth.test.Sql;
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestStack;
+import io.latchkey.db.test.PostgresExtension;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The admin API: bearer rules, users, passwords, clients, and the revocations their changes write. */
+class AdminApiTest {
+    @RegisterExtension
+    static final PostgresExtension db = new PostgresExtension();
+
+    static final String ADMIN_SECRET = "admin-cli-secret-for-tests-0123456789abcdef";
+
+    static Vertx vertx;
+    static Pool pool;
+    static TestStack stack;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        stack = TestStack.start(vertx, db, env -> env.put("LATCHKEY_ADMIN_CLIENT_SECRET", ADMIN_SECRET));
+        pool = db.pool(vertx);
+        TestClients.confidential("svc").scopes("notes:read").insert(pool);
+        TestClients.publicClient("app").insert(pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+        Await.result(pool.close());
+        Await.result(vertx.close());
+    }
+
+    static String adminToken() {
+        var response =
+                stack.auth().postForm("/oauth2/token", "admin-cli", ADMIN_SECRET, "grant_type=client_credentials");
+        assertEquals(200, response.statusCode());
+        assertEquals("admin", response.bodyAsJsonObject().getString("scope"));
+        return response.bodyAsJsonObject().getString("access_token");
+    }
+
+    static HttpResponse<Buffer> post(String path, String token, JsonObject body) {
+        var request = stack.auth().client().request(HttpMethod.POST, path);
+        if (token != null) {
+            request.putHeader("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            return Await.result(request.send());
+        }
+        return Await.result(
+                request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()));
+    }
+
+    static HttpResponse<Buffer> login(String username, String password) {
+        return stack.auth()
+                .postForm(
+                        "/oauth2/token",
+                        null,
+                        null,
+                        "grant_type=password&client_id=app&username=" + username + "&password=" + password);
+    }
+
+    static String createUser(String username, String password) {
+        var response = post(
+                "/admin/users",
+                adminToken(),
+                new JsonObject().put("username", username).put("password", password));
+        assertEquals(201, response.statusCode());
+        JsonObject body = response.bodyAsJsonObject();
+        assertEquals(username, body.getString("username"));
+        assertEquals(2, body.size());
+        return body.getString("id");
+    }
+
+    @Test
+    void adminWhenNoBearerTokenThenUnauthorizedWithChallenge() {
+        var response = post("/admin/users", null, new JsonObject());
+        assertEquals(401, response.statusCode());
+        assertEquals("Bearer realm=\"latchkey\"", response.getHeader("WWW-Authenticate"));
+        assertEquals(
+                "{\"error\":\"invalid_token\",\"error_description\":\"A bearer token is required\"}",
+                response.bodyAsString());
+    }
+
+    @Test
+    void adminWhenTokenGarbledThenInvalidToken() {
+        var response = post("/admin/users", "not.a.token", new JsonObject());
+        assertEquals(401, response.statusCode());
+        assertEquals(
+                "{\"error\":\"invalid_token\",\"error_description\":\"The access token is invalid, expired or revoked\"}",
+                response.bodyAsString());
+    }
+
+    @Test
+    void adminWhenTokenLacksAdminScopeThenForbidden() {
+        String token = stack.auth()
+                .token("svc", "grant_type=client_credentials")
+                .bodyAsJsonObject()
+                .getString("access_token");
+        var response = post(
+                "/admin/users", token, new JsonObject().put("username", "x").put("password", "long-enough-1"));
+        assertEquals(403, response.statusCode());
+        assertEquals(
+                "{\"error\":\"insufficient_scope\",\"error_description\":\"The token lacks the admin scope or the right audience\"}",
+                response.bodyAsString());
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM users WHERE username = 'x'"));
+    }
+
+    @Test
+    void createUserWhenUsernameTakenThenConflictAndWhenBodyNotJsonThenInvalidRequest() {
+        createUser("gina", "gina-password-1");
+        var taken = post(
+                "/admin/users",
+                adminToken(),
+                new JsonObject().put("username", "GINA").put("password", "another-pass-1"));
+        assertEquals(409, taken.statusCode());
+        assertEquals("{\"error\":\"conflict\",\"error_description\":\"The username is taken\"}", taken.bodyAsString());
+        var garbled = Await.result(stack.auth()
+                .client()
+                .request(HttpMethod.POST, "/admin/users")
+                .putHeader("Authorization", "Bearer " + adminToken())
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"username\":")));
+        assertEquals(400, garbled.statusCode());
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"The body is not valid JSON\"}",
+                garbled.bodyAsString());
+        var shortPassword = post(
+                "/admin/users",
+                adminToken(),
+                new JsonObject().put("username", "hal").put("password", "short"));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"password must have 8 to 1024 characters\"}",
+                shortPassword.bodyAsString());
+    }
+
+    @Test
+    void changePasswordWhenSessionsOpenThenSessionsEndAndSubRevoked() throws Exception {
+        String id = createUser("ivan", "ivan-password-1");
+        JsonObject session = login("ivan", "ivan-password-1").bodyAsJsonObject();
+        var changed = post(
+                "/admin/users/" + id + "/password", adminToken(), new JsonObject().put("password", "ivan-password-2"));
+        assertEquals(204, changed.statusCode());
+
+        assertEquals(400, login("ivan", "ivan-password-1").statusCode());
+        assertEquals(
+                400,
+                stack.auth()
+                        .postForm(
+                                "/oauth2/token",
+                                null,
+                                null,
+                                "grant_type=refresh_token&client_id=app&refresh_token="
+                                        + session.getString("refresh_token"))
+                        .statusCode());
+        long notBefore = Sql.rows(pool, "SELECT not_before FROM revocations WHERE type = 'sub' AND value = $1", id)
+                .get(0)
+                .getLong(0);
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM revocations WHERE type = 'sid'"
+                                + " AND value IN (SELECT id::text FROM sessions WHERE user_id = $1::text::uuid)",
+                        id));
+        assertEquals(notBefore, Sql.count(pool, "SELECT tokens_not_before FROM users WHERE id = $1::text::uuid", id));
+
+        var fresh = login("ivan", "ivan-password-2");
+        assertEquals(200, fresh.statusCode());
+        JWTClaimsSet claims = AccessTokens.verify(
+                fresh.bodyAsJsonObject().getString("access_token"), stack.jwksUrl(), "resource-demo");
+        assertTrue(claims.getIssueTime().getTime() / 1000 >= notBefore);
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM audit_events WHERE event = 'admin_password_changed'"
+                                + " AND user_id = $1::text::uuid AND client_id = 'admin-cli'",
+                        id));
+    }
+
+    @Test
+    void disableUserWhenLoggedInThenLoginRefusedWithSameBody() {
+        String id = createUser("judy", "judy-password-1");
+        assertEquals(200, login("judy", "judy-password-1").statusCode());
+        assertEquals(
+                204, post("/admin/users/" + id + "/disable", adminToken(), null).statusCode());
+        var refused = login("judy", "judy-password-1");
+        assertEquals(
+                "{\"error\":\"invalid_grant\",\"error_description\":\"The username or password is incorrect\"}",
+                refused.bodyAsString());
+        assertEquals(
+                0,
+                Sql.count(
+                        pool, "SELECT count(*) FROM sessions WHERE user_id = $1::text::uuid AND ended_at IS NULL", id));
+        var unknown = post("/admin/users/not-a-uuid/disable", adminToken(), null);
+        assertEquals(404, unknown.statusCode());
+        assertEquals(
+                "{\"error\":\"not_found\",\"error_description\":\"No user with this id\"}", unknown.bodyAsString());
+    }
+
+    @Test
+    void createClientWhenSecretGeneratedThenReturnedOnceAndRotationKillsOldTokens() {
+        var created = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"reports","grant_types":["client_credentials"],"scopes":["notes:read"],"audience":"resource-demo"}"""));
+        assertEquals(201, created.statusCode());
+        assertEquals("no-store", created.getHeader("Cache-Control"));
+        String secret = created.bodyAsJsonObject().getString("client_secret");
+        assertTrue(secret.length() >= 43);
+        var first = stack.auth().postForm("/oauth2/token", "reports", secret, "grant_type=client_credentials");
+        assertEquals(200, first.statusCode());
+        String oldToken = first.bodyAsJsonObject().getString("access_token");
+
+        var rotated = post("/admin/clients/reports/secret", adminToken(), null);
+        assertEquals(200, rotated.statusCode());
+        String newSecret = rotated.bodyAsJsonObject().getString("client_secret");
+        assertEquals(
+                401,
+                stack.auth()
+                        .postForm("/oauth2/token", "reports", secret, "grant_type=client_credentials")
+                        .statusCode());
+        var second = stack.auth().postForm("/oauth2/token", "reports", newSecret, "grant_type=client_credentials");
+        assertEquals(200, second.statusCode());
+        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM revocations WHERE type = 'sub' AND value = 'reports'"));
+        // The old token is revoked by the sub entry; the new one, with iat >= not_before, is not.
+        assertEquals(false, introspect("reports", newSecret, oldToken).getBoolean("active"));
+        assertEquals(
+                true,
+                introspect("reports", newSecret, second.bodyAsJsonObject().getString("access_token"))
+                        .getBoolean("active"));
+
+        assertEquals(
+                204, post("/admin/clients/reports/disable", adminToken(), null).statusCode());
+        assertEquals(
+                401,
+                stack.auth()
+                        .postForm("/oauth2/token", "reports", newSecret, "grant_type=client_credentials")
+                        .statusCode());
+    }
+
+    @Test
+    void createClientWhenIdTakenOrInvalidThenRefusedWithReason() {
+        var taken = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"svc","grant_types":["client_credentials"],"scopes":[],"audience":"a"}"""));
+        assertEquals(409, taken.statusCode());
+        assertEquals("{\"error\":\"conflict\",\"error_description\":\"The client_id is taken\"}", taken.bodyAsString());
+        var privileged = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"spa","token_endpoint_auth_method":"none","grant_types":["password"],"scopes":["revocations:read"],"audience":"a"}"""));
+        assertEquals(400, privileged.statusCode());
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"Only confidential clients without the password grant may hold admin or revocations:read\"}",
+                privileged.bodyAsString());
+    }
+
+    static JsonObject introspect(String id, String secret, String token) {
+        var response = stack.auth().postForm("/oauth2/introspect", id, secret, "token=" + token);
+        assertEquals(200, response.statusCode());
+        return response.bodyAsJsonObject();
+    }
+
+    @Test
+    void adminCliWhenSecretConfiguredThenBootstrappedWithIssuerAudience() throws Exception {
+        JWTClaimsSet claims = AccessTokens.verify(adminToken(), stack.jwksUrl(), TestAuthServer.ISSUER);
+        assertEquals("admin-cli", claims.getSubject());
+        assertEquals("admin", claims.getStringClaim("scope"));
+    }
+}

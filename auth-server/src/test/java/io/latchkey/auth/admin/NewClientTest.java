@@ -1,0 +1,67 @@
+package io.latchkey.auth.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.latchkey.auth.http.OAuthError;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class NewClientTest {
+    private static JsonObject valid() {
+        return new JsonObject("""
+                {"client_id":"billing","grant_types":["client_credentials"],"scopes":["notes:read"],"audience":"api"}""");
+    }
+
+    private static String rejection(JsonObject json) {
+        return assertThrows(OAuthError.class, () -> NewClient.from(json)).body().encode();
+    }
+
+    @Test
+    void fromWhenValidThenConfidentialClient() {
+        NewClient client = NewClient.from(valid());
+        assertEquals("billing", client.clientId());
+        assertTrue(client.suppliedSecret().isEmpty());
+        assertEquals("api", client.audience());
+    }
+
+    @Test
+    void fromWhenClientIdUuidShapedThenInvalidRequest() {
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"client_id must match [A-Za-z0-9._-]{1,64} and not look like a UUID\"}",
+                rejection(valid().put("client_id", "0b6f1c52-9d0e-4d4e-9a52-3f1f2f0e6a11")));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"client_id must match [A-Za-z0-9._-]{1,64} and not look like a UUID\"}",
+                rejection(valid().put("client_id", "bad id")));
+    }
+
+    @Test
+    void fromWhenAudienceMissingThenInvalidRequest() {
+        JsonObject json = valid();
+        json.remove("audience");
+        assertEquals("{\"error\":\"invalid_request\",\"error_description\":\"audience is required\"}", rejection(json));
+    }
+
+    @Test
+    void fromWhenAdminScopeWithPasswordGrantThenInvalidRequest() {
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"Only confidential clients without the password grant may hold admin or revocations:read\"}",
+                rejection(valid().put("grant_types", new io.vertx.core.json.JsonArray().add("password"))
+                        .put("scopes", new io.vertx.core.json.JsonArray().add("admin"))));
+    }
+
+    @Test
+    void fromWhenPublicClientAsksClientCredentialsThenInvalidRequest() {
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"A public client cannot use client_credentials\"}",
+                rejection(valid().put("token_endpoint_auth_method", "none")));
+    }
+
+    @Test
+    void fromWhenSuppliedSecretShortThenInvalidRequest() {
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"client_secret must have at least 32 characters\"}",
+                rejection(valid().put("client_secret", "too-short")));
+    }
+}

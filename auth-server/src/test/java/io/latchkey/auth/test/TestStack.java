@@ -1,0 +1,67 @@
+package io.latchkey.auth.test;
+
+import io.latchkey.common.config.Env;
+import io.latchkey.db.test.PostgresExtension;
+import io.latchkey.keys.KeyServiceVerticle;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The real key-service (random ports, random KEK) and auth-server started in-process on one database, with
+ * auth-server signing through key-service's {@code /internal/sign}.
+ */
+public final class TestStack implements AutoCloseable {
+    private final Vertx vertx;
+    private final KeyServiceVerticle keyService;
+    private final String keyDeployment;
+    private final TestAuthServer auth;
+
+    private TestStack(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
+        this.vertx = vertx;
+        Map<String, String> keyEnv = new HashMap<>();
+        keyEnv.put("LATCHKEY_DB_URL", db.url());
+        keyEnv.put("LATCHKEY_DEV_MODE", "true");
+        keyEnv.put("LATCHKEY_HOST", "127.0.0.1");
+        keyEnv.put("LATCHKEY_PORT", "0");
+        keyEnv.put("LATCHKEY_INTERNAL_PORT", "0");
+        keyEnv.put("LATCHKEY_ISSUER", TestAuthServer.ISSUER);
+        keyEnv.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
+        byte[] kek = new byte[32];
+        new SecureRandom().nextBytes(kek);
+        keyEnv.put("LATCHKEY_KEK", Base64.getEncoder().encodeToString(kek));
+        this.keyService = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
+        this.keyDeployment = Await.result(vertx.deployVerticle(keyService));
+        Map<String, String> env = TestAuthServer.env(db);
+        env.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + keyService.internalPort());
+        env.put("LATCHKEY_JWKS_URI", jwksUrl());
+        authSettings.accept(env);
+        this.auth = TestAuthServer.start(vertx, env);
+    }
+
+    public static TestStack start(Vertx vertx, PostgresExtension db) {
+        return new TestStack(vertx, db, env -> {});
+    }
+
+    public static TestStack start(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
+        return new TestStack(vertx, db, authSettings);
+    }
+
+    public TestAuthServer auth() {
+        return auth;
+    }
+
+    public String jwksUrl() {
+        return "http://127.0.0.1:" + keyService.publicPort() + "/.well-known/jwks.json";
+    }
+
+    @Override
+    public void close() {
+        auth.close();
+        Await.result(vertx.undeploy(keyDeployment));
+    }
+}
