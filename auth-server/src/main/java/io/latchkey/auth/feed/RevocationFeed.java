@@ -80,6 +80,7 @@ public final class RevocationFeed {
     /** Ends every stream and closes the LISTEN connection. */
     public Future<Void> stop() {
         stopped = true;
+        listening = false;
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(safetyNetTimer);
         setHealthy(false);
@@ -119,12 +120,15 @@ public final class RevocationFeed {
     }
 
     private Long listenLost(Integer attempt) {
+        if (stopped) {
+            return -1L;
+        }
         if (listening || healthy) {
             LOG.warn("revocation feed: LISTEN connection lost; ending streams and reconnecting");
         }
         listening = false;
         setHealthy(false);
-        return stopped ? -1L : Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(attempt, 6));
+        return Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(attempt, 6));
     }
 
     private void listening() {
