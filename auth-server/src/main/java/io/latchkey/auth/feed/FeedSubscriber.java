@@ -4,6 +4,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open {@code /revocations/stream} response. While it joins (its initial read is in flight) it keeps the
@@ -13,6 +15,8 @@ import java.util.List;
  * {@code Last-Event-ID}. Confined to the feed's event loop.
  */
 final class FeedSubscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
+
     private record Pending(RevocationEntry entry, Buffer event) {}
 
     private final HttpServerResponse response;
@@ -111,6 +115,7 @@ final class FeedSubscriber {
     /** The client cannot keep up: close the connection rather than queue for it. */
     void drop() {
         if (markClosed()) {
+            LOG.info("revocation stream: closing a subscriber that cannot keep up; it resumes with Last-Event-ID");
             response.reset();
         }
     }

@@ -107,6 +107,7 @@ public final class RevocationFeed {
         holder[0] = subscriber;
         subscribers.add(subscriber);
         response.closeHandler(v -> subscriber.connectionClosed());
+        response.exceptionHandler(e -> subscriber.connectionClosed());
         initial.onComplete(read -> {
             if (read.succeeded()) {
                 subscriber.join(read.result());
@@ -132,6 +133,11 @@ public final class RevocationFeed {
     }
 
     private void listening() {
+        PgConnection listenConnection = listener.actualConnection();
+        if (listenConnection != null) {
+            // Its loss is reported through the reconnect policy; the exception itself says nothing more.
+            listenConnection.exceptionHandler(e -> LOG.debug("revocation feed: LISTEN connection error", e));
+        }
         connection++;
         listening = true;
         LOG.info("revocation feed: listening on {}", CHANNEL);

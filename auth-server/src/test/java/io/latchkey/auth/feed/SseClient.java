@@ -110,6 +110,10 @@ final class SseClient {
         context.runOnContext(v -> response.pause());
     }
 
+    void resume() {
+        context.runOnContext(v -> response.resume());
+    }
+
     void close() {
         context.runOnContext(v -> response.request().connection().close());
     }
@@ -163,6 +167,9 @@ final class SseClient {
             if (waiter.condition().test(seen)) {
                 waiters.remove(waiter);
                 waiter.promise().complete(seen);
+            } else if (ended) {
+                waiters.remove(waiter);
+                waiter.promise().fail("the stream ended after " + seen.events().size() + " events");
             }
         }
     }
