@@ -17,12 +17,11 @@ import org.slf4j.LoggerFactory;
 final class FeedSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
 
-    private record Pending(RevocationEntry entry, Buffer event) {}
-
     private final HttpServerResponse response;
     private final FeedSettings settings;
     private final Runnable onClose;
-    private List<Pending> pending = new ArrayList<>();
+    private List<EventBatch> pending = new ArrayList<>();
+    private int pendingEntries;
     private long position;
     private boolean closed;
 
@@ -47,7 +46,7 @@ final class FeedSubscriber {
         }
         Buffer initial = SseEvents.revoked(page.entries());
         position = page.lastSeq();
-        List<Pending> meanwhile = pending;
+        List<EventBatch> meanwhile = pending;
         pending = null;
         // The initial entries may be many; the live backlog allowance starts above them.
         response.setWriteQueueMaxSize(initial.length() + settings.writeBacklogBytes());
@@ -58,32 +57,34 @@ final class FeedSubscriber {
                 .putHeader("Pragma", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(initial.length() == 0 ? SseEvents.HEARTBEAT : initial);
-        for (Pending p : meanwhile) {
-            deliver(p.entry(), p.event());
+        for (EventBatch batch : meanwhile) {
+            deliver(batch);
         }
     }
 
-    void deliver(RevocationEntry entry, Buffer event) {
+    void deliver(EventBatch batch) {
         if (closed) {
             return;
         }
         if (pending != null) {
-            if (pending.size() >= settings.maxPendingEntries()) {
+            pendingEntries += batch.size();
+            if (pendingEntries > settings.maxPendingEntries()) {
                 drop();
             } else {
-                pending.add(new Pending(entry, event));
+                pending.add(batch);
             }
             return;
         }
-        if (entry.seq() <= position) {
+        Buffer unsent = batch.after(position);
+        if (unsent == null) {
             return;
         }
         if (response.writeQueueFull()) {
             drop();
             return;
         }
-        position = entry.seq();
-        response.write(event);
+        position = batch.lastSeq();
+        response.write(unsent);
     }
 
     void heartbeat() {
