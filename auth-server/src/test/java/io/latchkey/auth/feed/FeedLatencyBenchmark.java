@@ -49,6 +49,7 @@ public final class FeedLatencyBenchmark {
 
     private final int total = warmup + Integer.getInteger("revocations", 1_000);
     private final Vertx vertx;
+    private final Vertx writerVertx;
     private final Pool pool;
     private final BufferedReader serverOut;
     private final PrintWriter serverIn;
@@ -59,10 +60,13 @@ public final class FeedLatencyBenchmark {
     /** Per subscriber, per revocation index: when the event arrived, in nanoTime; 0 until it does. */
     private final List<AtomicLongArray> receivedAt = new ArrayList<>();
 
+    private final Process server;
     private long base;
 
-    private FeedLatencyBenchmark(Vertx vertx, Pool pool, Process server) {
+    private FeedLatencyBenchmark(Vertx vertx, Vertx writerVertx, Pool pool, Process server) {
         this.vertx = vertx;
+        this.writerVertx = writerVertx;
+        this.server = server;
         this.pool = pool;
         this.serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         this.serverIn = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -82,14 +86,17 @@ public final class FeedLatencyBenchmark {
         child.environment().put("LATCHKEY_DB_URL", database.url());
         Process server = child.start();
         Vertx vertx = Vertx.vertx();
-        Pool pool = Database.pool(vertx, database, 4);
+        // The writer gets its own event loop, so the clients' work does not delay its commit acknowledgements.
+        Vertx writerVertx = Vertx.vertx();
+        Pool pool = Database.pool(writerVertx, database, 4);
         int status = 1;
         try {
-            new FeedLatencyBenchmark(vertx, pool, server).run();
+            new FeedLatencyBenchmark(vertx, writerVertx, pool, server).run();
             status = 0;
         } finally {
             server.destroyForcibly();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            writerVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         System.exit(status);
     }
@@ -112,14 +119,43 @@ public final class FeedLatencyBenchmark {
         await(Future.all(connected));
         long heapSubscribed = heap();
 
+        String loadBefore = loadAverage();
+        long cpuBefore = serverCpuNanos();
         long started = System.nanoTime();
         writeAll();
         boolean complete = allReceived.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
         double writeSeconds = (System.nanoTime() - started) / 1e9;
+        double cpuSeconds = (serverCpuNanos() - cpuBefore) / 1e9;
         long heapAfter = heap();
         serverIn.println("quit");
 
         report(complete, writeSeconds, heapBefore, heapSubscribed, heapAfter);
+        System.out.printf(
+                Locale.ROOT,
+                "  replica CPU during the run: %.2f s (%.0f%% of one core), %.1f us per delivered event%n",
+                cpuSeconds,
+                100 * cpuSeconds / writeSeconds,
+                cpuSeconds * 1e6 / ((double) total * subscribers));
+        System.out.println("  load average (1/5/15 min) before: " + loadBefore + ", after: " + loadAverage() + ", on "
+                + Runtime.getRuntime().availableProcessors() + " cores");
+    }
+
+    private long serverCpuNanos() {
+        return server.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts =
+                    java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** One revocation every spacingMs, each its own transaction, without waiting for the previous one. */
@@ -127,10 +163,10 @@ public final class FeedLatencyBenchmark {
         CountDownLatch written = new CountDownLatch(total);
         AtomicInteger next = new AtomicInteger();
         long expiresAt = TestRevocations.now() + 3600;
-        vertx.setPeriodic(spacingMs, timer -> {
+        writerVertx.setPeriodic(spacingMs, timer -> {
             int index = next.getAndIncrement();
             if (index >= total) {
-                vertx.cancelTimer(timer);
+                writerVertx.cancelTimer(timer);
                 return;
             }
             long sent = System.nanoTime();
@@ -230,6 +266,11 @@ public final class FeedLatencyBenchmark {
         long early = Arrays.stream(sorted).filter(l -> l < 0).count();
         long[] sortedFromSent = Arrays.copyOf(fromSent, n);
         Arrays.sort(sortedFromSent);
+        long[] roundTrips = new long[revocations];
+        for (int i = warmup; i < total; i++) {
+            roundTrips[i - warmup] = committedAt.get(i) - sentAt.get(i);
+        }
+        Arrays.sort(roundTrips);
         double perSubscriber = (heapSubscribed - heapBefore) / (double) subscribers;
         System.out.printf(
                 Locale.ROOT,
@@ -257,6 +298,11 @@ public final class FeedLatencyBenchmark {
                 "  send-to-event latency (upper bound, includes the append's round trip): p50 %.2f ms, p99 %.2f ms%n",
                 percentileMs(sortedFromSent, 0.50),
                 percentileMs(sortedFromSent, 0.99));
+        System.out.printf(
+                Locale.ROOT,
+                "  append round trip (send to commit ack, the database under the same load): p50 %.2f ms, p99 %.2f ms%n",
+                percentileMs(roundTrips, 0.50),
+                percentileMs(roundTrips, 0.99));
         System.out.printf(
                 Locale.ROOT,
                 "  replica heap after GC: %.1f MiB idle, %.1f MiB with subscribers, %.1f MiB after the run%n",
