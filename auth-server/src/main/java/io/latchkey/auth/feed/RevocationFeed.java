@@ -35,6 +35,8 @@ public final class RevocationFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFeed.class);
     private static final int READ_BATCH = 1_000;
     private static final long MAX_RECONNECT_DELAY_MS = 5_000;
+    /** Generous: a busy database must not look dead, only one that stopped answering. */
+    private static final long MIN_PING_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
     private final RevocationFeedRepository repository;
@@ -51,6 +53,7 @@ public final class RevocationFeed {
     private boolean reading;
     private boolean readAgain;
     private boolean stopped;
+    private boolean pinging;
     private long heartbeatTimer = -1;
     private long safetyNetTimer = -1;
 
@@ -213,11 +216,17 @@ public final class RevocationFeed {
     /** A read without a notification, and a ping that exposes a LISTEN connection that died silently. */
     private void safetyNet() {
         PgConnection listenConnection = listener.actualConnection();
-        if (listening && listenConnection != null) {
+        if (listening && listenConnection != null && !pinging) {
+            pinging = true;
             listenConnection
                     .query("SELECT 1")
                     .execute()
-                    .timeout(settings.catchUpInterval().toMillis(), TimeUnit.MILLISECONDS)
+                    .timeout(
+                            Math.max(
+                                    MIN_PING_TIMEOUT_MS,
+                                    settings.catchUpInterval().toMillis()),
+                            TimeUnit.MILLISECONDS)
+                    .onComplete(ar -> pinging = false)
                     .onFailure(e -> {
                         LOG.warn("revocation feed: LISTEN connection does not answer; reconnecting");
                         listenConnection.close();

@@ -140,7 +140,7 @@ class FeedResilienceTest {
         }
     }
 
-    /** Everything received until the server closed or reset the connection. */
+    /** Everything received until the server closed, reset or ended (last chunk) the stream. */
     private static String readUntilCut(Socket socket) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
@@ -148,6 +148,9 @@ class FeedResilienceTest {
             int n;
             while ((n = socket.getInputStream().read(chunk)) >= 0) {
                 received.write(chunk, 0, n);
+                if (received.toString(StandardCharsets.US_ASCII).endsWith("\r\n0\r\n\r\n")) {
+                    break;
+                }
             }
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the server never cut off the client that stopped reading");
