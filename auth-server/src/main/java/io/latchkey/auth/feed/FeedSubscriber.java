@@ -31,14 +31,6 @@ final class FeedSubscriber {
         this.onClose = onClose;
     }
 
-    boolean joined() {
-        return pending == null;
-    }
-
-    boolean closed() {
-        return closed;
-    }
-
     /** Sends the initial entries and whatever was broadcast while they were read, then follows live. */
     void join(RevocationPage page) {
         if (closed) {
