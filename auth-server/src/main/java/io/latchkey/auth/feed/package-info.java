@@ -1,0 +1,23 @@
+/**
+ * The revocation feed of auth-server: {@code GET /revocations} and {@code GET /revocations/stream}, the one
+ * LISTEN/NOTIFY follower per replica that broadcasts new entries to every stream in seq order, and the pruning of
+ * expired entries. Entries are written elsewhere, only through {@code revocation_append} (see V4).
+ *
+ * <p>Wiring, in the verticle that owns the pool and the router (one feed per verticle instance):
+ *
+ * <pre>{@code
+ * var revocationList = new PgRevocationFeedRepository(pool);
+ * feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), feedSettings);
+ * pruner = new RevocationPruner(vertx, revocationList, Clock.systemUTC(), feedSettings);
+ * new FeedRoutes(revocationList, feed, new ClientSecretFeedAccess(pool), Clock.systemUTC()).mount(router);
+ * return feed.start().compose(v -> server.listen()).onSuccess(v -> pruner.start());
+ * // stop(): pruner.stop(); feed.stop() before server.shutdown(...), so open streams do not hold the shutdown.
+ * }</pre>
+ *
+ * <p>Settings, all optional: {@code LATCHKEY_FEED_HEARTBEAT_INTERVAL} (10 s, at most 15 s),
+ * {@code LATCHKEY_FEED_CATCH_UP_INTERVAL} (5 s: the safety-net read and LISTEN ping),
+ * {@code LATCHKEY_FEED_PRUNE_INTERVAL} (1 min); read with {@link io.latchkey.auth.feed.FeedSettings#from}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009</a>
+ */
+package io.latchkey.auth.feed;

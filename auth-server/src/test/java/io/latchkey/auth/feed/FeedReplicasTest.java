@@ -1,0 +1,129 @@
+package io.latchkey.auth.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.latchkey.db.Database;
+import io.latchkey.db.test.PostgresExtension;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two replicas, each with its own pool, LISTEN connection and HTTP listener, on one database. */
+@ExtendWith(VertxExtension.class)
+class FeedReplicasTest {
+    private static final int WRITERS = 8;
+    private static final int APPENDS_PER_WRITER = 100;
+
+    @RegisterExtension
+    static final PostgresExtension db = new PostgresExtension();
+
+    private static Pool pool;
+    private static FeedServer replicaA;
+    private static FeedServer replicaB;
+    private static HttpClient http;
+    private static TestFeedClients reader;
+    private static final List<String> deployments = new ArrayList<>();
+
+    @BeforeAll
+    static void start(Vertx vertx) {
+        pool = db.pool(vertx);
+        replicaA = new FeedServer(db.settings(), FeedSettings.defaults());
+        replicaB = new FeedServer(db.settings(), FeedSettings.defaults());
+        deployments.add(Await.result(vertx.deployVerticle(replicaA)));
+        deployments.add(Await.result(vertx.deployVerticle(replicaB)));
+        http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(20));
+        reader = Await.result(TestFeedClients.reader("replica-reader").insert(pool));
+    }
+
+    @AfterAll
+    static void stop(Vertx vertx) {
+        deployments.forEach(id -> Await.result(vertx.undeploy(id)));
+    }
+
+    @Test
+    void streamWhenEntryWrittenAnywhereThenAClientOnEachReplicaReceivesIt() {
+        SseClient onA = open(replicaA);
+        SseClient onB = open(replicaB);
+
+        long seq =
+                Await.result(TestRevocations.append(pool, "sid", "replica-session", null, TestRevocations.now() + 360));
+
+        assertEquals(seq, Await.result(onA.until(s -> s.ids().contains(seq))).lastId());
+        assertEquals(seq, Await.result(onB.until(s -> s.ids().contains(seq))).lastId());
+        onA.close();
+        onB.close();
+    }
+
+    @Test
+    void streamWhenManyWritersAppendConcurrentlyThenEverySubscriberGetsEveryCommittedEntryOnceInSeqOrder(Vertx vertx) {
+        long start = Await.result(highestSeq());
+        List<SseClient> clients =
+                List.of(open(replicaA, start), open(replicaA, start), open(replicaB, start), open(replicaB, start));
+        Pool writers = Database.pool(vertx, db.settings(), WRITERS);
+        List<Future<Void>> chains = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            chains.add(appendInTurn(writers, "writer-" + w, 0));
+        }
+        Await.result(Future.all(chains), Duration.ofSeconds(60));
+        writers.close();
+        List<Long> committed = Await.result(seqsAfter(start));
+        long last = committed.get(committed.size() - 1);
+
+        List<SseClient.Seen> seen = Await.result(
+                        Future.all(clients.stream()
+                                .map(c -> c.until(s -> s.lastId() >= last))
+                                .toList()),
+                        Duration.ofSeconds(60))
+                .list();
+
+        assertEquals(WRITERS * APPENDS_PER_WRITER, committed.size());
+        for (SseClient.Seen s : seen) {
+            assertEquals(committed, s.ids());
+        }
+        clients.forEach(SseClient::close);
+    }
+
+    private static Future<Void> appendInTurn(Pool writers, String writer, int i) {
+        if (i == APPENDS_PER_WRITER) {
+            return Future.succeededFuture();
+        }
+        return TestRevocations.jti(writers, writer + "-" + i).compose(seq -> appendInTurn(writers, writer, i + 1));
+    }
+
+    private static Future<Long> highestSeq() {
+        return pool.query("SELECT COALESCE(max(seq), 0) AS seq FROM revocations")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong("seq"));
+    }
+
+    private static Future<List<Long>> seqsAfter(long start) {
+        return pool.preparedQuery("SELECT seq FROM revocations WHERE seq > $1 ORDER BY seq")
+                .execute(Tuple.of(start))
+                .map(rows -> {
+                    List<Long> seqs = new ArrayList<>();
+                    rows.forEach(row -> seqs.add(row.getLong("seq")));
+                    return seqs;
+                });
+    }
+
+    private static SseClient open(FeedServer replica) {
+        return Await.result(SseClient.open(http, replica.port(), reader.basic(), null));
+    }
+
+    private static SseClient open(FeedServer replica, long lastEventId) {
+        return Await.result(SseClient.open(http, replica.port(), reader.basic(), Long.toString(lastEventId)));
+    }
+}
