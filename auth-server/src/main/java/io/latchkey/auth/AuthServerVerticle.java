@@ -7,6 +7,11 @@ import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.feed.ClientSecretFeedAccess;
+import io.latchkey.auth.feed.FeedRoutes;
+import io.latchkey.auth.feed.PgRevocationFeedRepository;
+import io.latchkey.auth.feed.RevocationFeed;
+import io.latchkey.auth.feed.RevocationPruner;
 import io.latchkey.auth.grant.ClientCredentialsGrant;
 import io.latchkey.auth.grant.PasswordGrant;
 import io.latchkey.auth.grant.RefreshTokenGrant;
@@ -53,6 +58,8 @@ public final class AuthServerVerticle extends VerticleBase {
     private KeyServiceSigner signer;
     private final AuthMetrics metrics = new AuthMetrics();
     private long pruneTimer = -1;
+    private RevocationFeed feed;
+    private RevocationPruner revocationPruner;
     private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
             new java.util.concurrent.atomic.AtomicInteger(20_000);
 
@@ -111,15 +118,21 @@ public final class AuthServerVerticle extends VerticleBase {
                                 tokenEndpoint,
                                 authenticator,
                                 new Introspection(verifier));
+                        var revocationList = new PgRevocationFeedRepository(pool);
+                        feed = new RevocationFeed(
+                                vertx, revocationList, config.database().connectOptions(), config.feed());
+                        revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
+                        var feedRoutes = new FeedRoutes(revocationList, feed, new ClientSecretFeedAccess(pool), clock);
                         var adminRoutes = new AdminRoutes(
                                 new AdminAuthorization(verifier, config.issuer()),
                                 new AdminService(pool, users, clients, hasher, terminator));
                         Function<Vertx, Router> routers = v -> {
                             Router router = Router.router(v);
-                            HealthRoutes.mount(v, router, () -> Database.ping(pool));
+                            HealthRoutes.mount(v, router, this::ready);
                             metrics.mount(router);
                             tokenRoutes.mount(v, router);
                             adminRoutes.mount(router);
+                            feedRoutes.mount(router);
                             router.errorHandler(404, OAuthErrors::render);
                             router.errorHandler(405, OAuthErrors::render);
                             router.route().failureHandler(OAuthErrors::render);
@@ -134,8 +147,10 @@ public final class AuthServerVerticle extends VerticleBase {
                         server = vertx.createHttpServer(options);
                         Router router = routers.apply(vertx);
                         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
+                                .compose(v -> feed.start())
                                 .compose(v -> server.requestHandler(router).listen())
-                                .compose(v -> moreListeners(routers, options));
+                                .compose(v -> moreListeners(routers, options))
+                                .onSuccess(v -> revocationPruner.start());
                     });
         });
     }
@@ -150,9 +165,23 @@ public final class AuthServerVerticle extends VerticleBase {
                 () -> new ListenerVerticle(routers, options), new DeploymentOptions().setInstances(more));
     }
 
+    /** Ready when the database answers and this replica's revocation feed follows it. */
+    private Future<?> ready() {
+        return Database.ping(pool)
+                .compose(v -> feed.healthy()
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("revocation feed is not following the database"));
+    }
+
     @Override
     public Future<?> stop() {
-        Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+        if (revocationPruner != null) {
+            revocationPruner.stop();
+        }
+        // Streams end first, or open streams would hold the server's shutdown for its whole timeout.
+        Future<Void> streams = feed == null ? Future.succeededFuture() : feed.stop();
+        Future<Void> closing = streams.eventually(
+                () -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS));
         if (pruneTimer >= 0) {
             vertx.cancelTimer(pruneTimer);
         }

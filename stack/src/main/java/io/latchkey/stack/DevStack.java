@@ -87,7 +87,7 @@ final class DevStack implements AutoCloseable {
         await("auth-server", new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))));
 
         if (settings.seed()) {
-            DevSeed.apply(vertx, database);
+            DevSeed.apply(vertx, settings.authServerPort());
         }
 
         Map<String, String> resourceDemo = new HashMap<>(common);

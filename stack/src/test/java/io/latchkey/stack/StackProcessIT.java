@@ -39,6 +39,8 @@ class StackProcessIT {
             System.out.println("stack ready after " + ready.toMillis() + " ms (restart on kept data)");
             assertEquals(kekBefore, Files.readString(kek), "the KEK is kept across restarts");
             assertEquals(1, countRows(second.dbPort, "SELECT count(*) FROM flyway_schema_history WHERE version = '1'"));
+            assertEquals(1, countRows(second.dbPort, "SELECT count(*) FROM users"), "the seed is not duplicated");
+            assertEquals(4, countRows(second.dbPort, "SELECT count(*) FROM clients"), "the seed is not duplicated");
             second.terminate(STOP);
         }
         assertTrue(StackProcess.processesMentioning(dir).isEmpty(), "processes left behind after restart");

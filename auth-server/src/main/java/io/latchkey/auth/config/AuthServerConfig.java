@@ -1,5 +1,6 @@
 package io.latchkey.auth.config;
 
+import io.latchkey.auth.feed.FeedSettings;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
 import io.latchkey.db.DatabaseSettings;
@@ -24,7 +25,8 @@ public record AuthServerConfig(
         TrustedProxies trustedProxies,
         Argon2Settings argon2,
         int databasePoolSize,
-        int eventLoops) {
+        int eventLoops,
+        FeedSettings feed) {
 
     public static AuthServerConfig from(Env env) {
         return new AuthServerConfig(
@@ -45,6 +47,7 @@ public record AuthServerConfig(
                 TrustedProxies.parse("LATCHKEY_TRUSTED_PROXIES", env.string("LATCHKEY_TRUSTED_PROXIES", "")),
                 Argon2Settings.from(env),
                 env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512),
-                env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
+                env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
+                FeedSettings.from(env));
     }
 }
