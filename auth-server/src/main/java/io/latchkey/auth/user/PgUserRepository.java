@@ -12,13 +12,18 @@ import java.util.UUID;
 
 /** {@link UserRepository} on PostgreSQL. */
 public final class PgUserRepository implements UserRepository {
-    private static final String COLUMNS = "id, username, password_hash, disabled, tokens_not_before";
-    private static final String FIND_BY_USERNAME =
-            "SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower($1)";
-    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
-    private static final String FIND_BY_ID_FOR_SHARE = "SELECT " + COLUMNS + " FROM users WHERE id = $1 FOR SHARE";
-    private static final String INSERT =
-            "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING " + COLUMNS;
+    private static final String FIND_BY_USERNAME = """
+            SELECT id, username, password_hash, disabled, tokens_not_before
+              FROM users WHERE lower(username) = lower($1)""";
+    private static final String FIND_BY_ID = """
+            SELECT id, username, password_hash, disabled, tokens_not_before
+              FROM users WHERE id = $1""";
+    private static final String FIND_BY_ID_FOR_SHARE = """
+            SELECT id, username, password_hash, disabled, tokens_not_before
+              FROM users WHERE id = $1 FOR SHARE""";
+    private static final String INSERT = """
+            INSERT INTO users (username, password_hash) VALUES ($1, $2)
+            RETURNING id, username, password_hash, disabled, tokens_not_before""";
     private static final String UPDATE_HASH = "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1";
     private static final String REHASH =
             "UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2";

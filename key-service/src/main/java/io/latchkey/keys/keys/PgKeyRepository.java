@@ -26,15 +26,15 @@ public final class PgKeyRepository implements KeyRepository {
     /** Kid revocation entries live 30 days (DESIGN.md, the revocation list). */
     static final Duration KID_ENTRY_LIFETIME = Duration.ofDays(30);
 
-    private static final String COLUMNS =
-            "kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at";
-
-    private static final String LIVE = "SELECT " + COLUMNS + " FROM signing_keys" + """
+    private static final String LIVE = """
+            SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
+              FROM signing_keys
              WHERE revoked_at IS NULL AND (remove_at IS NULL OR remove_at > $1)
-             ORDER BY activate_at, kid""".indent(1);
+             ORDER BY activate_at, kid""";
 
-    private static final String ALL =
-            "SELECT " + COLUMNS + " FROM signing_keys ORDER BY activate_at DESC, kid LIMIT 200";
+    private static final String ALL = """
+            SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
+              FROM signing_keys ORDER BY activate_at DESC, kid LIMIT 200""";
 
     private static final String SEALED = "SELECT sealed_private_key FROM signing_keys WHERE kid = $1";
 
@@ -47,9 +47,11 @@ public final class PgKeyRepository implements KeyRepository {
             INSERT INTO signing_keys
                 (kid, key_size, public_jwk, sealed_private_key, kek_fingerprint, publish_at, activate_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            RETURNING\s""" + COLUMNS;
+            RETURNING kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at""";
 
-    private static final String FIND_FOR_UPDATE = "SELECT " + COLUMNS + " FROM signing_keys WHERE kid = $1 FOR UPDATE";
+    private static final String FIND_FOR_UPDATE = """
+            SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
+              FROM signing_keys WHERE kid = $1 FOR UPDATE""";
 
     private static final String MARK_REVOKED = """
             UPDATE signing_keys
