@@ -7,7 +7,7 @@ import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
-import io.latchkey.auth.feed.ClientSecretFeedAccess;
+import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.FeedRoutes;
 import io.latchkey.auth.feed.PgRevocationFeedRepository;
 import io.latchkey.auth.feed.RevocationFeed;
@@ -137,7 +137,8 @@ public final class AuthServerVerticle extends VerticleBase {
                         feed = new RevocationFeed(
                                 vertx, revocationList, config.database().connectOptions(), config.feed());
                         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
-                        var feedRoutes = new FeedRoutes(revocationList, feed, new ClientSecretFeedAccess(pool), clock);
+                        var feedRoutes = new FeedRoutes(
+                                revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock);
                         var adminRoutes = new AdminRoutes(
                                 new AdminAuthorization(verifier, config.issuer()),
                                 new AdminService(pool, users, clients, hasher, terminator));
