@@ -224,7 +224,11 @@ class TokenRevocationTest {
     }
 
     static String clientToken(String clientId) {
-        return auth.token(clientId, "grant_type=client_credentials")
+        return clientToken(auth, clientId);
+    }
+
+    static String clientToken(TestAuthServer server, String clientId) {
+        return server.token(clientId, "grant_type=client_credentials")
                 .bodyAsJsonObject()
                 .getString("access_token");
     }
