@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -76,6 +77,6 @@ final class Logins {
 
     /** The claims of a JWS, read without verification (the server under test already verified it). */
     static JsonObject claims(String jwt) {
-        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])));
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 }
