@@ -7,7 +7,7 @@ import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
-import io.latchkey.auth.feed.ClientSecretFeedAccess;
+import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.FeedRoutes;
 import io.latchkey.auth.feed.PgRevocationFeedRepository;
 import io.latchkey.auth.feed.RevocationFeed;
@@ -18,7 +18,9 @@ import io.latchkey.auth.grant.RefreshTokenGrant;
 import io.latchkey.auth.grant.TokenEndpoint;
 import io.latchkey.auth.http.ClientIp;
 import io.latchkey.auth.http.ListenerVerticle;
+import io.latchkey.auth.http.LogoutRoutes;
 import io.latchkey.auth.http.OAuthErrors;
+import io.latchkey.auth.http.RevokeRoutes;
 import io.latchkey.auth.http.TokenRoutes;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
@@ -26,6 +28,9 @@ import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.password.PasswordHasher;
+import io.latchkey.auth.revocation.Logout;
+import io.latchkey.auth.revocation.RevocationRateLimiter;
+import io.latchkey.auth.revocation.TokenRevocation;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.SessionPruner;
 import io.latchkey.auth.session.SessionTerminator;
@@ -51,6 +56,9 @@ import java.util.function.Function;
 
 /** Wires auth-server: migrations, pool, repositories, services, routes, listener. */
 public final class AuthServerVerticle extends VerticleBase {
+    /** Per client and replica (RFC 7009 §2.2.1 lets the server refuse a client that floods it). */
+    private static final int REVOCATIONS_PER_SECOND = 20;
+
     private final AuthServerConfig config;
     private Pool pool;
     private HttpServer server;
@@ -118,11 +126,19 @@ public final class AuthServerVerticle extends VerticleBase {
                                 tokenEndpoint,
                                 authenticator,
                                 new Introspection(verifier));
+                        var clientIp = new ClientIp(config.trustedProxies());
+                        var logoutRoutes = new LogoutRoutes(new Logout(pool, verifier, sessions, terminator), clientIp);
+                        var revokeRoutes = new RevokeRoutes(
+                                authenticator,
+                                new RevocationRateLimiter(REVOCATIONS_PER_SECOND, System::nanoTime),
+                                new TokenRevocation(pool, verifier, sessions, terminator, clock),
+                                clientIp);
                         var revocationList = new PgRevocationFeedRepository(pool);
                         feed = new RevocationFeed(
                                 vertx, revocationList, config.database().connectOptions(), config.feed());
                         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
-                        var feedRoutes = new FeedRoutes(revocationList, feed, new ClientSecretFeedAccess(pool), clock);
+                        var feedRoutes = new FeedRoutes(
+                                revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock);
                         var adminRoutes = new AdminRoutes(
                                 new AdminAuthorization(verifier, config.issuer()),
                                 new AdminService(pool, users, clients, hasher, terminator));
@@ -131,6 +147,8 @@ public final class AuthServerVerticle extends VerticleBase {
                             HealthRoutes.mount(v, router, this::ready);
                             metrics.mount(router);
                             tokenRoutes.mount(v, router);
+                            logoutRoutes.mount(router);
+                            revokeRoutes.mount(router);
                             adminRoutes.mount(router);
                             feedRoutes.mount(router);
                             router.errorHandler(404, OAuthErrors::render);

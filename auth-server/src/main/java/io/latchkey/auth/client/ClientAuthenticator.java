@@ -121,6 +121,12 @@ public final class ClientAuthenticator {
             return new Credentials(id, secret);
         }
 
+        /** Never prints the secret, so a stray log line cannot leak it. */
+        @Override
+        public String toString() {
+            return "Credentials[clientId=" + logId() + ", secret=" + (secret == null ? "none" : "***") + "]";
+        }
+
         String logId() {
             return clientId.matches("[A-Za-z0-9._-]{1,64}") ? clientId : "(malformed client_id)";
         }

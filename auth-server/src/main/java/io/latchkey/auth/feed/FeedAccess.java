@@ -4,7 +4,8 @@ import io.vertx.core.Future;
 
 /**
  * Decides whether the caller of a feed endpoint may read the revocation list: HTTP Basic of a client allowed
- * {@code revocations:read}. Injected, so the shared client authentication can take this one's place.
+ * {@code revocations:read}. Injected; {@link ConfidentialClientFeedAccess} checks it with the shared client
+ * authentication.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */

@@ -9,7 +9,8 @@
  * var revocationList = new PgRevocationFeedRepository(pool);
  * feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), feedSettings);
  * pruner = new RevocationPruner(vertx, revocationList, Clock.systemUTC(), feedSettings);
- * new FeedRoutes(revocationList, feed, new ClientSecretFeedAccess(pool), Clock.systemUTC()).mount(router);
+ * var access = new ConfidentialClientFeedAccess(clientAuthenticator);   // the token endpoint's authenticator
+ * new FeedRoutes(revocationList, feed, access, Clock.systemUTC()).mount(router);
  * return feed.start().compose(v -> server.listen()).onSuccess(v -> pruner.start());
  * // stop(): pruner.stop(); feed.stop() before server.shutdown(...), so open streams do not hold the shutdown.
  * }</pre>

@@ -84,6 +84,11 @@ public final class FormBody {
         return form == null ? new FormBody(Map.of()) : form;
     }
 
+    /** A form with no parameters, for callers that authenticate a client from its headers alone. */
+    public static FormBody empty() {
+        return new FormBody(Map.of());
+    }
+
     /** Parses a body with its content type; a form with no body at all is an empty form. */
     public static FormBody parse(String contentType, byte[] body) {
         if (contentType == null

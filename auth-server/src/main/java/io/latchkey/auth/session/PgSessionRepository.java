@@ -25,6 +25,8 @@ public final class PgSessionRepository implements SessionRepository {
             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
             WHERE r.token_hash = $1
             FOR UPDATE OF s""";
+    private static final String LOCK_BY_ID = """
+            SELECT user_id, ended_at IS NOT NULL AS ended FROM sessions WHERE id = $1 FOR UPDATE""";
     private static final String MARK_USED = """
             UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL""";
     private static final String LOCK_BY_USER = """
@@ -70,6 +72,18 @@ public final class PgSessionRepository implements SessionRepository {
                             row.getOffsetDateTime("token_expires_at"),
                             row.getBoolean("used")));
                 });
+    }
+
+    @Override
+    public Future<Optional<UUID>> lockOpenById(SqlClient sql, UUID sessionId) {
+        return sql.preparedQuery(LOCK_BY_ID).execute(Tuple.of(sessionId)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return Optional.empty();
+            }
+            Row row = it.next();
+            return row.getBoolean("ended") ? Optional.empty() : Optional.of(row.getUUID("user_id"));
+        });
     }
 
     @Override

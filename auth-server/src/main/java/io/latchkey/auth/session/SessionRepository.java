@@ -17,6 +17,12 @@ public interface SessionRepository {
     /** Finds a refresh token and locks its session row ({@code FOR UPDATE}). */
     Future<Optional<LockedRefreshToken>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);
 
+    /**
+     * Locks one session row ({@code FOR UPDATE}) and returns its user, or empty when there is no such session
+     * or it has already ended.
+     */
+    Future<Optional<UUID>> lockOpenById(SqlClient sql, UUID sessionId);
+
     /** Compare-and-set: marks an unused token used; false when it already was. */
     Future<Boolean> markUsed(SqlClient sql, byte[] tokenHash);
 

@@ -63,6 +63,16 @@ public final class SessionTerminator {
                         .map(ids));
     }
 
+    /**
+     * Lists one access token's {@code jti} until its {@code exp} + 60 s, the latest moment a verifier with 60 s
+     * of leeway could still accept it.
+     */
+    public Future<Void> revokeAccessToken(SqlClient sql, String jti, long exp) {
+        return sql.preparedQuery(APPEND)
+                .execute(Tuple.of("jti", jti, null, exp + 60))
+                .mapEmpty();
+    }
+
     private Future<Void> endAll(SqlClient sql, List<UUID> ids, String reason) {
         Future<Void> chain = Future.succeededFuture();
         for (UUID id : ids) {

@@ -5,7 +5,6 @@ import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -196,7 +195,7 @@ public final class FeedLatencyBenchmark {
                 .putHeader("Authorization", authorization)
                 .putHeader("Last-Event-ID", Long.toString(base));
         int[] received = {0};
-        IdLines ids = new IdLines();
+        SseIds ids = new SseIds();
         return http.request(options).compose(request -> request.send()).compose(response -> {
             if (response.statusCode() != 200) {
                 return Future.failedFuture("stream answered " + response.statusCode());
@@ -214,33 +213,6 @@ public final class FeedLatencyBenchmark {
             });
             return Future.succeededFuture();
         });
-    }
-
-    /** Finds {@code id: <n>} lines in SSE bytes without building strings, across chunk boundaries. */
-    private static final class IdLines {
-        private static final byte[] PREFIX = "id: ".getBytes(StandardCharsets.US_ASCII);
-        private int matched; // how much of PREFIX the current line has matched, -1 once it cannot
-        private long value = -1;
-
-        void scan(Buffer chunk, java.util.function.LongConsumer onId) {
-            for (int i = 0; i < chunk.length(); i++) {
-                byte b = chunk.getByte(i);
-                if (b == '\n') {
-                    if (value >= 0) {
-                        onId.accept(value);
-                    }
-                    matched = 0;
-                    value = -1;
-                } else if (matched >= 0 && matched < PREFIX.length) {
-                    matched = b == PREFIX[matched] ? matched + 1 : -1;
-                    if (matched == PREFIX.length) {
-                        value = 0;
-                    }
-                } else if (matched == PREFIX.length) {
-                    value = value * 10 + (b - '0');
-                }
-            }
-        }
     }
 
     private void report(boolean complete, double writeSeconds, long heapBefore, long heapSubscribed, long heapAfter) {

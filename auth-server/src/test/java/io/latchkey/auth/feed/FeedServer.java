@@ -1,5 +1,7 @@
 package io.latchkey.auth.feed;
 
+import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.db.Database;
 import io.latchkey.db.DatabaseSettings;
 import io.vertx.core.Future;
@@ -12,7 +14,7 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One auth-server replica's feed, wired as the lead wires it into {@code AuthServerVerticle}: pool, repository,
+ * One auth-server replica's feed, wired as in {@code AuthServerVerticle}: pool, repository,
  * feed, pruner, routes, a listener on a random port.
  */
 final class FeedServer extends VerticleBase {
@@ -42,7 +44,12 @@ final class FeedServer extends VerticleBase {
         feed = new RevocationFeed(vertx, revocations, database.connectOptions(), settings);
         pruner = new RevocationPruner(vertx, revocations, Clock.systemUTC(), settings);
         Router router = Router.router(vertx);
-        new FeedRoutes(revocations, feed, new ClientSecretFeedAccess(pool), Clock.systemUTC()).mount(router);
+        new FeedRoutes(
+                        revocations,
+                        feed,
+                        new ConfidentialClientFeedAccess(new ClientAuthenticator(new PgClientRepository(pool))),
+                        Clock.systemUTC())
+                .mount(router);
         server = vertx.createHttpServer(httpOptions).requestHandler(router);
         return feed.start().compose(v -> server.listen()).onSuccess(v -> pruner.start());
     }

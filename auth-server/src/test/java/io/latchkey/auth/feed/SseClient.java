@@ -20,17 +20,17 @@ import java.util.function.Predicate;
  * completes waiters when what it has received satisfies them, so tests await conditions instead of sleeping.
  * Confined to the event loop of the client that opened it; tests read it through {@link #until}.
  */
-final class SseClient {
+public final class SseClient {
     /** One {@code revoked} event. */
-    record Event(String event, long id, JsonObject data) {}
+    public record Event(String event, long id, JsonObject data) {}
 
     /** What the client had received when a condition held: safe to read on any thread. */
-    record Seen(List<Event> events, int comments, boolean ended) {
-        List<Long> ids() {
+    public record Seen(List<Event> events, int comments, boolean ended) {
+        public List<Long> ids() {
             return events.stream().map(Event::id).toList();
         }
 
-        long lastId() {
+        public long lastId() {
             return events.isEmpty() ? 0 : events.get(events.size() - 1).id();
         }
     }
@@ -49,7 +49,7 @@ final class SseClient {
     private SseClient() {}
 
     /** Opens a stream; fails unless the answer is 200. */
-    static Future<SseClient> open(HttpClient http, int port, String authorization, String lastEventId) {
+    public static Future<SseClient> open(HttpClient http, int port, String authorization, String lastEventId) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost("127.0.0.1")
@@ -78,7 +78,7 @@ final class SseClient {
     }
 
     /** Completes once what this client has received satisfies {@code condition}. */
-    Future<Seen> until(Predicate<Seen> condition) {
+    public Future<Seen> until(Predicate<Seen> condition) {
         Promise<Seen> promise = Promise.promise();
         context.runOnContext(v -> {
             Seen seen = seen();
@@ -92,7 +92,7 @@ final class SseClient {
     }
 
     /** Completes once this client holds at least {@code count} events. */
-    Future<Seen> untilEvents(int count) {
+    public Future<Seen> untilEvents(int count) {
         return until(seen -> seen.events().size() >= count);
     }
 
@@ -114,7 +114,7 @@ final class SseClient {
         context.runOnContext(v -> response.resume());
     }
 
-    void close() {
+    public void close() {
         context.runOnContext(v -> response.request().connection().close());
     }
 

@@ -1,0 +1,70 @@
+package io.latchkey.auth.http;
+
+import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.revocation.RevocationRateLimiter;
+import io.latchkey.auth.revocation.TokenRevocation;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /oauth2/revoke}: authenticates the client as the token endpoint does (a public client names itself
+ * with {@code client_id}), admits at most the configured rate per client (503 {@code temporarily_unavailable}
+ * with {@code Retry-After} beyond it), requires {@code token}, and answers 200 with an empty body whether or not
+ * anything was revoked. {@code token_type_hint} is accepted and not needed. The work is in {@link
+ * TokenRevocation}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2">RFC 7009 §2</a>
+ */
+public final class RevokeRoutes {
+    private final ClientAuthenticator authenticator;
+    private final RevocationRateLimiter limiter;
+    private final TokenRevocation revocation;
+    private final ClientIp clientIp;
+
+    public RevokeRoutes(
+            ClientAuthenticator authenticator,
+            RevocationRateLimiter limiter,
+            TokenRevocation revocation,
+            ClientIp clientIp) {
+        this.authenticator = authenticator;
+        this.limiter = limiter;
+        this.revocation = revocation;
+        this.clientIp = clientIp;
+    }
+
+    public void mount(Router router) {
+        router.post("/oauth2/revoke")
+                .handler(NoStore::apply)
+                .handler(FormBody::read)
+                .handler(this::revoke);
+    }
+
+    private void revoke(RoutingContext ctx) {
+        FormBody form = FormBody.of(ctx);
+        String ip = clientIp.of(ctx.request());
+        authenticator
+                .authenticate(ctx.request().getHeader("Authorization"), form)
+                .compose(client -> {
+                    var wait = limiter.acquire(client.clientId());
+                    if (wait.isPresent()) {
+                        return Future.failedFuture(OAuthError.temporarilyUnavailable(
+                                "Too many revocation requests; try again later", wait.getAsLong()));
+                    }
+                    String token;
+                    try {
+                        token = form.required("token");
+                    } catch (OAuthError e) {
+                        return Future.failedFuture(e);
+                    }
+                    return revocation.revoke(client, token, ip);
+                })
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                    } else {
+                        ctx.response().setStatusCode(200).end();
+                    }
+                });
+    }
+}
