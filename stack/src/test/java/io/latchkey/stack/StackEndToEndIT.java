@@ -134,6 +134,24 @@ class StackEndToEndIT {
     }
 
     @Test
+    void logoutWhenAnsweredThenResourceDemoRejectsTheTokenWithinOneSecond() throws Exception {
+        String access = passwordToken().getString("access_token");
+        assertEquals(200, get(demoUrl("/api/me"), access).statusCode());
+
+        HttpResponse<String> logout = post(authUrl("/logout"), access, "");
+        assertEquals(204, logout.statusCode(), logout.body());
+        long loggedOut = System.nanoTime();
+        long deadline = loggedOut + Duration.ofSeconds(1).toNanos();
+        int status;
+        do {
+            status = get(demoUrl("/api/me"), access).statusCode();
+        } while (status == 200 && System.nanoTime() < deadline);
+        assertEquals(401, status, "rejected within 1 s of the logout response");
+        System.out.println("logout reached resource-demo after "
+                + Duration.ofNanos(System.nanoTime() - loggedOut).toMillis() + " ms");
+    }
+
+    @Test
     void jwksWhenFetchedThenPublishesOnlyPublicRsaKeys() throws Exception {
         HttpResponse<String> response = get("http://127.0.0.1:" + stack.keyPort + "/.well-known/jwks.json", null);
         assertEquals(200, response.statusCode());
