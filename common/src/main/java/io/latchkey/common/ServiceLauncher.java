@@ -33,9 +33,16 @@ public final class ServiceLauncher {
     public static void launch(String service, BiFunction<Env, ServiceMetrics, Deployable> factory) {
         ServiceMetrics metrics = ServiceMetrics.create();
         Deployable verticle;
+        Env env = Env.system();
         try {
-            Env env = Env.system();
             LogFormat.from(env);
+        } catch (ConfigException e) {
+            // Logback found no appender of that name, so a log line would vanish: say it on stderr instead.
+            System.err.println(service + " cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
             verticle = factory.apply(env, metrics);
         } catch (ConfigException e) {
             LOG.error("{} cannot start: {}", service, e.getMessage());
