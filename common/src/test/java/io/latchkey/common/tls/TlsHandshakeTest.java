@@ -70,6 +70,18 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void getWhenNoRouteMatchesThen404StillCarriesHsts(Vertx vertx) throws Exception {
+        int port = listen(vertx, ServerTls.of(server.certificateChain(), server.privateKey()));
+        client = client(vertx, ClientTls.trusting(pki.caCertificate()));
+
+        HttpResponse<?> response = Await.result(
+                client.getAbs("https://localhost:" + port + "/missing").send());
+
+        assertEquals(404, response.statusCode());
+        assertEquals("max-age=31536000", response.getHeader("Strict-Transport-Security"));
+    }
+
+    @Test
     void getWhenClientOffersOnlyTls12ThenTls12IsAccepted(Vertx vertx) throws Exception {
         int port = listen(vertx, ServerTls.of(server.certificateChain(), server.privateKey()));
         WebClientOptions options = ClientTls.trusting(pki.caCertificate()).applyTo(new WebClientOptions());
