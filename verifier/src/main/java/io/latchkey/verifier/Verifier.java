@@ -195,7 +195,8 @@ public final class Verifier {
             return;
         }
         URI jwksUrl = settings.jwksUrl().orElse(metadata.jwksUri());
-        JwksCache keys = new JwksCache(vertx, webClient, jwksUrl, settings.jwksRefetchInterval(), clock);
+        JwksCache keys =
+                new JwksCache(vertx, webClient, jwksUrl, settings.jwksRefetchInterval(), clock, metrics::jwksRefreshed);
         // The metadata names the public feed URL; reach it through each back-channel URL instead.
         String feedPath = metadata.revocationListEndpoint().getRawPath();
         List<URI> feedUrls = settings.authServerUrls().stream()

@@ -2,10 +2,13 @@ package io.latchkey.verifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.TestPki;
 import io.latchkey.common.tls.ClientTls;
 import io.latchkey.common.tls.ServerTls;
+import io.latchkey.verifier.jwks.JwksCache;
 import io.latchkey.verifier.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.ProtectedTestApp;
@@ -20,6 +23,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +74,7 @@ class VerifierTlsTest {
         String token = TestTokens.valid(KEY, upstream.issuer()).sign();
 
         Await.untilEquals("accepted over HTTPS", Duration.ofSeconds(10), 200, () -> status(token));
+        assertTrue(app.verifier().metrics().jwksRefreshes(JwksCache.Refresh.LOADED) >= 1);
         assertEquals("https", URI.create(upstream.issuer()).getScheme());
     }
 
@@ -99,6 +104,9 @@ class VerifierTlsTest {
         assertEquals(503, status(token));
         assertFalse(app.verifier().ready());
         assertEquals(0, impostor.jwksFetches());
+        Map<String, Double> counters = PrometheusText.parse(app.verifier().metricsText());
+        assertTrue(counters.get("latchkey_verifier_jwks_refreshes_total{outcome=\"failed\"}") >= 1);
+        assertEquals(0.0, counters.get("latchkey_verifier_jwks_refreshes_total{outcome=\"loaded\"}"));
     }
 
     @Test
