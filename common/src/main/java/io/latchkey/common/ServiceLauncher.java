@@ -2,16 +2,22 @@ package io.latchkey.common;
 
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.logging.LogFormat;
+import io.latchkey.common.metrics.ServiceMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code main} of every service: reads settings from the environment, deploys the service's verticle and
- * closes it gracefully on SIGTERM. A bad setting stops the process with one line naming the variable.
+ * The {@code main} of every service: reads settings from the environment, deploys the service's verticle on a
+ * Vert.x instance that records metrics, and closes it gracefully on SIGTERM (the verticle's {@code stop()} shuts
+ * its servers down, letting in-flight requests finish). A bad setting stops the process with one line naming the
+ * variable.
  */
 public final class ServiceLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
@@ -20,15 +26,30 @@ public final class ServiceLauncher {
     private ServiceLauncher() {}
 
     public static void launch(String service, Function<Env, Deployable> factory) {
+        launch(service, (env, metrics) -> factory.apply(env));
+    }
+
+    /** As {@link #launch(String, Function)}, handing the verticle the service's metrics for its own meters. */
+    public static void launch(String service, BiFunction<Env, ServiceMetrics, Deployable> factory) {
+        ServiceMetrics metrics = ServiceMetrics.create();
         Deployable verticle;
+        Env env = Env.system();
         try {
-            verticle = factory.apply(Env.system());
+            LogFormat.from(env);
+        } catch (ConfigException e) {
+            // Logback found no appender of that name, so a log line would vanish: say it on stderr instead.
+            System.err.println(service + " cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            verticle = factory.apply(env, metrics);
         } catch (ConfigException e) {
             LOG.error("{} cannot start: {}", service, e.getMessage());
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = metrics.vertx(new VertxOptions());
         long started = System.nanoTime();
         vertx.deployVerticle(verticle)
                 .onSuccess(id -> LOG.info(

@@ -1,14 +1,19 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.tls.ServerTls;
 import io.latchkey.verifier.VerifierSettings;
 
-/** resource-demo settings: its listener and the verifier's settings (audience {@code resource-demo}). */
-public record ResourceDemoConfig(String host, int port, VerifierSettings verifier) {
+/**
+ * resource-demo settings: its listener (TLS from {@code LATCHKEY_TLS_CERT}/{@code LATCHKEY_TLS_KEY} when set) and
+ * the verifier's settings (audience {@code resource-demo}, trusting {@code LATCHKEY_TLS_CA} for its fetches).
+ */
+public record ResourceDemoConfig(String host, int port, ServerTls tls, VerifierSettings verifier) {
     public static ResourceDemoConfig from(Env env) {
         return new ResourceDemoConfig(
                 env.string("LATCHKEY_HOST", "0.0.0.0"),
                 env.port("LATCHKEY_PORT", 8082),
+                ServerTls.from(env),
                 VerifierSettings.from(env, "resource-demo"));
     }
 }

@@ -9,6 +9,7 @@ public final class ResourceDemoMain {
 
     public static void main(String[] args) {
         NativeCrypto.install();
-        ServiceLauncher.launch("resource-demo", env -> new ResourceDemoVerticle(ResourceDemoConfig.from(env)));
+        ServiceLauncher.launch(
+                "resource-demo", (env, metrics) -> new ResourceDemoVerticle(ResourceDemoConfig.from(env), metrics));
     }
 }

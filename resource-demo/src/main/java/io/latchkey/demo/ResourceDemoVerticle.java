@@ -1,6 +1,9 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.tls.Hsts;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
 import io.latchkey.verifier.Verifier;
@@ -13,40 +16,55 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
-/** Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. */
+/**
+ * Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. Every response
+ * carries a request id, HSTS when TLS is on, and {@code /metrics} serves the service's registry (HTTP server
+ * metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the verifier's counters.
+ */
 public final class ResourceDemoVerticle extends VerticleBase {
+    private static final long SHUTDOWN_SECONDS = 10;
+
     private final ResourceDemoConfig config;
+    private final ServiceMetrics metrics;
     private Verifier verifier;
     private HttpServer server;
 
-    public ResourceDemoVerticle(ResourceDemoConfig config) {
+    public ResourceDemoVerticle(ResourceDemoConfig config, ServiceMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** With a registry of its own, for callers that do not build Vert.x with metrics (the dev stack, tests). */
+    public ResourceDemoVerticle(ResourceDemoConfig config) {
+        this(config, ServiceMetrics.create());
     }
 
     @Override
     public Future<?> start() {
         verifier = Verifier.create(vertx, config.verifier());
         Router router = Router.router(vertx);
+        RequestIdHandler.mount(router);
+        Hsts.mount(router, config.tls());
         HealthRoutes.mount(
                 vertx,
                 router,
                 () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(verifier.metricsText()));
+        metrics.mount(router, verifier::metricsText);
         new DemoApiRoutes(
                         new InMemoryNoteStore(Clock.systemUTC()),
                         BearerAuthHandler.create(verifier),
                         config.verifier().audience())
                 .mount(router);
-        server = vertx.createHttpServer(
-                new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+        server = vertx.createHttpServer(config.tls()
+                .applyTo(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
         return verifier.start().compose(v -> server.requestHandler(router).listen());
     }
 
     @Override
     public Future<?> stop() {
-        Future<?> stopped = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+        // Stops accepting at once, lets requests in flight finish for up to 10 s, then closes the verifier.
+        Future<?> stopped =
+                server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
         return stopped.eventually(() -> verifier == null ? Future.succeededFuture() : verifier.close());
     }
 

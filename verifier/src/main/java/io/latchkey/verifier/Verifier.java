@@ -56,8 +56,10 @@ public final class Verifier {
         this.vertx = vertx;
         this.settings = settings;
         this.clock = clock;
-        this.webClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("latchkey-verifier"));
-        this.streamClient = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0));
+        // Metadata, JWKS and feed fetches trust only the configured CA bundle (or the JVM's store), never all.
+        this.webClient = WebClient.create(
+                vertx, settings.tls().applyTo(new WebClientOptions().setUserAgent("latchkey-verifier")));
+        this.streamClient = vertx.createHttpClient(settings.tls().applyTo(new HttpClientOptions().setIdleTimeout(0)));
         this.rules = new TokenRules(settings.issuer(), settings.audience());
         this.cache = new VerifiedTokenCache(settings.verifiedTokenCacheSize());
     }
@@ -193,7 +195,8 @@ public final class Verifier {
             return;
         }
         URI jwksUrl = settings.jwksUrl().orElse(metadata.jwksUri());
-        JwksCache keys = new JwksCache(vertx, webClient, jwksUrl, settings.jwksRefetchInterval(), clock);
+        JwksCache keys =
+                new JwksCache(vertx, webClient, jwksUrl, settings.jwksRefetchInterval(), clock, metrics::jwksRefreshed);
         // The metadata names the public feed URL; reach it through each back-channel URL instead.
         String feedPath = metadata.revocationListEndpoint().getRawPath();
         List<URI> feedUrls = settings.authServerUrls().stream()

@@ -1,5 +1,6 @@
 package io.latchkey.verifier;
 
+import io.latchkey.verifier.jwks.JwksCache;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,11 +17,23 @@ public final class VerifierMetrics {
     private final LongAdder cached = new LongAdder();
     private final LongAdder unavailable = new LongAdder();
     private final Map<TokenRejected.Reason, LongAdder> rejected = new EnumMap<>(TokenRejected.Reason.class);
+    private final Map<JwksCache.Refresh, LongAdder> jwksRefreshes = new EnumMap<>(JwksCache.Refresh.class);
 
     VerifierMetrics() {
         for (TokenRejected.Reason reason : TokenRejected.Reason.values()) {
             rejected.put(reason, new LongAdder());
         }
+        for (JwksCache.Refresh outcome : JwksCache.Refresh.values()) {
+            jwksRefreshes.put(outcome, new LongAdder());
+        }
+    }
+
+    void jwksRefreshed(JwksCache.Refresh outcome) {
+        jwksRefreshes.get(outcome).increment();
+    }
+
+    public long jwksRefreshes(JwksCache.Refresh outcome) {
+        return jwksRefreshes.get(outcome).sum();
     }
 
     void verified() {
@@ -66,6 +79,15 @@ public final class VerifierMetrics {
                         "# HELP latchkey_verifier_unavailable_total Requests answered 503 because the verifier was not ready.\n")
                 .append("# TYPE latchkey_verifier_unavailable_total counter\n");
         line(out, "latchkey_verifier_unavailable_total", unavailable.sum());
+        out.append("# HELP latchkey_verifier_jwks_refreshes_total JWKS fetches, by outcome.\n")
+                .append("# TYPE latchkey_verifier_jwks_refreshes_total counter\n");
+        for (Map.Entry<JwksCache.Refresh, LongAdder> e : jwksRefreshes.entrySet()) {
+            line(
+                    out,
+                    "latchkey_verifier_jwks_refreshes_total{outcome=\""
+                            + e.getKey().name().toLowerCase(Locale.ROOT) + "\"}",
+                    e.getValue().sum());
+        }
         out.append("# HELP latchkey_verifier_ready Whether keys and revocation list are current.\n")
                 .append("# TYPE latchkey_verifier_ready gauge\n");
         line(out, "latchkey_verifier_ready", ready ? 1 : 0);

@@ -1,6 +1,7 @@
 package io.latchkey.verifier;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.tls.ClientTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What a resource server needs to verify Latchkey tokens. {@code authServerUrls} and {@code jwksUrl} are
- * back-channel addresses for containers that cannot reach the public issuer URL.
+ * back-channel addresses for containers that cannot reach the public issuer URL; {@code tls} is what those HTTPS
+ * fetches trust ({@code LATCHKEY_TLS_CA}, else the JVM's trust store).
  */
 public record VerifierSettings(
         String issuer,
@@ -19,7 +21,8 @@ public record VerifierSettings(
         Optional<URI> jwksUrl,
         Duration feedStalenessBound,
         Duration jwksRefetchInterval,
-        int verifiedTokenCacheSize) {
+        int verifiedTokenCacheSize,
+        ClientTls tls) {
 
     public static final Duration DEFAULT_STALENESS_BOUND = Duration.ofSeconds(30);
     public static final Duration DEFAULT_JWKS_REFETCH_INTERVAL = Duration.ofSeconds(5);
@@ -27,6 +30,30 @@ public record VerifierSettings(
 
     public VerifierSettings {
         authServerUrls = List.copyOf(authServerUrls);
+    }
+
+    /** The settings with the JVM's trust store for HTTPS back-channel calls. */
+    public VerifierSettings(
+            String issuer,
+            String audience,
+            String feedClientId,
+            String feedClientSecret,
+            List<URI> authServerUrls,
+            Optional<URI> jwksUrl,
+            Duration feedStalenessBound,
+            Duration jwksRefetchInterval,
+            int verifiedTokenCacheSize) {
+        this(
+                issuer,
+                audience,
+                feedClientId,
+                feedClientSecret,
+                authServerUrls,
+                jwksUrl,
+                feedStalenessBound,
+                jwksRefetchInterval,
+                verifiedTokenCacheSize,
+                ClientTls.defaults());
     }
 
     /** The settings with the defaults for the tuning knobs. */
@@ -61,7 +88,8 @@ public record VerifierSettings(
                 env.optional("LATCHKEY_JWKS_URL").map(v -> env.url("LATCHKEY_JWKS_URL", v)),
                 env.duration("LATCHKEY_FEED_STALENESS_BOUND", DEFAULT_STALENESS_BOUND),
                 env.duration("LATCHKEY_JWKS_REFETCH_INTERVAL", DEFAULT_JWKS_REFETCH_INTERVAL),
-                env.integer("LATCHKEY_VERIFIED_TOKEN_CACHE_SIZE", DEFAULT_CACHE_SIZE, 0, 10_000_000));
+                env.integer("LATCHKEY_VERIFIED_TOKEN_CACHE_SIZE", DEFAULT_CACHE_SIZE, 0, 10_000_000),
+                ClientTls.from(env));
     }
 
     /** A copy with another staleness bound, JWKS refetch interval and cache size (tests and benchmarks). */
@@ -75,7 +103,26 @@ public record VerifierSettings(
                 jwksUrl,
                 stalenessBound,
                 refetchInterval,
-                cacheSize);
+                cacheSize,
+                tls);
+    }
+
+    /**
+     * A copy whose metadata, JWKS and feed fetches trust {@code tls}'s CA bundle (and present its client
+     * certificate, if any).
+     */
+    public VerifierSettings withTls(ClientTls tls) {
+        return new VerifierSettings(
+                issuer,
+                audience,
+                feedClientId,
+                feedClientSecret,
+                authServerUrls,
+                jwksUrl,
+                feedStalenessBound,
+                jwksRefetchInterval,
+                verifiedTokenCacheSize,
+                tls);
     }
 
     @Override
@@ -83,6 +130,6 @@ public record VerifierSettings(
         // The feed secret stays out of logs.
         return "VerifierSettings[issuer=" + issuer + ", audience=" + audience + ", feedClientId=" + feedClientId
                 + ", authServerUrls=" + authServerUrls + ", jwksUrl=" + jwksUrl + ", feedStalenessBound="
-                + feedStalenessBound + "]";
+                + feedStalenessBound + ", tls=" + tls + "]";
     }
 }

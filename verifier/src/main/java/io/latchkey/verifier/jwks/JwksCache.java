@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class JwksCache {
     private final URI jwksUrl;
     private final Duration minRefetchInterval;
     private final Clock clock;
+    private final Consumer<Refresh> refreshes;
 
     private volatile Map<String, RSAPublicKey> keys = Map.of();
     private volatile boolean loaded;
@@ -48,12 +50,30 @@ public final class JwksCache {
     private long lastFetchStartedMillis = Long.MIN_VALUE / 2;
     private long refreshTimer = -1;
 
+    /** How a JWKS fetch ended, for the verifier's counters. */
+    public enum Refresh {
+        LOADED,
+        NOT_MODIFIED,
+        FAILED
+    }
+
     public JwksCache(Vertx vertx, WebClient client, URI jwksUrl, Duration minRefetchInterval, Clock clock) {
+        this(vertx, client, jwksUrl, minRefetchInterval, clock, outcome -> {});
+    }
+
+    public JwksCache(
+            Vertx vertx,
+            WebClient client,
+            URI jwksUrl,
+            Duration minRefetchInterval,
+            Clock clock,
+            Consumer<Refresh> refreshes) {
         this.vertx = vertx;
         this.client = client;
         this.jwksUrl = jwksUrl;
         this.minRefetchInterval = minRefetchInterval;
         this.clock = clock;
+        this.refreshes = refreshes;
     }
 
     /** Fetches the keys now and keeps refreshing them; the future fails when the first fetch fails. */
@@ -136,6 +156,7 @@ public final class JwksCache {
         }
         return request.send().compose(this::accept).onComplete(ar -> {
             if (ar.failed()) {
+                refreshes.accept(Refresh.FAILED);
                 LOG.warn(
                         "JWKS fetch from {} failed ({}); keeping {} known keys",
                         jwksUrl,
@@ -150,6 +171,7 @@ public final class JwksCache {
         Duration maxAge = CacheControl.maxAge(response.getHeader(HttpHeaders.CACHE_CONTROL.toString()))
                 .orElse(DEFAULT_MAX_AGE);
         if (response.statusCode() == 304 && loaded) {
+            refreshes.accept(Refresh.NOT_MODIFIED);
             scheduleRefresh(maxAge);
             return Future.succeededFuture();
         }
@@ -164,6 +186,7 @@ public final class JwksCache {
         }
         keys = parsed;
         loaded = true;
+        refreshes.accept(Refresh.LOADED);
         synchronized (this) {
             etag = response.getHeader(HttpHeaders.ETAG.toString());
         }

@@ -1,10 +1,12 @@
 package io.latchkey.verifier.testing;
 
+import io.latchkey.common.tls.ServerTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +50,7 @@ public final class FakeUpstream extends VerticleBase {
     private long seq;
     private Context context;
     private HttpServer server;
+    private ServerTls tls = ServerTls.off();
 
     public FakeUpstream(long heartbeatMs, long jwksMaxAgeSeconds, TestKeys... initialKeys) {
         this.heartbeatMs = heartbeatMs;
@@ -68,13 +71,19 @@ public final class FakeUpstream extends VerticleBase {
                 streams.forEach(r -> r.write(": heartbeat\n\n"));
             }
         });
-        server = vertx.createHttpServer();
+        server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions()));
         return server.requestHandler(router).listen(0, "127.0.0.1");
+    }
+
+    /** Serves over TLS with {@code tls} instead of plain HTTP; call before deploying. */
+    public FakeUpstream servedWith(ServerTls tls) {
+        this.tls = tls;
+        return this;
     }
 
     /** The origin this server answers on, which is also the issuer unless {@link #advertiseIssuer} changed it. */
     public String url() {
-        return "http://127.0.0.1:" + server.actualPort();
+        return tls.scheme() + "://127.0.0.1:" + server.actualPort();
     }
 
     public String issuer() {
