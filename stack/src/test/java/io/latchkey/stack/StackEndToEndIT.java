@@ -117,6 +117,42 @@ class StackEndToEndIT {
     }
 
     @Test
+    void forgedTokensWhenPresentedThenEachIsInvalidToken() throws Exception {
+        String access = passwordToken().getString("access_token");
+        String[] parts = access.split("\\.");
+        JsonObject header = json(parts[0]);
+        Map<String, String> forgeries = new LinkedHashMap<>();
+        forgeries.put("alg none", encode(header.copy().put("alg", "none")) + "." + parts[1] + ".");
+        forgeries.put("unknown kid", encode(header.copy().put("kid", "no-such-key")) + "." + parts[1] + "." + parts[2]);
+        forgeries.put(
+                "embedded jwk",
+                encode(header.copy().put("jwk", jwks().getJsonObject(0))) + "." + parts[1] + "." + parts[2]);
+        forgeries.put(
+                "jku",
+                encode(header.copy().put("jku", "http://127.0.0.1:1/jwks.json")) + "." + parts[1] + "." + parts[2]);
+        forgeries.put("HS256 with the public key as secret", hs256WithPublicKey(header, parts[1]));
+        for (Map.Entry<String, String> forgery : forgeries.entrySet()) {
+            HttpResponse<String> response = get(demoUrl("/api/me"), forgery.getValue());
+            assertEquals(401, response.statusCode(), forgery.getKey());
+            assertTrue(
+                    response.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
+                    forgery.getKey());
+        }
+    }
+
+    @Test
+    void tokenForAnotherAudienceWhenPresentedThenInvalidToken() throws Exception {
+        HttpResponse<String> admin = form(
+                authUrl("/oauth2/token"),
+                basic("admin-cli", "dev-admin-cli-secret-not-for-production"),
+                Map.of("grant_type", "client_credentials"));
+        assertEquals(200, admin.statusCode(), admin.body());
+        HttpResponse<String> response = get(demoUrl("/api/me"), new JsonObject(admin.body()).getString("access_token"));
+        assertEquals(401, response.statusCode());
+        assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
+    }
+
+    @Test
     void refreshTokenWhenUsedTwiceThenSecondUseIsInvalidGrant() throws Exception {
         String refresh = passwordToken().getString("refresh_token");
         HttpResponse<String> first = form(
@@ -164,6 +200,40 @@ class StackEndToEndIT {
                 assertTrue(!key.containsKey(secret), "JWKS carries " + secret);
             }
         }
+    }
+
+    private static JsonArray jwks() throws Exception {
+        HttpResponse<String> response = get("http://127.0.0.1:" + stack.keyPort + "/.well-known/jwks.json", null);
+        return new JsonObject(response.body()).getJsonArray("keys");
+    }
+
+    /** The classic key-confusion forgery: HMAC over the token with the RSA public key (PEM) as the secret. */
+    private static String hs256WithPublicKey(JsonObject header, String payload) throws Exception {
+        JsonObject jwk = jwks().getJsonObject(0);
+        java.security.spec.RSAPublicKeySpec spec = new java.security.spec.RSAPublicKeySpec(
+                new java.math.BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("n"))),
+                new java.math.BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("e"))));
+        byte[] der =
+                java.security.KeyFactory.getInstance("RSA").generatePublic(spec).getEncoded();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
+        String signingInput = encode(header.copy().put("alg", "HS256")) + "." + payload;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(pem.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+    }
+
+    private static JsonObject json(String part) {
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
+    }
+
+    private static String encode(JsonObject part) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(part.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonObject passwordToken() throws Exception {
