@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The few HTTP calls the cross-process tests make, over plain loopback HTTP with short timeouts. */
-final class LoopbackHttp {
+public final class LoopbackHttp {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String url, String bearer) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
@@ -28,7 +28,7 @@ final class LoopbackHttp {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> form(String url, String basic, Map<String, String> fields)
+    public HttpResponse<String> form(String url, String basic, Map<String, String> fields)
             throws IOException, InterruptedException {
         String body = fields.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
@@ -43,7 +43,8 @@ final class LoopbackHttp {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> postJson(String url, String bearer, JsonObject body) throws IOException, InterruptedException {
+    public HttpResponse<String> postJson(String url, String bearer, JsonObject body)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + bearer)
@@ -53,7 +54,7 @@ final class LoopbackHttp {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String url, String bearer) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String url, String bearer) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + bearer)
@@ -62,13 +63,13 @@ final class LoopbackHttp {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    static String basic(String id, String secret) {
+    public static String basic(String id, String secret) {
         String pair = encode(id) + ":" + encode(secret);
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The {@code kid} of a compact JWS, read from its header without verifying anything. */
-    static String kid(String jws) {
+    public static String kid(String jws) {
         String header = jws.substring(0, jws.indexOf('.'));
         return new JsonObject(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8))
                 .getString("kid");

@@ -93,10 +93,6 @@ final class ReplicatedStack implements AutoCloseable {
         }
     }
 
-    List<ServiceReplica> all() {
-        return all;
-    }
-
     String logTails() {
         return all.stream().map(ServiceReplica::logTail).collect(Collectors.joining("\n"));
     }

@@ -7,8 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +20,20 @@ import java.util.concurrent.TimeUnit;
  * configured only through its environment, its output in a log file. {@link #kill()} is SIGKILL, the crash a
  * replica must survive; {@link #close()} makes sure nothing outlives the test.
  */
-final class ServiceReplica implements AutoCloseable {
+public final class ServiceReplica implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final int LOG_TAIL_BYTES = 6_000;
 
-    final String name;
-    final int port;
+    /**
+     * Six JVMs share two cores in the tests: a serial collector and the C1 compiler only keep the JIT and GC
+     * threads from starving the services. Benchmarks pass their own options.
+     */
+    public static final List<String> TEST_JVM_OPTIONS =
+            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    public final String name;
+    public final int port;
     private final Process process;
     private final Path log;
     private final long startedNanos;
@@ -37,19 +46,20 @@ final class ServiceReplica implements AutoCloseable {
         this.startedNanos = startedNanos;
     }
 
-    /** Starts {@code mainClass} with a small heap; {@code port} is the listener whose readiness counts. */
+    /** Starts {@code mainClass} with {@link #TEST_JVM_OPTIONS}; {@code port} is the listener whose readiness counts. */
     static ServiceReplica start(String name, String mainClass, int port, Map<String, String> env, Path dir)
             throws IOException {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                // Six JVMs share two cores: a serial collector and the C1 compiler only keep the JIT and GC
-                // threads from starving the services.
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass);
+        return start(name, mainClass, port, env, dir, TEST_JVM_OPTIONS);
+    }
+
+    /** Starts {@code mainClass} in a JVM with {@code jvmOptions} and this JVM's classpath. */
+    public static ServiceReplica start(
+            String name, String mainClass, int port, Map<String, String> env, Path dir, List<String> jvmOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("LATCHKEY_"));
         builder.environment().putAll(env);
@@ -60,12 +70,12 @@ final class ServiceReplica implements AutoCloseable {
         return new ServiceReplica(name, port, builder.start(), log, started);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Waits until {@code GET /health/ready} answers 200; returns the time since the JVM was started. */
-    Duration awaitReady(Duration deadline) throws InterruptedException {
+    public Duration awaitReady(Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (status("/health/ready") != 200) {
             if (!process.isAlive()) {
@@ -80,19 +90,19 @@ final class ServiceReplica implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no graceful close, connections dropped mid-request. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " survived SIGKILL for 10 s");
         }
     }
 
-    String logTail() {
+    public String logTail() {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long from = Math.max(0, file.length() - LOG_TAIL_BYTES);
             byte[] tail = new byte[(int) (file.length() - from)];
@@ -102,6 +112,20 @@ final class ServiceReplica implements AutoCloseable {
         } catch (IOException e) {
             return "---- " + name + ": no log ----";
         }
+    }
+
+    /** Resident set size from {@code /proc/<pid>/status}, in KiB; -1 where it cannot be read. */
+    public long residentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Not Linux, or the process is gone.
+        }
+        return -1;
     }
 
     private int status(String path) {
