@@ -187,6 +187,19 @@ class VerifierAvailabilityTest {
     }
 
     @Test
+    void requestWhenActiveKeyRevokedThenSuccessorAcceptedWithoutWaitingForTheRefetchInterval(Vertx vertx) {
+        start(vertx, 300, Duration.ofSeconds(30), false);
+        Await.untilEquals("accepted", Duration.ofSeconds(10), 200, () -> status(token()));
+        // An emergency revocation: the successor signs at once, the old kid is listed on the feed.
+        upstream.publish(NEXT_KEY);
+        upstream.unpublish(KEY);
+        Await.result(upstream.revoke("kid", KEY.kid()));
+        String successorToken = TestTokens.valid(NEXT_KEY, upstream.issuer()).sign();
+        Await.untilEquals("successor accepted", Duration.ofSeconds(3), 200, () -> status(successorToken));
+        assertEquals(401, status(token()));
+    }
+
+    @Test
     void startWhenIssuerUnreachableThenBackChannelUrlsServeEverything(Vertx vertx) {
         upstream = new FakeUpstream(100, 300, KEY);
         Await.result(vertx.deployVerticle(upstream));

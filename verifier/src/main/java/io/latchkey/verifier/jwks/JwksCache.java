@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.10">RFC 8725 §3.10</a>
  */
 public final class JwksCache {
+    /** After a kid revocation: how long, and how often, unknown kids may refetch the JWKS. */
+    private static final Duration FAST_REFETCH_WINDOW = Duration.ofSeconds(10);
+
+    private static final Duration FAST_REFETCH_INTERVAL = Duration.ofMillis(250);
+
     private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
     private static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
     private static final Duration LONGEST_MAX_AGE = Duration.ofHours(1);
@@ -38,6 +43,7 @@ public final class JwksCache {
     private final WebClient client;
     private final URI jwksUrl;
     private final Duration minRefetchInterval;
+    private volatile long fastRefetchUntilMillis;
     private final Clock clock;
     private final Consumer<Refresh> refreshes;
 
@@ -96,7 +102,7 @@ public final class JwksCache {
         synchronized (this) {
             if (inFlight != null) {
                 pending = inFlight;
-            } else if (clock.millis() - lastFetchStartedMillis < minRefetchInterval.toMillis()) {
+            } else if (clock.millis() - lastFetchStartedMillis < refetchIntervalMillis()) {
                 return unknown(kid);
             } else {
                 pending = refresh();
@@ -113,13 +119,24 @@ public final class JwksCache {
         return keys.size();
     }
 
-    /** Drops a revoked key at once rather than at the next refresh. */
+    /**
+     * Drops a revoked key at once rather than at the next refresh. An emergency revocation hands signing to a
+     * successor this cache may not hold yet, so for a short while unknown kids may refetch far sooner than the
+     * usual interval (still one fetch at a time); only the authenticated feed calls this, so forged kids cannot.
+     */
     public void forget(String kid) {
         if (keys.containsKey(kid)) {
             Map<String, RSAPublicKey> remaining = new HashMap<>(keys);
             remaining.remove(kid);
             keys = Map.copyOf(remaining);
         }
+        fastRefetchUntilMillis = clock.millis() + FAST_REFETCH_WINDOW.toMillis();
+    }
+
+    private long refetchIntervalMillis() {
+        return clock.millis() < fastRefetchUntilMillis
+                ? Math.min(FAST_REFETCH_INTERVAL.toMillis(), minRefetchInterval.toMillis())
+                : minRefetchInterval.toMillis();
     }
 
     public synchronized void close() {
