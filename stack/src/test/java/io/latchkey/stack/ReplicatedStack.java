@@ -155,7 +155,7 @@ final class ReplicatedStack implements AutoCloseable {
         return replica.awaitReady(deadline).toMillis();
     }
 
-    private static String newKek() {
+    static String newKek() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
