@@ -3,13 +3,19 @@ package io.latchkey.auth.config;
 import io.latchkey.auth.feed.FeedSettings;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
+import io.latchkey.common.tls.ClientTls;
+import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** auth-server settings, read and checked once at start. */
+/**
+ * auth-server settings, read and checked once at start. {@code tls} is the listener's (HTTPS when
+ * {@code LATCHKEY_TLS_CERT} is set); {@code keyServiceTls} is what the key-service client trusts
+ * ({@code LATCHKEY_TLS_CA}) and presents ({@code LATCHKEY_TLS_CLIENT_CERT}) for mutual TLS.
+ */
 public record AuthServerConfig(
         DatabaseSettings database,
         String host,
@@ -26,7 +32,9 @@ public record AuthServerConfig(
         Argon2Settings argon2,
         int databasePoolSize,
         int eventLoops,
-        FeedSettings feed) {
+        FeedSettings feed,
+        ServerTls tls,
+        ClientTls keyServiceTls) {
 
     public static AuthServerConfig from(Env env) {
         return new AuthServerConfig(
@@ -48,6 +56,8 @@ public record AuthServerConfig(
                 Argon2Settings.from(env),
                 env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512),
                 env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
-                FeedSettings.from(env));
+                FeedSettings.from(env),
+                ServerTls.from(env),
+                ClientTls.from(env));
     }
 }
