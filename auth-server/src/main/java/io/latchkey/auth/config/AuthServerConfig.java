@@ -1,6 +1,7 @@
 package io.latchkey.auth.config;
 
 import io.latchkey.auth.feed.FeedSettings;
+import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
 import io.latchkey.common.tls.ClientTls;
@@ -37,7 +38,7 @@ public record AuthServerConfig(
         ClientTls keyServiceTls) {
 
     public static AuthServerConfig from(Env env) {
-        return new AuthServerConfig(
+        AuthServerConfig config = new AuthServerConfig(
                 DatabaseSettings.fromEnv(env),
                 env.string("LATCHKEY_HOST", "0.0.0.0"),
                 env.port("LATCHKEY_PORT", 8080),
@@ -59,5 +60,11 @@ public record AuthServerConfig(
                 FeedSettings.from(env),
                 ServerTls.from(env),
                 ClientTls.from(env));
+        // The metadata advertises the issuer's URLs: with TLS on, http ones would point clients at nothing.
+        if (config.tls().enabled() && config.issuer().startsWith("http:")) {
+            throw new ConfigException(
+                    "LATCHKEY_ISSUER", "must use https when LATCHKEY_TLS_CERT is set (the metadata advertises it)");
+        }
+        return config;
     }
 }
