@@ -98,7 +98,7 @@ public final class AuthServerVerticle extends VerticleBase {
             var clients = new PgClientRepository(pool);
             var users = new PgUserRepository(pool);
             var sessions = new PgSessionRepository();
-            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock);
+            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock, metrics);
             // The dummy hash is computed here, off the event loop.
             return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
                     .compose(h -> {

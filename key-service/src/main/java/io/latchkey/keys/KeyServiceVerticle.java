@@ -81,12 +81,13 @@ public final class KeyServiceVerticle extends VerticleBase {
                 provider.isNative() ? "native" : "JDK",
                 onEventLoop ? "event loop" : "worker pool");
         KeySealer sealer = new KeySealer(config.kek());
-        metrics = new KeyMetrics(provider.isNative());
+        metrics = new KeyMetrics(provider.isNative(), serviceMetrics.registry());
         return vertx.executeBlocking(() -> Migrations.run(config.database()))
                 .compose(migrated -> {
                     pool = Database.pool(vertx, config.database());
                     PgKeyRepository repository = new PgKeyRepository(pool);
                     ring = new KeyRing(repository, sealer, provider, vertx, Clock.systemUTC());
+                    metrics.watch(ring, config.rotationInterval());
                     lifecycle = new KeyLifecycle(
                             repository,
                             ring,

@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * auth-server's own meters, registered in the service's Micrometer registry and so served with the HTTP server
  * metrics at {@code GET /metrics}: token requests by grant and outcome ({@code issued} or the RFC 6749 error
  * code), failed and throttled logins, refresh-token reuse detections, the Argon2id executor's completed and refused
- * work (which shows hashing runs on its own threads) and the revocation feed's subscribers. Labels take values from
+ * work (which shows hashing runs on its own threads), revocation entries appended by type and the revocation feed's
+ * subscribers. Labels take values from
  * small fixed sets only; nothing here names a client, a user or a token.
  *
  * @see <a href="https://prometheus.io/docs/practices/naming/">Prometheus metric naming</a>
@@ -61,6 +62,18 @@ public final class AuthMetrics {
 
     public void refreshReuseDetected() {
         refreshReuse.increment();
+    }
+
+    /**
+     * One revocation entry of {@code type} ({@code jti}, {@code sid} or {@code sub}) appended; counted when the
+     * statement succeeds, so an entry whose transaction later rolls back is counted too.
+     */
+    public void revocationAppended(String type) {
+        Counter.builder("latchkey.revocation.entries")
+                .description("Revocation entries appended by this replica, by type")
+                .tag("type", type)
+                .register(registry)
+                .increment();
     }
 
     public void watch(PasswordHasher hasher) {

@@ -176,6 +176,21 @@ class AuthServerTlsTest {
         assertEquals(0.0, after.get("latchkey_refresh_reuse_total"));
     }
 
+    @Test
+    void metricsWhenAnAccessTokenIsRevokedThenARevocationEntryIsCounted() {
+        String accessToken = token(auth, null).bodyAsJsonObject().getString("access_token");
+        Map<String, Double> before = scrape();
+
+        HttpResponse<Buffer> revoked = Await.result(client.postAbs(url(auth, "/oauth2/revoke"))
+                .putHeader("Authorization", TestAuthServer.basic("svc", TestClients.secretOf("svc")))
+                .putHeader("Content-Type", "application/x-www-form-urlencoded")
+                .sendBuffer(Buffer.buffer("token=" + accessToken)));
+
+        assertEquals(200, revoked.statusCode());
+        String entries = "latchkey_revocation_entries_total{type=\"jti\"}";
+        assertEquals(before.getOrDefault(entries, 0.0) + 1, scrape().get(entries));
+    }
+
     private static Map<String, Double> scrape() {
         HttpResponse<Buffer> response =
                 Await.result(client.getAbs(url(auth, "/metrics")).send());

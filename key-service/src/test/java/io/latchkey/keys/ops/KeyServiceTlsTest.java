@@ -134,7 +134,7 @@ class KeyServiceTlsTest {
     }
 
     @Test
-    void metricsWhenScrapedThenOnePrometheusTextWithHttpServerMetricsAndTheSignCounter() {
+    void metricsWhenScrapedThenOnePrometheusTextWithHttpServerMetricsSigningCountersAndKeyLife() {
         Map<String, Double> before = scrape();
 
         assertEquals(200, sign(withClientCertificate).statusCode());
@@ -143,6 +143,13 @@ class KeyServiceTlsTest {
         assertEquals(
                 before.get("latchkey_key_service_sign_requests_total{outcome=\"signed\"}") + 1,
                 after.get("latchkey_key_service_sign_requests_total{outcome=\"signed\"}"));
+        assertEquals(
+                before.get("latchkey_key_service_signing_seconds_count") + 1,
+                after.get("latchkey_key_service_signing_seconds_count"));
+        double age = after.get("latchkey_key_service_active_key_age_seconds");
+        assertTrue(age >= 0 && age < 300, "the key made at start is minutes old at most: " + age);
+        double next = after.get("latchkey_key_service_next_rotation_seconds");
+        assertTrue(next > 29 * 24 * 3600 && next <= 30 * 24 * 3600, "the next key in about 30 days: " + next);
         assertTrue(
                 PrometheusText.sum(after, "vertx_http_server_requests_total", "code=\"200\"")
                         > PrometheusText.sum(before, "vertx_http_server_requests_total", "code=\"200\""),
