@@ -67,4 +67,13 @@ public record AuthServerConfig(
         }
         return config;
     }
+
+    /** Without the secrets, so a config that ends up in a log line or an exception gives nothing away. */
+    @Override
+    public String toString() {
+        return "AuthServerConfig[database=" + database + ", host=" + host + ", port=" + port + ", issuer=" + issuer
+                + ", jwksUri=" + jwksUri + ", keyServiceUrls=" + keyServiceUrls + ", tls=" + tls.enabled()
+                + ", keyServiceClientCertificate="
+                + keyServiceTls.clientCertificate().isPresent() + "]";
+    }
 }

@@ -52,6 +52,16 @@ class AuthServerConfigTest {
     }
 
     @Test
+    void toStringWhenPrintedThenNoSecretAppears() {
+        Map<String, String> env = base();
+        env.put("LATCHKEY_ADMIN_CLIENT_SECRET", "an-admin-client-secret-of-32-characters");
+        String printed = AuthServerConfig.from(new Env(env)).toString();
+        assertFalse(printed.contains("an-internal-secret-with-at-least-32-chars"), printed);
+        assertFalse(printed.contains("an-admin-client-secret-of-32-characters"), printed);
+        assertFalse(printed.contains("a-database-password-of-32-characters"), printed);
+    }
+
+    @Test
     void fromWhenAdminSecretShortThenRefused() {
         Map<String, String> env = base();
         env.put("LATCHKEY_ADMIN_CLIENT_SECRET", "short");
