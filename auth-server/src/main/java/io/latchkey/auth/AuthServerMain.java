@@ -8,6 +8,7 @@ public final class AuthServerMain {
     private AuthServerMain() {}
 
     public static void main(String[] args) {
-        ServiceLauncher.launch("auth-server", env -> new AuthServerVerticle(AuthServerConfig.from(env)));
+        ServiceLauncher.launch(
+                "auth-server", (env, metrics) -> new AuthServerVerticle(AuthServerConfig.from(env), metrics));
     }
 }

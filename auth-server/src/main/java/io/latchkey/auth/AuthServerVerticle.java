@@ -39,6 +39,9 @@ import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.KeyServiceSigner;
 import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.tls.Hsts;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
 import io.vertx.core.DeploymentOptions;
@@ -54,25 +57,37 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Wires auth-server: migrations, pool, repositories, services, routes, listener. */
+/**
+ * Wires auth-server: migrations, pool, repositories, services, routes, listener. The listener serves HTTPS with
+ * HSTS when {@code LATCHKEY_TLS_CERT} is set, every request gets a request id, and {@code GET /metrics} serves
+ * HTTP server metrics and the service's own counters as one Prometheus text.
+ */
 public final class AuthServerVerticle extends VerticleBase {
     /** Per client and replica (RFC 7009 §2.2.1 lets the server refuse a client that floods it). */
     private static final int REVOCATIONS_PER_SECOND = 20;
 
     private final AuthServerConfig config;
+    private final ServiceMetrics serviceMetrics;
     private Pool pool;
     private HttpServer server;
     private PasswordHasher hasher;
     private KeyServiceSigner signer;
-    private final AuthMetrics metrics = new AuthMetrics();
+    private final AuthMetrics metrics;
     private long pruneTimer = -1;
     private RevocationFeed feed;
     private RevocationPruner revocationPruner;
     private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
             new java.util.concurrent.atomic.AtomicInteger(20_000);
 
-    public AuthServerVerticle(AuthServerConfig config) {
+    public AuthServerVerticle(AuthServerConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
+        this.serviceMetrics = serviceMetrics;
+        this.metrics = new AuthMetrics(serviceMetrics.registry());
+    }
+
+    /** With a registry of its own, for callers that do not build Vert.x with metrics (the dev stack, tests). */
+    public AuthServerVerticle(AuthServerConfig config) {
+        this(config, ServiceMetrics.create());
     }
 
     @Override
@@ -83,13 +98,14 @@ public final class AuthServerVerticle extends VerticleBase {
             var clients = new PgClientRepository(pool);
             var users = new PgUserRepository(pool);
             var sessions = new PgSessionRepository();
-            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock);
+            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock, metrics);
             // The dummy hash is computed here, off the event loop.
             return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
                     .compose(h -> {
                         hasher = h;
                         metrics.watch(h);
-                        signer = new KeyServiceSigner(vertx, config.keyServiceUrls(), config.internalSecret(), 64);
+                        signer = new KeyServiceSigner(
+                                vertx, config.keyServiceUrls(), config.internalSecret(), 64, config.keyServiceTls());
                         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
                         var authenticator = new ClientAuthenticator(clients);
                         var tokenEndpoint = new TokenEndpoint(
@@ -118,7 +134,8 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 signer,
                                                 config.refreshTokenTtl(),
                                                 clock,
-                                                metrics)));
+                                                metrics)),
+                                metrics);
                         var verifier = new AccessTokenVerifier(
                                 new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
                         var tokenRoutes = new TokenRoutes(
@@ -136,6 +153,7 @@ public final class AuthServerVerticle extends VerticleBase {
                         var revocationList = new PgRevocationFeedRepository(pool);
                         feed = new RevocationFeed(
                                 vertx, revocationList, config.database().connectOptions(), config.feed());
+                        metrics.watch(feed);
                         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
                         var feedRoutes = new FeedRoutes(
                                 revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock);
@@ -144,8 +162,10 @@ public final class AuthServerVerticle extends VerticleBase {
                                 new AdminService(pool, users, clients, hasher, terminator));
                         Function<Vertx, Router> routers = v -> {
                             Router router = Router.router(v);
+                            RequestIdHandler.mount(router);
+                            Hsts.mount(router, config.tls());
                             HealthRoutes.mount(v, router, this::ready);
-                            metrics.mount(router);
+                            serviceMetrics.mount(router);
                             tokenRoutes.mount(v, router);
                             logoutRoutes.mount(router);
                             revokeRoutes.mount(router);
@@ -159,9 +179,13 @@ public final class AuthServerVerticle extends VerticleBase {
                         pruneTimer = new SessionPruner(pool).schedule(vertx);
                         // Port 0 becomes a negative key unique to this verticle, so all its listeners share one
                         // random port (Vert.x gives each listener of port 0 its own).
-                        HttpServerOptions options = new HttpServerOptions()
-                                .setHost(config.host())
-                                .setPort(config.port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.port());
+                        HttpServerOptions options = config.tls()
+                                .applyTo(new HttpServerOptions()
+                                        .setHost(config.host())
+                                        .setPort(
+                                                config.port() == 0
+                                                        ? -RANDOM_PORT_KEYS.incrementAndGet()
+                                                        : config.port()));
                         server = vertx.createHttpServer(options);
                         Router router = routers.apply(vertx);
                         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())

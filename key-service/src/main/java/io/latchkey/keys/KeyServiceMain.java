@@ -8,6 +8,7 @@ public final class KeyServiceMain {
     private KeyServiceMain() {}
 
     public static void main(String[] args) {
-        ServiceLauncher.launch("key-service", env -> new KeyServiceVerticle(KeyServiceConfig.from(env)));
+        ServiceLauncher.launch(
+                "key-service", (env, metrics) -> new KeyServiceVerticle(KeyServiceConfig.from(env), metrics));
     }
 }

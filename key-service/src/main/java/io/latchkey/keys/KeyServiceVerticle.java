@@ -1,6 +1,9 @@
 package io.latchkey.keys;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.tls.Hsts;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -37,13 +40,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires key-service: migrations, pool, the key ring and its life, the public listener (JWKS) and the internal
- * listener (signing and key admin), plus the timers that refresh the ring and generate keys when due.
+ * listener (signing and key admin), plus the timers that refresh the ring and generate keys when due. Both listeners
+ * serve HTTPS with HSTS when {@code LATCHKEY_TLS_CERT} is set, the internal one also demands a client certificate
+ * when {@code LATCHKEY_TLS_CA} is set; every request gets a request id; {@code GET /metrics} on the internal
+ * listener serves HTTP server metrics and the signing counters as one Prometheus text.
  */
 public final class KeyServiceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KeyServiceVerticle.class);
     private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
     private final KeyServiceConfig config;
+    private final ServiceMetrics serviceMetrics;
     private Pool pool;
     private HttpServer publicServer;
     private HttpServer internalServer;
@@ -54,8 +61,14 @@ public final class KeyServiceVerticle extends VerticleBase {
     private long refreshTimer = -1;
     private long rotationTimer = -1;
 
-    public KeyServiceVerticle(KeyServiceConfig config) {
+    public KeyServiceVerticle(KeyServiceConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
+        this.serviceMetrics = serviceMetrics;
+    }
+
+    /** With a registry of its own, for callers that do not build Vert.x with metrics (the dev stack, tests). */
+    public KeyServiceVerticle(KeyServiceConfig config) {
+        this(config, ServiceMetrics.create());
     }
 
     @Override
@@ -68,12 +81,13 @@ public final class KeyServiceVerticle extends VerticleBase {
                 provider.isNative() ? "native" : "JDK",
                 onEventLoop ? "event loop" : "worker pool");
         KeySealer sealer = new KeySealer(config.kek());
-        metrics = new KeyMetrics(provider.isNative());
+        metrics = new KeyMetrics(provider.isNative(), serviceMetrics.registry());
         return vertx.executeBlocking(() -> Migrations.run(config.database()))
                 .compose(migrated -> {
                     pool = Database.pool(vertx, config.database());
                     PgKeyRepository repository = new PgKeyRepository(pool);
                     ring = new KeyRing(repository, sealer, provider, vertx, Clock.systemUTC());
+                    metrics.watch(ring, config.rotationInterval());
                     lifecycle = new KeyLifecycle(
                             repository,
                             ring,
@@ -89,10 +103,14 @@ public final class KeyServiceVerticle extends VerticleBase {
                 .compose(repository -> {
                     startTimers();
                     Router publicRouter = Router.router(vertx);
+                    RequestIdHandler.mount(publicRouter);
+                    Hsts.mount(publicRouter, config.tls());
                     HealthRoutes.mount(vertx, publicRouter, this::ready);
                     new JwksRoutes(new JwksDocument(ring), config.jwksMaxAge()).mount(publicRouter);
-                    publicServer = vertx.createHttpServer(
-                            new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+                    publicServer = vertx.createHttpServer(config.tls()
+                            .applyTo(new HttpServerOptions()
+                                    .setHost(config.host())
+                                    .setPort(config.port())));
                     SigningService signing = new SigningService(
                             ring,
                             new ClaimBounds(config.issuer(), config.accessTokenTtl()),
@@ -104,16 +122,14 @@ public final class KeyServiceVerticle extends VerticleBase {
                             signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()));
                     Function<Vertx, Router> internalRouter = v -> {
                         Router router = Router.router(v);
+                        RequestIdHandler.mount(router);
+                        Hsts.mount(router, config.internalTls());
                         HealthRoutes.mount(v, router, this::ready);
-                        router.get("/metrics").handler(ctx -> ctx.response()
-                                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                                .end(metrics.render()));
+                        serviceMetrics.mount(router, metrics::render);
                         internalRoutes.mount(router);
                         return router;
                     };
-                    internalServer = vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.internalHost())
-                            .setPort(sharedInternalPort()));
+                    internalServer = vertx.createHttpServer(internalOptions(sharedInternalPort()));
                     return publicServer
                             .requestHandler(publicRouter)
                             .listen()
@@ -133,8 +149,14 @@ public final class KeyServiceVerticle extends VerticleBase {
         }
         int port = sharedInternalPort();
         return vertx.deployVerticle(
-                () -> new InternalListenerVerticle(internalRouter, config.internalHost(), port),
+                () -> new InternalListenerVerticle(internalRouter, internalOptions(port)),
                 new DeploymentOptions().setInstances(more));
+    }
+
+    /** The internal listener's options: TLS, and client certificates required when a client CA is configured. */
+    private HttpServerOptions internalOptions(int port) {
+        return config.internalTls()
+                .applyTo(new HttpServerOptions().setHost(config.internalHost()).setPort(port));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.latchkey.stack;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,8 +24,14 @@ final class DevSeed {
     private DevSeed() {}
 
     static void apply(Vertx vertx, int authServerPort) throws Exception {
-        WebClient http = WebClient.create(
-                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(authServerPort));
+        apply(vertx, authServerPort, null);
+    }
+
+    /** Over HTTPS trusting {@code tls} when it is not null, else over plain HTTP. */
+    static void apply(Vertx vertx, int authServerPort, ClientTls tls) throws Exception {
+        WebClientOptions options =
+                new WebClientOptions().setDefaultHost("localhost").setDefaultPort(authServerPort);
+        WebClient http = WebClient.create(vertx, tls == null ? options : tls.applyTo(options.setSsl(true)));
         try {
             adminToken(http)
                     .compose(token -> create(http, token, "/admin/users", alice())

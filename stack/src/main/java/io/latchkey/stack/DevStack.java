@@ -5,6 +5,7 @@ import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.common.StartFailures;
 import io.latchkey.common.config.DevValues;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.tls.ClientTls;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.Migrations;
 import io.latchkey.demo.ResourceDemoConfig;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts PostgreSQL (embedded unless {@code LATCHKEY_DB_URL} is set), migrates, deploys key-service, auth-server
  * and resource-demo with the dev values of DESIGN.md, and seeds the dev data when it is absent. Every service
- * binds loopback only: the dev secrets are public.
+ * binds loopback only: the dev secrets are public. With {@code --tls} every listener serves HTTPS from the dev
+ * certificates, every client trusts the dev CA, and key-service's internal listener requires auth-server's client
+ * certificate (mutual TLS), as a production deployment would.
  */
 final class DevStack implements AutoCloseable {
     private static final long START_SECONDS = 120;
@@ -32,6 +35,7 @@ final class DevStack implements AutoCloseable {
     private final DatabaseSettings database;
     private final Vertx vertx;
     private final long startedNanos;
+    private DevCertificates certificates;
 
     private DevStack(StackSettings settings, EmbeddedDatabase embedded, DatabaseSettings database, long startedNanos) {
         this.settings = settings;
@@ -71,6 +75,12 @@ final class DevStack implements AutoCloseable {
         common.put("LATCHKEY_DB_URL", database.url());
         common.put("LATCHKEY_ISSUER", settings.issuer());
         common.put("LATCHKEY_INTERNAL_SECRET", DevValues.INTERNAL_SECRET);
+        if (settings.tls()) {
+            certificates = DevCertificates.loadOrCreate(settings.dataDir());
+            common.put("LATCHKEY_TLS_CERT", certificates.serverChain().toString());
+            common.put("LATCHKEY_TLS_KEY", certificates.serverKey().toString());
+            common.put("LATCHKEY_TLS_CA", certificates.ca().toString());
+        }
 
         Map<String, String> keyService = new HashMap<>(common);
         keyService.put("LATCHKEY_PORT", Integer.toString(settings.keyServicePort()));
@@ -82,12 +92,20 @@ final class DevStack implements AutoCloseable {
         Map<String, String> authServer = new HashMap<>(common);
         authServer.put("LATCHKEY_PORT", Integer.toString(settings.authServerPort()));
         authServer.put("LATCHKEY_JWKS_URI", settings.jwksUri());
-        authServer.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + settings.keyServiceInternalPort());
+        authServer.put("LATCHKEY_KEY_SERVICE_URL", settings.keyServiceInternalUrl());
+        if (certificates != null) {
+            authServer.put(
+                    "LATCHKEY_TLS_CLIENT_CERT", certificates.clientChain().toString());
+            authServer.put("LATCHKEY_TLS_CLIENT_KEY", certificates.clientKey().toString());
+        }
         authServer.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
         await("auth-server", new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))));
 
         if (settings.seed()) {
-            DevSeed.apply(vertx, settings.authServerPort());
+            DevSeed.apply(
+                    vertx,
+                    settings.authServerPort(),
+                    certificates == null ? null : ClientTls.trusting(certificates.ca()));
         }
 
         Map<String, String> resourceDemo = new HashMap<>(common);
@@ -116,16 +134,21 @@ final class DevStack implements AutoCloseable {
         out.println("Latchkey dev stack is up in " + millis + " ms (dev values only: never use them in production)");
         out.println("  auth-server    " + issuer + "/.well-known/oauth-authorization-server");
         out.println("  key-service    " + settings.jwksUri());
-        out.println("  resource-demo  http://localhost:" + settings.resourceDemoPort() + "/api/me");
+        out.println("  resource-demo  " + settings.resourceDemoUrl() + "/api/me");
         out.println("  database       " + database
                 + (embedded == null ? "" : " (embedded, data in " + settings.dataDir() + ")"));
+        String curl = "curl -s";
+        if (certificates != null) {
+            out.println("  dev CA         " + certificates.ca() + " (throw-away: trust it nowhere else)");
+            curl = "curl -s --cacert " + certificates.ca();
+        }
         out.println();
         out.println("Try:");
-        out.println("  TOKEN=$(curl -s " + issuer + "/oauth2/token -d grant_type=password -d client_id=demo-app \\");
+        out.println(
+                "  TOKEN=$(" + curl + " " + issuer + "/oauth2/token -d grant_type=password -d client_id=demo-app \\");
         out.println(
                 "      -d username=alice -d password=alice-dev-password | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
-        out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:" + settings.resourceDemoPort()
-                + "/api/me");
+        out.println("  " + curl + " -H \"Authorization: Bearer $TOKEN\" " + settings.resourceDemoUrl() + "/api/me");
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();

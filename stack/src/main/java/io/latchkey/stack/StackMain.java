@@ -5,7 +5,7 @@ import io.latchkey.common.config.Env;
 import java.util.List;
 
 /**
- * {@code java -jar latchkey-stack.jar [--seed]}: the whole Latchkey stack in one JVM for development. Ctrl-C or
+ * {@code java -jar latchkey-stack.jar [--seed] [--tls]}: the whole Latchkey stack in one JVM for development. Ctrl-C or
  * SIGTERM stops the services and the embedded PostgreSQL.
  */
 public final class StackMain {

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the dev stack runs with: its data folder, the ports of the three services, and an external database
- * when {@code LATCHKEY_DB_URL} is set (then the embedded one is not started, and seeding needs {@code --seed}).
+ * What the dev stack runs with: its data folder, the ports of the three services, an external database when
+ * {@code LATCHKEY_DB_URL} is set (then the embedded one is not started, and seeding needs {@code --seed}), and
+ * with {@code --tls} HTTPS everywhere from a throw-away dev CA kept under {@code <data dir>/tls/}.
  */
 record StackSettings(
         Path dataDir,
@@ -17,12 +18,13 @@ record StackSettings(
         int keyServicePort,
         int keyServiceInternalPort,
         int resourceDemoPort,
-        boolean seed) {
+        boolean seed,
+        boolean tls) {
 
     static StackSettings from(Env env, List<String> args) {
         for (String arg : args) {
-            if (!arg.equals("--seed")) {
-                throw new IllegalArgumentException("unknown option " + arg + " (options: --seed)");
+            if (!arg.equals("--seed") && !arg.equals("--tls")) {
+                throw new IllegalArgumentException("unknown option " + arg + " (options: --seed, --tls)");
             }
         }
         Optional<String> external = env.optional("LATCHKEY_DB_URL");
@@ -34,14 +36,27 @@ record StackSettings(
                 env.port("LATCHKEY_KEY_SERVICE_PORT", 8081),
                 env.port("LATCHKEY_KEY_SERVICE_INTERNAL_PORT", 8091),
                 env.port("LATCHKEY_RESOURCE_DEMO_PORT", 8082),
-                external.isEmpty() || args.contains("--seed"));
+                external.isEmpty() || args.contains("--seed"),
+                args.contains("--tls"));
+    }
+
+    String scheme() {
+        return tls ? "https" : "http";
     }
 
     String issuer() {
-        return "http://localhost:" + authServerPort;
+        return scheme() + "://localhost:" + authServerPort;
     }
 
     String jwksUri() {
-        return "http://localhost:" + keyServicePort + "/.well-known/jwks.json";
+        return scheme() + "://localhost:" + keyServicePort + "/.well-known/jwks.json";
+    }
+
+    String keyServiceInternalUrl() {
+        return scheme() + "://localhost:" + keyServiceInternalPort;
+    }
+
+    String resourceDemoUrl() {
+        return scheme() + "://localhost:" + resourceDemoPort;
     }
 }

@@ -1,15 +1,22 @@
 package io.latchkey.auth.config;
 
 import io.latchkey.auth.feed.FeedSettings;
+import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
+import io.latchkey.common.tls.ClientTls;
+import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** auth-server settings, read and checked once at start. */
+/**
+ * auth-server settings, read and checked once at start. {@code tls} is the listener's (HTTPS when
+ * {@code LATCHKEY_TLS_CERT} is set); {@code keyServiceTls} is what the key-service client trusts
+ * ({@code LATCHKEY_TLS_CA}) and presents ({@code LATCHKEY_TLS_CLIENT_CERT}) for mutual TLS.
+ */
 public record AuthServerConfig(
         DatabaseSettings database,
         String host,
@@ -26,10 +33,12 @@ public record AuthServerConfig(
         Argon2Settings argon2,
         int databasePoolSize,
         int eventLoops,
-        FeedSettings feed) {
+        FeedSettings feed,
+        ServerTls tls,
+        ClientTls keyServiceTls) {
 
     public static AuthServerConfig from(Env env) {
-        return new AuthServerConfig(
+        AuthServerConfig config = new AuthServerConfig(
                 DatabaseSettings.fromEnv(env),
                 env.string("LATCHKEY_HOST", "0.0.0.0"),
                 env.port("LATCHKEY_PORT", 8080),
@@ -48,6 +57,23 @@ public record AuthServerConfig(
                 Argon2Settings.from(env),
                 env.integer("LATCHKEY_DB_POOL_SIZE", 16, 1, 512),
                 env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
-                FeedSettings.from(env));
+                FeedSettings.from(env),
+                ServerTls.from(env),
+                ClientTls.from(env));
+        // The metadata advertises the issuer's URLs: with TLS on, http ones would point clients at nothing.
+        if (config.tls().enabled() && config.issuer().startsWith("http:")) {
+            throw new ConfigException(
+                    "LATCHKEY_ISSUER", "must use https when LATCHKEY_TLS_CERT is set (the metadata advertises it)");
+        }
+        return config;
+    }
+
+    /** Without the secrets, so a config that ends up in a log line or an exception gives nothing away. */
+    @Override
+    public String toString() {
+        return "AuthServerConfig[database=" + database + ", host=" + host + ", port=" + port + ", issuer=" + issuer
+                + ", jwksUri=" + jwksUri + ", keyServiceUrls=" + keyServiceUrls + ", tls=" + tls.enabled()
+                + ", keyServiceClientCertificate="
+                + keyServiceTls.clientCertificate().isPresent() + "]";
     }
 }

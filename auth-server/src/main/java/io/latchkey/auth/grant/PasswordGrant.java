@@ -105,6 +105,7 @@ public final class PasswordGrant implements Grant {
     }
 
     private Future<JsonObject> fail(TokenRequest request, String username, Optional<User> user, String reason) {
+        metrics.loginFailed();
         LOG.info(
                 "login failed client={} ip={} reason={}",
                 request.client().clientId(),

@@ -133,7 +133,6 @@ public final class RefreshTokenGrant implements Grant {
                 return sessions.addRefreshToken(sql, rt.sessionId(), RefreshTokens.hash(refresh), refreshEnd)
                         .compose(v -> signer.sign(claims))
                         .map(token -> {
-                            metrics.tokenIssued(type());
                             LOG.info(
                                     "token issued grant=refresh_token client={} sub={} sid={} jti={}",
                                     client.clientId(),
@@ -148,6 +147,7 @@ public final class RefreshTokenGrant implements Grant {
 
     private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {
         String clientId = request.client().clientId();
+        metrics.refreshReuseDetected();
         LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
         return terminator
                 .endSession(sql, rt.sessionId(), "refresh_reuse")

@@ -4,6 +4,7 @@ import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.http.ClientIp;
 import io.latchkey.auth.http.FormBody;
 import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,14 +23,32 @@ public final class TokenEndpoint {
     private final ClientAuthenticator authenticator;
     private final ClientIp clientIp;
     private final Map<String, Grant> grants;
+    private final AuthMetrics metrics;
 
     public TokenEndpoint(ClientAuthenticator authenticator, ClientIp clientIp, List<Grant> grants) {
+        this(authenticator, clientIp, grants, new AuthMetrics());
+    }
+
+    /** Counts every request in {@code metrics} by grant type and outcome. */
+    public TokenEndpoint(
+            ClientAuthenticator authenticator, ClientIp clientIp, List<Grant> grants, AuthMetrics metrics) {
         this.authenticator = authenticator;
         this.clientIp = clientIp;
         this.grants = grants.stream().collect(Collectors.toMap(Grant::type, Function.identity()));
+        this.metrics = metrics;
     }
 
     public Future<JsonObject> handle(RoutingContext ctx) {
+        // A label from the known grants only: a caller must not be able to grow the metric's series.
+        String requested = FormBody.of(ctx).asMultiMap().get("grant_type");
+        String grant = requested != null && grants.containsKey(requested) ? requested : "other";
+        return dispatch(ctx)
+                .onSuccess(response -> metrics.tokenRequest(grant, "issued"))
+                .onFailure(e ->
+                        metrics.tokenRequest(grant, e instanceof OAuthError error ? error.code() : "server_error"));
+    }
+
+    private Future<JsonObject> dispatch(RoutingContext ctx) {
         FormBody form = FormBody.of(ctx);
         String grantType;
         try {

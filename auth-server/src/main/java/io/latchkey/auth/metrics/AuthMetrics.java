@@ -1,23 +1,55 @@
 package io.latchkey.auth.metrics;
 
+import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.password.PasswordHasher;
-import io.vertx.ext.web.Router;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Counters served as Prometheus text on {@code GET /metrics}: tokens issued per grant, failed and throttled logins,
- * and the Argon2id executor's completed and refused work (which shows hashing runs on its own threads).
+ * auth-server's own meters, registered in the service's Micrometer registry and so served with the HTTP server
+ * metrics at {@code GET /metrics}: token requests by grant and outcome ({@code issued} or the RFC 6749 error
+ * code), failed and throttled logins, refresh-token reuse detections, the Argon2id executor's completed and refused
+ * work (which shows hashing runs on its own threads), revocation entries appended by type and the revocation feed's
+ * subscribers. Labels take values from
+ * small fixed sets only; nothing here names a client, a user or a token.
+ *
+ * @see <a href="https://prometheus.io/docs/practices/naming/">Prometheus metric naming</a>
  */
 public final class AuthMetrics {
-    private final Map<String, LongAdder> issued = new ConcurrentHashMap<>();
-    private final LongAdder loginFailures = new LongAdder();
-    private final LongAdder loginsThrottled = new LongAdder();
-    private PasswordHasher hasher;
+    private final MeterRegistry registry;
+    private final Counter loginFailures;
+    private final Counter loginsThrottled;
+    private final Counter refreshReuse;
 
-    public void tokenIssued(String grant) {
-        issued.computeIfAbsent(grant, g -> new LongAdder()).increment();
+    public AuthMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.loginFailures = Counter.builder("latchkey.login.failures")
+                .description("Password logins refused for bad credentials or a disabled user")
+                .register(registry);
+        this.loginsThrottled = Counter.builder("latchkey.logins.throttled")
+                .description("Password logins refused by the back-off before any hashing")
+                .register(registry);
+        this.refreshReuse = Counter.builder("latchkey.refresh.reuse")
+                .description("Already-used refresh tokens presented again (each ends its session)")
+                .register(registry);
+    }
+
+    /** Meters that no one scrapes: for code paths built without a service registry. */
+    public AuthMetrics() {
+        this(new SimpleMeterRegistry());
+    }
+
+    /** One token request of {@code grant}: {@code outcome} is {@code issued} or the RFC 6749 error code. */
+    public void tokenRequest(String grant, String outcome) {
+        Counter.builder("latchkey.tokens.issued")
+                .description("Token endpoint requests by grant type and outcome")
+                .tag("grant", grant)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     public void loginFailed() {
@@ -28,42 +60,34 @@ public final class AuthMetrics {
         loginsThrottled.increment();
     }
 
+    public void refreshReuseDetected() {
+        refreshReuse.increment();
+    }
+
+    /**
+     * One revocation entry of {@code type} ({@code jti}, {@code sid} or {@code sub}) appended; counted when the
+     * statement succeeds, so an entry whose transaction later rolls back is counted too.
+     */
+    public void revocationAppended(String type) {
+        Counter.builder("latchkey.revocation.entries")
+                .description("Revocation entries appended by this replica, by type")
+                .tag("type", type)
+                .register(registry)
+                .increment();
+    }
+
     public void watch(PasswordHasher hasher) {
-        this.hasher = hasher;
+        FunctionCounter.builder("latchkey.argon2.operations", hasher, h -> h.completed())
+                .description("Argon2id hashes and verifications completed")
+                .register(registry);
+        FunctionCounter.builder("latchkey.argon2.rejected", hasher, h -> h.rejected())
+                .description("Argon2id work refused because the hashing queue was full")
+                .register(registry);
     }
 
-    public void mount(Router router) {
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(render()));
-    }
-
-    public String render() {
-        StringBuilder out = new StringBuilder();
-        out.append("# TYPE latchkey_tokens_issued_total counter\n");
-        issued.forEach((grant, n) -> out.append("latchkey_tokens_issued_total{grant=\"")
-                .append(grant)
-                .append("\"} ")
-                .append(n.sum())
-                .append('\n'));
-        out.append("# TYPE latchkey_login_failures_total counter\n")
-                .append("latchkey_login_failures_total ")
-                .append(loginFailures.sum())
-                .append('\n');
-        out.append("# TYPE latchkey_logins_throttled_total counter\n")
-                .append("latchkey_logins_throttled_total ")
-                .append(loginsThrottled.sum())
-                .append('\n');
-        if (hasher != null) {
-            out.append("# TYPE latchkey_argon2_operations_total counter\n")
-                    .append("latchkey_argon2_operations_total ")
-                    .append(hasher.completed())
-                    .append('\n');
-            out.append("# TYPE latchkey_argon2_rejected_total counter\n")
-                    .append("latchkey_argon2_rejected_total ")
-                    .append(hasher.rejected())
-                    .append('\n');
-        }
-        return out.toString();
+    public void watch(RevocationFeed feed) {
+        Gauge.builder("latchkey.revocation.feed.subscribers", feed, RevocationFeed::subscriberCount)
+                .description("Open revocation streams on this replica")
+                .register(registry);
     }
 }

@@ -1,5 +1,6 @@
 package io.latchkey.auth.session;
 
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -28,11 +29,18 @@ public final class SessionTerminator {
     private final SessionRepository sessions;
     private final Duration accessTokenTtl;
     private final Clock clock;
+    private final AuthMetrics metrics;
 
     public SessionTerminator(SessionRepository sessions, Duration accessTokenTtl, Clock clock) {
+        this(sessions, accessTokenTtl, clock, new AuthMetrics());
+    }
+
+    /** Counts every entry it appends in {@code metrics}, by type. */
+    public SessionTerminator(SessionRepository sessions, Duration accessTokenTtl, Clock clock, AuthMetrics metrics) {
         this.sessions = sessions;
         this.accessTokenTtl = accessTokenTtl;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Ends one session (its row must already be locked by the caller) and lists its {@code sid}. */
@@ -68,9 +76,7 @@ public final class SessionTerminator {
      * of leeway could still accept it.
      */
     public Future<Void> revokeAccessToken(SqlClient sql, String jti, long exp) {
-        return sql.preparedQuery(APPEND)
-                .execute(Tuple.of("jti", jti, null, exp + 60))
-                .mapEmpty();
+        return append(sql, "jti", jti, null, exp + 60);
     }
 
     private Future<Void> endAll(SqlClient sql, List<UUID> ids, String reason) {
@@ -82,14 +88,17 @@ public final class SessionTerminator {
     }
 
     private Future<Void> appendSid(SqlClient sql, UUID sessionId) {
-        return sql.preparedQuery(APPEND)
-                .execute(Tuple.of("sid", sessionId.toString(), null, expiresAt()))
-                .mapEmpty();
+        return append(sql, "sid", sessionId.toString(), null, expiresAt());
     }
 
     private Future<Void> appendSub(SqlClient sql, String subject, long notBefore) {
+        return append(sql, "sub", subject, notBefore, expiresAt());
+    }
+
+    private Future<Void> append(SqlClient sql, String type, String value, Long notBefore, long expiresAt) {
         return sql.preparedQuery(APPEND)
-                .execute(Tuple.of("sub", subject, notBefore, expiresAt()))
+                .execute(Tuple.of(type, value, notBefore, expiresAt))
+                .onSuccess(rows -> metrics.revocationAppended(type))
                 .mapEmpty();
     }
 

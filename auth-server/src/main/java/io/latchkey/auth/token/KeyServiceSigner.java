@@ -1,6 +1,7 @@
 package io.latchkey.auth.token;
 
 import io.latchkey.auth.http.OAuthError;
+import io.latchkey.common.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,9 +31,17 @@ public final class KeyServiceSigner implements TokenSigner {
     private final String authorization;
 
     public KeyServiceSigner(Vertx vertx, List<URI> urls, String internalSecret, int connections) {
+        this(vertx, urls, internalSecret, connections, ClientTls.defaults());
+    }
+
+    /**
+     * {@code tls} decides which CAs an {@code https} key-service URL may present and which client certificate
+     * auth-server shows when key-service asks (mutual TLS).
+     */
+    public KeyServiceSigner(Vertx vertx, List<URI> urls, String internalSecret, int connections, ClientTls tls) {
         this.client = WebClient.create(
                 vertx,
-                new WebClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
+                tls.applyTo(new WebClientOptions().setKeepAlive(true).setConnectTimeout(2_000)),
                 new PoolOptions().setHttp1MaxSize(connections));
         this.signUrls = urls.stream()
                 .map(u -> u.toString().replaceAll("/+$", "") + "/internal/sign")

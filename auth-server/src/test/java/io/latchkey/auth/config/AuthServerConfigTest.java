@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.DevValues;
 import io.latchkey.common.config.Env;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuthServerConfigTest {
     private static Map<String, String> base() {
@@ -30,6 +33,32 @@ class AuthServerConfigTest {
         assertEquals(
                 "LATCHKEY_INTERNAL_SECRET: is a published dev value; set a real secret or LATCHKEY_DEV_MODE=true",
                 e.getMessage());
+    }
+
+    @Test
+    void fromWhenTlsIsOnAndTheIssuerIsHttpThenRefused(@TempDir Path dir) throws Exception {
+        Map<String, String> env = base();
+        env.put("LATCHKEY_ISSUER", "http://localhost:8080");
+        env.put(
+                "LATCHKEY_TLS_CERT",
+                Files.writeString(dir.resolve("cert.pem"), "x").toString());
+        env.put(
+                "LATCHKEY_TLS_KEY",
+                Files.writeString(dir.resolve("key.pem"), "x").toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> AuthServerConfig.from(new Env(env)));
+        assertEquals(
+                "LATCHKEY_ISSUER: must use https when LATCHKEY_TLS_CERT is set (the metadata advertises it)",
+                e.getMessage());
+    }
+
+    @Test
+    void toStringWhenPrintedThenNoSecretAppears() {
+        Map<String, String> env = base();
+        env.put("LATCHKEY_ADMIN_CLIENT_SECRET", "an-admin-client-secret-of-32-characters");
+        String printed = AuthServerConfig.from(new Env(env)).toString();
+        assertFalse(printed.contains("an-internal-secret-with-at-least-32-chars"), printed);
+        assertFalse(printed.contains("an-admin-client-secret-of-32-characters"), printed);
+        assertFalse(printed.contains("a-database-password-of-32-characters"), printed);
     }
 
     @Test

@@ -20,6 +20,7 @@ public final class TestStack implements AutoCloseable {
     private final KeyServiceVerticle keyService;
     private final String keyDeployment;
     private final TestAuthServer auth;
+    private final String kek;
 
     private TestStack(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
         this.vertx = vertx;
@@ -33,7 +34,8 @@ public final class TestStack implements AutoCloseable {
         keyEnv.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        keyEnv.put("LATCHKEY_KEK", Base64.getEncoder().encodeToString(kek));
+        this.kek = Base64.getEncoder().encodeToString(kek);
+        keyEnv.put("LATCHKEY_KEK", this.kek);
         this.keyService = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
         this.keyDeployment = Await.result(vertx.deployVerticle(keyService));
         Map<String, String> env = TestAuthServer.env(db);
@@ -53,6 +55,11 @@ public final class TestStack implements AutoCloseable {
 
     public TestAuthServer auth() {
         return auth;
+    }
+
+    /** key-service's key-encryption key (base64), so a test can prove it never appears anywhere. */
+    public String kek() {
+        return kek;
     }
 
     public String jwksUrl() {

@@ -3,6 +3,7 @@ package io.latchkey.keys.config;
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
+import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,7 +30,9 @@ public record KeyServiceConfig(
         SigningThreads signingThreads,
         Duration refreshInterval,
         Duration retireMargin,
-        int internalEventLoops) {
+        int internalEventLoops,
+        ServerTls tls,
+        ServerTls internalTls) {
 
     /** Verifiers such as Nimbus and Spring cache a JWKS this long whatever its headers say. */
     public static final Duration VERIFIER_CACHE_FLOOR = Duration.ofSeconds(300);
@@ -65,7 +68,9 @@ public record KeyServiceConfig(
                 env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)),
                 CACHE_MARGIN,
                 env.integer(
-                        "LATCHKEY_INTERNAL_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64));
+                        "LATCHKEY_INTERNAL_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64),
+                ServerTls.from(env),
+                ServerTls.mutualFrom(env));
         config.checkKeyLife(true);
         return config;
     }
@@ -115,7 +120,9 @@ public record KeyServiceConfig(
                 signingThreads,
                 refreshInterval,
                 retireMargin,
-                internalEventLoops);
+                internalEventLoops,
+                tls,
+                internalTls);
     }
 
     /**
@@ -140,7 +147,9 @@ public record KeyServiceConfig(
                 signingThreads,
                 refreshInterval,
                 margin,
-                internalEventLoops);
+                internalEventLoops,
+                tls,
+                internalTls);
     }
 
     /** How long a key stays in the JWKS after its last signature: its tokens' lifetime plus the margin. */
@@ -167,7 +176,9 @@ public record KeyServiceConfig(
                 threads,
                 refreshInterval,
                 retireMargin,
-                internalEventLoops);
+                internalEventLoops,
+                tls,
+                internalTls);
     }
 
     private static byte[] kek(Env env) {
@@ -206,6 +217,7 @@ public record KeyServiceConfig(
     public String toString() {
         return "KeyServiceConfig[database=" + database + ", host=" + host + ", port=" + port + ", internalHost="
                 + internalHost + ", internalPort=" + internalPort + ", issuer=" + issuer + ", keySize=" + keySize
-                + "]";
+                + ", tls=" + tls.enabled() + ", internalTls=" + internalTls.enabled() + ", mutualTls="
+                + internalTls.clientCa().isPresent() + "]";
     }
 }

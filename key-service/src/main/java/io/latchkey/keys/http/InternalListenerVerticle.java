@@ -16,19 +16,18 @@ import java.util.function.Function;
  */
 public final class InternalListenerVerticle extends VerticleBase {
     private final Function<Vertx, Router> routes;
-    private final String host;
-    private final int port;
+    private final HttpServerOptions options;
     private HttpServer server;
 
-    public InternalListenerVerticle(Function<Vertx, Router> routes, String host, int port) {
+    /** {@code options} name the first listener's host and port, and its TLS. */
+    public InternalListenerVerticle(Function<Vertx, Router> routes, HttpServerOptions options) {
         this.routes = routes;
-        this.host = host;
-        this.port = port;
+        this.options = options;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+        server = vertx.createHttpServer(new HttpServerOptions(options));
         return server.requestHandler(routes.apply(vertx)).listen();
     }
 

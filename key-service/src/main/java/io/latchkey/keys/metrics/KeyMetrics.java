@@ -1,10 +1,23 @@
 package io.latchkey.keys.metrics;
 
+import io.latchkey.keys.keys.KeyRecord;
+import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.keys.KeyState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * key-service's counters, rendered as Prometheus text at {@code GET /metrics}. A token issue is a metric, not an
- * audit row; nothing here names a key, a client or a subject.
+ * key-service's counters, rendered as Prometheus text at {@code GET /metrics}, and its Micrometer meters in the
+ * service registry: the RS256 signing time ({@code latchkey_key_service_signing_seconds}, a summary with p50 and
+ * p99), the active key's age and the time to the next key's activation, both read from the key ring at scrape
+ * time. A token issue is a metric, not an audit row; nothing here names a key, a client or a subject.
  *
  * @see <a href="https://prometheus.io/docs/instrumenting/exposition_formats/">Prometheus text format</a>
  */
@@ -16,9 +29,57 @@ public final class KeyMetrics {
     private final LongAdder revoked = new LongAdder();
     private final LongAdder refreshFailures = new LongAdder();
     private final boolean nativeProvider;
+    private final MeterRegistry registry;
+    private final Timer signing;
 
-    public KeyMetrics(boolean nativeProvider) {
+    public KeyMetrics(boolean nativeProvider, MeterRegistry registry) {
         this.nativeProvider = nativeProvider;
+        this.registry = registry;
+        this.signing = Timer.builder("latchkey.key.service.signing")
+                .description("Time to compute one RS256 signature")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /** Meters that no one scrapes: for callers without a service registry. */
+    public KeyMetrics(boolean nativeProvider) {
+        this(nativeProvider, new SimpleMeterRegistry());
+    }
+
+    /** Reads the key life from {@code ring} at every scrape; {@code rotation} is how long each key signs. */
+    public void watch(KeyRing ring, Duration rotation) {
+        Gauge.builder("latchkey.key.service.active.key.age", ring, r -> activeKeyAge(r, r.now()))
+                .description("Seconds since the signing key became active (NaN without one)")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("latchkey.key.service.next.rotation", ring, r -> untilNextActivation(r, rotation, r.now()))
+                .description("Seconds until the next key starts signing (NaN without keys)")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    static double activeKeyAge(KeyRing ring, Instant now) {
+        return ring.live().stream()
+                .filter(key -> key.stateAt(now) == KeyState.ACTIVE)
+                .map(KeyRecord::activateAt)
+                .max(Instant::compareTo)
+                .map(activated -> Duration.between(activated, now).toMillis() / 1000.0)
+                .orElse(Double.NaN);
+    }
+
+    static double untilNextActivation(KeyRing ring, Duration rotation, Instant now) {
+        Optional<KeyRecord> newest = ring.newest();
+        if (newest.isEmpty()) {
+            return Double.NaN;
+        }
+        // A key already published waits for its activation; otherwise the newest key signs for one rotation.
+        Instant activated = newest.get().activateAt();
+        Instant next = activated.isAfter(now) ? activated : activated.plus(rotation);
+        return Duration.between(now, next).toMillis() / 1000.0;
+    }
+
+    public void signingTook(long nanos) {
+        signing.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void signed() {

@@ -67,7 +67,9 @@ public final class SigningService {
             metrics.unavailable();
             throw ApiError.unavailable("no signing key is available; retry shortly");
         }
+        long started = System.nanoTime();
         SignedToken token = new SignedToken(signer.sign(key, claims), key.kid());
+        metrics.signingTook(System.nanoTime() - started);
         metrics.signed();
         return token;
     }
