@@ -29,6 +29,8 @@ public final class KeyServiceSigner implements TokenSigner {
     private final WebClient client;
     private final List<String> signUrls;
     private final String authorization;
+    /** The URL that signed last: later tokens start there, so a dead replica costs one failed attempt, not one per token. */
+    private volatile int preferred;
 
     public KeyServiceSigner(Vertx vertx, List<URI> urls, String internalSecret, int connections) {
         this(vertx, urls, internalSecret, connections, ClientTls.defaults());
@@ -52,10 +54,11 @@ public final class KeyServiceSigner implements TokenSigner {
     @Override
     public Future<String> sign(JsonObject claims) {
         JsonObject body = new JsonObject().put("typ", "at+jwt").put("claims", claims);
-        return attempt(body.toBuffer(), 0);
+        return attempt(body.toBuffer(), preferred, 1);
     }
 
-    private Future<String> attempt(Buffer body, int index) {
+    /** Tries {@code index}, then the next URLs in turn (wrapping), {@code tries} counting the URLs used so far. */
+    private Future<String> attempt(Buffer body, int index, int tries) {
         String url = signUrls.get(index);
         return client.postAbs(url)
                 .putHeader("Authorization", authorization)
@@ -64,6 +67,7 @@ public final class KeyServiceSigner implements TokenSigner {
                 .sendBuffer(body)
                 .transform(ar -> {
                     if (ar.succeeded() && ar.result().statusCode() == 200) {
+                        preferred = index;
                         return token(ar.result());
                     }
                     boolean retryable = ar.failed() || ar.result().statusCode() >= 500;
@@ -78,8 +82,8 @@ public final class KeyServiceSigner implements TokenSigner {
                                 url,
                                 ar.result().statusCode());
                     }
-                    if (retryable && index + 1 < signUrls.size()) {
-                        return attempt(body, index + 1);
+                    if (retryable && tries < signUrls.size()) {
+                        return attempt(body, (index + 1) % signUrls.size(), tries + 1);
                     }
                     return Future.failedFuture(
                             retryable
