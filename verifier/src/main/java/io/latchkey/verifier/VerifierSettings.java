@@ -32,31 +32,7 @@ public record VerifierSettings(
         authServerUrls = List.copyOf(authServerUrls);
     }
 
-    /** The settings with the JVM's trust store for HTTPS back-channel calls. */
-    public VerifierSettings(
-            String issuer,
-            String audience,
-            String feedClientId,
-            String feedClientSecret,
-            List<URI> authServerUrls,
-            Optional<URI> jwksUrl,
-            Duration feedStalenessBound,
-            Duration jwksRefetchInterval,
-            int verifiedTokenCacheSize) {
-        this(
-                issuer,
-                audience,
-                feedClientId,
-                feedClientSecret,
-                authServerUrls,
-                jwksUrl,
-                feedStalenessBound,
-                jwksRefetchInterval,
-                verifiedTokenCacheSize,
-                ClientTls.defaults());
-    }
-
-    /** The settings with the defaults for the tuning knobs. */
+    /** The settings with the defaults for the tuning knobs and the JVM's trust store for HTTPS back-channel calls. */
     public VerifierSettings(
             String issuer,
             String audience,
@@ -74,7 +50,8 @@ public record VerifierSettings(
                 jwksUrl,
                 feedStalenessBound,
                 DEFAULT_JWKS_REFETCH_INTERVAL,
-                DEFAULT_CACHE_SIZE);
+                DEFAULT_CACHE_SIZE,
+                ClientTls.defaults());
     }
 
     public static VerifierSettings from(Env env, String defaultAudience) {

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 
 /**
@@ -71,21 +72,8 @@ public final class AdminService {
         if (id == null) {
             return Future.failedFuture(noUser());
         }
-        return pool.withTransaction(sql -> users.disable(sql, id).compose(found -> {
-            if (!found) {
-                return Future.failedFuture(noUser());
-            }
-            return terminator
-                    .endUser(sql, id, "user_disabled")
-                    .compose(ended -> AuditLog.record(
-                            sql,
-                            "admin_user_disabled",
-                            actor,
-                            id,
-                            null,
-                            null,
-                            new JsonObject().put("sessions_ended", ended.size())));
-        }));
+        return pool.withTransaction(sql -> users.disable(sql, id)
+                .compose(found -> endUserSessions(sql, found, actor, id, "user_disabled", "admin_user_disabled")));
     }
 
     public Future<Void> changePassword(String actor, String rawId, JsonObject body) {
@@ -100,22 +88,24 @@ public final class AdminService {
             return Future.failedFuture(e);
         }
         return hasher.hash(password.toCharArray())
-                .compose(hash -> pool.withTransaction(
-                        sql -> users.updatePasswordHash(sql, id, hash).compose(found -> {
-                            if (!found) {
-                                return Future.failedFuture(noUser());
-                            }
-                            return terminator
-                                    .endUser(sql, id, "password_changed")
-                                    .compose(ended -> AuditLog.record(
-                                            sql,
-                                            "admin_password_changed",
-                                            actor,
-                                            id,
-                                            null,
-                                            null,
-                                            new JsonObject().put("sessions_ended", ended.size())));
-                        })));
+                .compose(hash -> pool.withTransaction(sql -> users.updatePasswordHash(sql, id, hash)
+                        .compose(found ->
+                                endUserSessions(sql, found, actor, id, "password_changed", "admin_password_changed"))));
+    }
+
+    /**
+     * After a change to a user row ({@code found} says whether it existed): ends every session of the user, listing
+     * each sid and a sub entry, and records the admin action, all in the caller's transaction.
+     */
+    private Future<Void> endUserSessions(
+            SqlConnection sql, boolean found, String actor, UUID id, String reason, String auditEvent) {
+        if (!found) {
+            return Future.failedFuture(noUser());
+        }
+        return terminator
+                .endUser(sql, id, reason)
+                .compose(ended -> AuditLog.record(
+                        sql, auditEvent, actor, id, null, null, new JsonObject().put("sessions_ended", ended.size())));
     }
 
     public Future<JsonObject> createClient(String actor, JsonObject body) {
