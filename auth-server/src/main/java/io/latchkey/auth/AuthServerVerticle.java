@@ -17,7 +17,6 @@ import io.latchkey.auth.grant.PasswordGrant;
 import io.latchkey.auth.grant.RefreshTokenGrant;
 import io.latchkey.auth.grant.TokenEndpoint;
 import io.latchkey.auth.http.ClientIp;
-import io.latchkey.auth.http.ListenerVerticle;
 import io.latchkey.auth.http.LogoutRoutes;
 import io.latchkey.auth.http.OAuthErrors;
 import io.latchkey.auth.http.RevokeRoutes;
@@ -39,12 +38,12 @@ import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.KeyServiceSigner;
 import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.ListenerVerticle;
 import io.latchkey.common.logging.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.Hsts;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -76,8 +75,6 @@ public final class AuthServerVerticle extends VerticleBase {
     private long pruneTimer = -1;
     private RevocationFeed feed;
     private RevocationPruner revocationPruner;
-    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
-            new java.util.concurrent.atomic.AtomicInteger(20_000);
 
     public AuthServerVerticle(AuthServerConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
@@ -127,7 +124,6 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 metrics),
                                         new RefreshTokenGrant(
                                                 pool,
-                                                users,
                                                 sessions,
                                                 terminator,
                                                 tokens,
@@ -177,34 +173,19 @@ public final class AuthServerVerticle extends VerticleBase {
                             return router;
                         };
                         pruneTimer = new SessionPruner(pool).schedule(vertx);
-                        // Port 0 becomes a negative key unique to this verticle, so all its listeners share one
-                        // random port (Vert.x gives each listener of port 0 its own).
                         HttpServerOptions options = config.tls()
                                 .applyTo(new HttpServerOptions()
                                         .setHost(config.host())
-                                        .setPort(
-                                                config.port() == 0
-                                                        ? -RANDOM_PORT_KEYS.incrementAndGet()
-                                                        : config.port()));
+                                        .setPort(ListenerVerticle.sharedPort(config.port())));
                         server = vertx.createHttpServer(options);
                         Router router = routers.apply(vertx);
                         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
                                 .compose(v -> feed.start())
                                 .compose(v -> server.requestHandler(router).listen())
-                                .compose(v -> moreListeners(routers, options))
+                                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options))
                                 .onSuccess(v -> revocationPruner.start());
                     });
         });
-    }
-
-    /** Listeners on the other event loops, sharing the first one's port, so every core serves requests. */
-    private Future<?> moreListeners(Function<Vertx, Router> routers, HttpServerOptions options) {
-        int more = config.eventLoops() - 1;
-        if (more < 1) {
-            return Future.succeededFuture();
-        }
-        return vertx.deployVerticle(
-                () -> new ListenerVerticle(routers, options), new DeploymentOptions().setInstances(more));
     }
 
     /** Ready when the database answers and this replica's revocation feed follows it. */

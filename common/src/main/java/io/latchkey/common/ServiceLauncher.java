@@ -49,11 +49,14 @@ public final class ServiceLauncher {
             System.exit(2);
             return;
         }
-        Vertx vertx = metrics.vertx(new VertxOptions());
+        Vertx vertx = metrics.vertx(NativeTransport.prefer(new VertxOptions()));
         long started = System.nanoTime();
         vertx.deployVerticle(verticle)
                 .onSuccess(id -> LOG.info(
-                        "{} started in {} ms", service, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)))
+                        "{} started in {} ms on {}",
+                        service,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                        NativeTransport.describe(vertx)))
                 .onFailure(e -> {
                     LOG.error("{} cannot start: {}", service, StartFailures.describe(e));
                     vertx.close().onComplete(ar -> System.exit(1));

@@ -5,14 +5,16 @@ import io.latchkey.common.tls.ServerTls;
 import io.latchkey.verifier.VerifierSettings;
 
 /**
- * resource-demo settings: its listener (TLS from {@code LATCHKEY_TLS_CERT}/{@code LATCHKEY_TLS_KEY} when set) and
- * the verifier's settings (audience {@code resource-demo}, trusting {@code LATCHKEY_TLS_CA} for its fetches).
+ * resource-demo settings: its listeners (TLS from {@code LATCHKEY_TLS_CERT}/{@code LATCHKEY_TLS_KEY} when set, one
+ * per event loop, {@code LATCHKEY_EVENT_LOOPS} of them, by default one per core, since an RS256 verify is CPU work)
+ * and the verifier's settings (audience {@code resource-demo}, trusting {@code LATCHKEY_TLS_CA} for its fetches).
  */
-public record ResourceDemoConfig(String host, int port, ServerTls tls, VerifierSettings verifier) {
+public record ResourceDemoConfig(String host, int port, int eventLoops, ServerTls tls, VerifierSettings verifier) {
     public static ResourceDemoConfig from(Env env) {
         return new ResourceDemoConfig(
                 env.string("LATCHKEY_HOST", "0.0.0.0"),
                 env.port("LATCHKEY_PORT", 8082),
+                env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 ServerTls.from(env),
                 VerifierSettings.from(env, "resource-demo"));
     }

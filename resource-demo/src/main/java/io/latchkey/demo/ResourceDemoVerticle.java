@@ -1,20 +1,24 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.ListenerVerticle;
 import io.latchkey.common.logging.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.Hsts;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
+import io.latchkey.demo.notes.NoteStore;
 import io.latchkey.verifier.Verifier;
 import io.latchkey.verifier.http.BearerAuthHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. Every response
@@ -42,22 +46,32 @@ public final class ResourceDemoVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         verifier = Verifier.create(vertx, config.verifier());
-        Router router = Router.router(vertx);
-        RequestIdHandler.mount(router);
-        Hsts.mount(router, config.tls());
-        HealthRoutes.mount(
-                vertx,
-                router,
-                () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
-        metrics.mount(router, verifier::metricsText);
-        new DemoApiRoutes(
-                        new InMemoryNoteStore(Clock.systemUTC()),
-                        BearerAuthHandler.create(verifier),
-                        config.verifier().audience())
-                .mount(router);
-        server = vertx.createHttpServer(config.tls()
-                .applyTo(new HttpServerOptions().setHost(config.host()).setPort(config.port())));
-        return verifier.start().compose(v -> server.requestHandler(router).listen());
+        NoteStore notes = new InMemoryNoteStore(Clock.systemUTC());
+        // One router per listener over the same verifier and notes: each event loop verifies on its own core.
+        Function<Vertx, Router> routers = v -> {
+            Router router = Router.router(v);
+            RequestIdHandler.mount(router);
+            Hsts.mount(router, config.tls());
+            HealthRoutes.mount(
+                    v,
+                    router,
+                    () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
+            metrics.mount(router, verifier::metricsText);
+            new DemoApiRoutes(
+                            notes,
+                            BearerAuthHandler.create(verifier),
+                            config.verifier().audience())
+                    .mount(router);
+            return router;
+        };
+        HttpServerOptions options = config.tls()
+                .applyTo(new HttpServerOptions()
+                        .setHost(config.host())
+                        .setPort(ListenerVerticle.sharedPort(config.port())));
+        server = vertx.createHttpServer(options);
+        return verifier.start()
+                .compose(v -> server.requestHandler(routers.apply(vertx)).listen())
+                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options));
     }
 
     @Override

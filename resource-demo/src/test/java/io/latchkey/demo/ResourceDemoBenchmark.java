@@ -1,5 +1,6 @@
 package io.latchkey.demo;
 
+import io.latchkey.common.NativeTransport;
 import io.latchkey.common.config.Env;
 import io.latchkey.demo.crypto.NativeCrypto;
 import io.latchkey.demo.http.DemoApiRoutes;
@@ -13,6 +14,7 @@ import io.latchkey.verifier.testing.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
  * same route with authentication off, for a repeated token (the verified-token cache) and for a token that must be
  * verified on every request (the cache disabled, so each request pays parse + RS256 verify + claim checks, exactly
  * the cost of a fresh token). Tokens are signed by a fake upstream's RSA 2048 key. Load comes from {@code wrk}
- * (apt-get install wrk), one thread, {@value #CONNECTIONS} connections; each server runs on one event loop. RSA runs
+ * (apt-get install wrk), one thread, {@value #CONNECTIONS} connections; each server runs its default listeners, one per
+ * core, as resource-demo does. RSA runs
  * on the provider resource-demo's {@code main} installs (ACCP where it loads), set with {@code -Dbench.jdkRsa=true}
  * to measure the JDK provider instead.
  *
@@ -62,7 +65,8 @@ public final class ResourceDemoBenchmark {
         System.out.println("RSA provider: "
                 + java.security.Signature.getInstance("SHA256withRSA").getProvider()
                 + (nativeCrypto ? " (native)" : " (JDK)"));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
+        System.out.println("transport: " + NativeTransport.describe(vertx));
         try {
             TestKeys key = TestKeys.rsa2048();
             FakeUpstream upstream = new FakeUpstream(5_000, 300, key);

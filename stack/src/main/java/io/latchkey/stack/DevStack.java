@@ -2,6 +2,7 @@ package io.latchkey.stack;
 
 import io.latchkey.auth.AuthServerVerticle;
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.common.NativeTransport;
 import io.latchkey.common.StartFailures;
 import io.latchkey.common.config.DevValues;
 import io.latchkey.common.config.Env;
@@ -14,6 +15,7 @@ import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +43,7 @@ final class DevStack implements AutoCloseable {
         this.settings = settings;
         this.embedded = embedded;
         this.database = database;
-        this.vertx = Vertx.vertx();
+        this.vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
         this.startedNanos = startedNanos;
     }
 
@@ -69,7 +71,14 @@ final class DevStack implements AutoCloseable {
     private void deployAll() throws Exception {
         Migrations.run(database);
         String kek = DevKek.loadOrCreate(settings.dataDir());
+        // Tuning settings in the environment (Argon2 cost, TTLs, pool sizes, signing threads) reach the services;
+        // the stack's own values below (addresses, URLs, secrets, database) always win.
         Map<String, String> common = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("LATCHKEY_")) {
+                common.put(name, value);
+            }
+        });
         common.put("LATCHKEY_DEV_MODE", "true");
         common.put("LATCHKEY_HOST", "127.0.0.1");
         common.put("LATCHKEY_DB_URL", database.url());
@@ -131,7 +140,8 @@ final class DevStack implements AutoCloseable {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
         String issuer = settings.issuer();
         out.println();
-        out.println("Latchkey dev stack is up in " + millis + " ms (dev values only: never use them in production)");
+        out.println("Latchkey dev stack is up in " + millis + " ms on " + NativeTransport.describe(vertx)
+                + " (dev values only: never use them in production)");
         out.println("  auth-server    " + issuer + "/.well-known/oauth-authorization-server");
         out.println("  key-service    " + settings.jwksUri());
         out.println("  resource-demo  " + settings.resourceDemoUrl() + "/api/me");

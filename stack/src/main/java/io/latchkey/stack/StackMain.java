@@ -2,6 +2,7 @@ package io.latchkey.stack;
 
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
+import io.latchkey.demo.crypto.NativeCrypto;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ public final class StackMain {
             System.exit(2);
             return;
         }
+        // resource-demo's RS256 verifies (and auth-server's introspection) run natively, as in their own processes.
+        NativeCrypto.install();
         DevStack stack;
         try {
             stack = DevStack.start(settings);

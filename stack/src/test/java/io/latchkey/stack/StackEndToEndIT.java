@@ -35,11 +35,14 @@ class StackEndToEndIT {
     @TempDir
     static Path dir;
 
+    private static final int TOKEN_TTL_SECONDS = 240;
+
     private static StackProcess stack;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = StackProcess.start(dir, null);
+        // A tuning setting in the jar's environment reaches every service (key-service must agree on the TTL).
+        stack = StackProcess.start(dir, null, Map.of("LATCHKEY_ACCESS_TOKEN_TTL", TOKEN_TTL_SECONDS + "s"));
         stack.awaitReady(Duration.ofSeconds(90));
     }
 
@@ -67,6 +70,7 @@ class StackEndToEndIT {
         JsonObject token = passwordToken();
         String access = token.getString("access_token");
         assertEquals("Bearer", token.getString("token_type"));
+        assertEquals(TOKEN_TTL_SECONDS, token.getInteger("expires_in"));
         assertNotNull(token.getString("refresh_token"));
 
         HttpResponse<String> me = get(demoUrl("/api/me"), access);

@@ -41,6 +41,11 @@ final class StackProcess implements AutoCloseable {
 
     /** Starts the jar in {@code dir}; {@code ports} (auth, key, key internal, demo, db) or null for fresh ones. */
     static StackProcess start(Path dir, int[] ports) throws IOException {
+        return start(dir, ports, Map.of());
+    }
+
+    /** As {@link #start(Path, int[])}, with {@code settings} in the jar's environment for the services. */
+    static StackProcess start(Path dir, int[] ports, Map<String, String> settings) throws IOException {
         int[] chosen = ports != null ? ports : freePorts(5);
         Path jar = Path.of(System.getProperty("latchkey.stack.jar", "target/latchkey-stack.jar"));
         List<String> command = new ArrayList<>(
@@ -54,6 +59,7 @@ final class StackProcess implements AutoCloseable {
                 "LATCHKEY_KEY_SERVICE_INTERNAL_PORT", Integer.toString(chosen[2]),
                 "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(chosen[3]),
                 "LATCHKEY_STACK_DB_PORT", Integer.toString(chosen[4])));
+        env.putAll(settings);
         builder.redirectErrorStream(true);
         builder.redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dir.resolve("stack.log").toFile()));

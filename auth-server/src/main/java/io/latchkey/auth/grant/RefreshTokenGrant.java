@@ -11,7 +11,6 @@ import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.token.TokenSigner;
-import io.latchkey.auth.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -39,7 +38,6 @@ public final class RefreshTokenGrant implements Grant {
     static final String INVALID = "The refresh token is invalid, expired or revoked";
 
     private final Pool pool;
-    private final UserRepository users;
     private final SessionRepository sessions;
     private final SessionTerminator terminator;
     private final AccessTokenFactory tokens;
@@ -50,7 +48,6 @@ public final class RefreshTokenGrant implements Grant {
 
     public RefreshTokenGrant(
             Pool pool,
-            UserRepository users,
             SessionRepository sessions,
             SessionTerminator terminator,
             AccessTokenFactory tokens,
@@ -59,7 +56,6 @@ public final class RefreshTokenGrant implements Grant {
             Clock clock,
             AuthMetrics metrics) {
         this.pool = pool;
-        this.users = users;
         this.sessions = sessions;
         this.terminator = terminator;
         this.tokens = tokens;
@@ -109,40 +105,37 @@ public final class RefreshTokenGrant implements Grant {
         if (!rt.tokenExpiresAt().isAfter(now) || !rt.sessionExpiresAt().isAfter(now)) {
             return rejected();
         }
+        if (rt.userDisabled()) {
+            return rejected();
+        }
         String scope = Scopes.grant(request.form().optional("scope"), Scopes.split(rt.scope()));
-        return users.findById(sql, rt.userId()).compose(user -> {
-            if (user.isEmpty() || user.get().disabled()) {
-                return rejected();
-            }
-            return sessions.markUsed(sql, hash).compose(swapped -> {
-                if (!swapped) {
-                    // The row read under the lock can predate a concurrent rotation that committed while this
-                    // transaction waited; the compare-and-set sees it, and the second use is a reuse.
-                    return reuse(sql, request, rt);
-                }
-                String refresh = RefreshTokens.generate();
-                OffsetDateTime refreshEnd = PasswordGrant.min(now.plus(refreshTtl), rt.sessionExpiresAt());
-                JsonObject claims = tokens.userToken(
-                        rt.userId().toString(),
-                        client.clientId(),
-                        client.audience(),
-                        scope,
-                        user.get().tokensNotBefore(),
-                        rt.sessionId().toString(),
-                        rt.authTime());
-                return sessions.addRefreshToken(sql, rt.sessionId(), RefreshTokens.hash(refresh), refreshEnd)
-                        .compose(v -> signer.sign(claims))
-                        .map(token -> {
-                            LOG.info(
-                                    "token issued grant=refresh_token client={} sub={} sid={} jti={}",
-                                    client.clientId(),
-                                    rt.userId(),
-                                    rt.sessionId(),
-                                    claims.getString("jti"));
-                            return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
-                        });
-            });
-        });
+        String refresh = RefreshTokens.generate();
+        OffsetDateTime refreshEnd = PasswordGrant.min(now.plus(refreshTtl), rt.sessionExpiresAt());
+        return sessions.rotate(sql, hash, RefreshTokens.hash(refresh), refreshEnd)
+                .compose(swapped -> {
+                    if (!swapped) {
+                        // The row read under the lock can predate a concurrent rotation that committed while this
+                        // transaction waited; the compare-and-set sees it, and the second use is a reuse.
+                        return reuse(sql, request, rt);
+                    }
+                    JsonObject claims = tokens.userToken(
+                            rt.userId().toString(),
+                            client.clientId(),
+                            client.audience(),
+                            scope,
+                            rt.userTokensNotBefore(),
+                            rt.sessionId().toString(),
+                            rt.authTime());
+                    return signer.sign(claims).map(token -> {
+                        LOG.info(
+                                "token issued grant=refresh_token client={} sub={} sid={} jti={}",
+                                client.clientId(),
+                                rt.userId(),
+                                rt.sessionId(),
+                                claims.getString("jti"));
+                        return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
+                    });
+                });
     }
 
     private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {

@@ -3,7 +3,7 @@ package io.latchkey.auth.session;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A refresh token's row with its session's, read under the session's row lock. */
+/** A refresh token's row with its session's and its user's, read under the session's row lock. */
 public record LockedRefreshToken(
         UUID sessionId,
         UUID userId,
@@ -13,4 +13,6 @@ public record LockedRefreshToken(
         OffsetDateTime sessionExpiresAt,
         boolean sessionEnded,
         OffsetDateTime tokenExpiresAt,
-        boolean used) {}
+        boolean used,
+        boolean userDisabled,
+        long userTokensNotBefore) {}

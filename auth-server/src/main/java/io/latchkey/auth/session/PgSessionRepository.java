@@ -19,16 +19,23 @@ public final class PgSessionRepository implements SessionRepository {
             VALUES ($1, $2, $3, $4, $5) RETURNING id""";
     private static final String ADD_REFRESH = """
             INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)""";
+    // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
+    // tokens_not_before ends this session under the same lock, so a stale user row always meets an ended session.
     private static final String LOCK_BY_REFRESH = """
             SELECT s.id, s.user_id, s.client_id, s.scope, s.auth_time, s.expires_at AS session_expires_at,
-                   s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used
-            FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+                   s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
+                   u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before
+            FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
             WHERE r.token_hash = $1
             FOR UPDATE OF s""";
     private static final String LOCK_BY_ID = """
             SELECT user_id, ended_at IS NOT NULL AS ended FROM sessions WHERE id = $1 FOR UPDATE""";
-    private static final String MARK_USED = """
-            UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL""";
+    // Compare-and-set and the successor in one statement: no row inserted when the old token was already used.
+    private static final String ROTATE = """
+            WITH used AS (
+                UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL
+                RETURNING session_id)
+            INSERT INTO refresh_tokens (token_hash, session_id, expires_at) SELECT $2, session_id, $3 FROM used""";
     private static final String LOCK_BY_USER = """
             SELECT id FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE""";
     private static final String LOCK_BY_CLIENT = """
@@ -70,7 +77,9 @@ public final class PgSessionRepository implements SessionRepository {
                             row.getOffsetDateTime("session_expires_at"),
                             row.getBoolean("ended"),
                             row.getOffsetDateTime("token_expires_at"),
-                            row.getBoolean("used")));
+                            row.getBoolean("used"),
+                            row.getBoolean("user_disabled"),
+                            row.getLong("user_tokens_not_before")));
                 });
     }
 
@@ -87,9 +96,9 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<Boolean> markUsed(SqlClient sql, byte[] tokenHash) {
-        return sql.preparedQuery(MARK_USED)
-                .execute(Tuple.of(Buffer.buffer(tokenHash)))
+    public Future<Boolean> rotate(SqlClient sql, byte[] usedHash, byte[] nextHash, OffsetDateTime nextExpiresAt) {
+        return sql.preparedQuery(ROTATE)
+                .execute(Tuple.of(Buffer.buffer(usedHash), Buffer.buffer(nextHash), nextExpiresAt))
                 .map(rows -> rows.rowCount() == 1);
     }
 

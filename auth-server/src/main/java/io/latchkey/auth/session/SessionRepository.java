@@ -14,7 +14,7 @@ public interface SessionRepository {
 
     Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt);
 
-    /** Finds a refresh token and locks its session row ({@code FOR UPDATE}). */
+    /** Finds a refresh token with its user and locks its session row ({@code FOR UPDATE}). */
     Future<Optional<LockedRefreshToken>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);
 
     /**
@@ -23,8 +23,11 @@ public interface SessionRepository {
      */
     Future<Optional<UUID>> lockOpenById(SqlClient sql, UUID sessionId);
 
-    /** Compare-and-set: marks an unused token used; false when it already was. */
-    Future<Boolean> markUsed(SqlClient sql, byte[] tokenHash);
+    /**
+     * Compare-and-set: marks an unused token used and adds its successor to the same session; false, adding
+     * nothing, when the token already was used.
+     */
+    Future<Boolean> rotate(SqlClient sql, byte[] usedHash, byte[] nextHash, OffsetDateTime nextExpiresAt);
 
     /** Locks and lists the open sessions of a user. */
     Future<List<UUID>> lockOpenByUser(SqlClient sql, UUID userId);

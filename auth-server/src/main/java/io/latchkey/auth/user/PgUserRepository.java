@@ -15,9 +15,6 @@ public final class PgUserRepository implements UserRepository {
     private static final String FIND_BY_USERNAME = """
             SELECT id, username, password_hash, disabled, tokens_not_before
               FROM users WHERE lower(username) = lower($1)""";
-    private static final String FIND_BY_ID = """
-            SELECT id, username, password_hash, disabled, tokens_not_before
-              FROM users WHERE id = $1""";
     private static final String FIND_BY_ID_FOR_SHARE = """
             SELECT id, username, password_hash, disabled, tokens_not_before
               FROM users WHERE id = $1 FOR SHARE""";
@@ -38,11 +35,6 @@ public final class PgUserRepository implements UserRepository {
     @Override
     public Future<Optional<User>> findByUsername(String username) {
         return pool.preparedQuery(FIND_BY_USERNAME).execute(Tuple.of(username)).map(PgUserRepository::first);
-    }
-
-    @Override
-    public Future<Optional<User>> findById(SqlClient sql, UUID id) {
-        return sql.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(PgUserRepository::first);
     }
 
     @Override

@@ -10,8 +10,6 @@ public interface UserRepository {
     /** Case-insensitive, as the unique index is. */
     Future<Optional<User>> findByUsername(String username);
 
-    Future<Optional<User>> findById(SqlClient sql, UUID id);
-
     /** Reads the user and holds a share lock until the transaction ends, so admin changes wait for it. */
     Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id);
 

@@ -6,7 +6,9 @@ import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.password.Argon2id;
 import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.common.NativeTransport;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.Database;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
@@ -14,46 +16,86 @@ import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
- * Token throughput of auth-server + key-service in-process on embedded PostgreSQL, with 32 client connections,
- * next to its ceilings: Argon2id verifications/s at the configured (default) parameters for logins and the raw
- * RSA-2048 sign rate for every grant. Run:
+ * Token throughput of auth-server + key-service in one JVM (as the dev stack runs them) on embedded PostgreSQL,
+ * loaded by {@code wrk} (2 threads, 32 connections) from outside the JVM, next to its ceilings: the Argon2id
+ * verification rate at the configured (default) parameters for logins, the raw RSA-2048 sign rate for every
+ * grant, and key-service's {@code /internal/sign} alone under the same load, the one hop every token must take.
+ * Each grant is warmed up first (the JIT keeps compiling for the first half minute of load), then measured
+ * {@code bench.runs} times; the median is the figure. Run (needs {@code apt-get install -y wrk}):
  *
- * <pre>{@code ./mvnw -B -q -pl auth-server -am test-compile -Ptoken-benchmark -Dbench.seconds=10}</pre>
+ * <pre>{@code ./mvnw -B -q -pl auth-server -am test-compile -Ptoken-benchmark -Dspotless.check.skip=true}</pre>
+ *
+ * System properties: {@code bench.seconds} (10, per measured run), {@code bench.runs} (3), {@code bench.warmup}
+ * (30, seconds of client_credentials load before anything is timed).
  */
 public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
+    private static final int WRK_THREADS = 2;
+    private static final int CHAINS = 64;
     private static final String SECRET = "bench-internal-secret-0123456789abcdefghij";
     private static final String ISSUER = "http://localhost:8080";
+    private static final String LOGIN =
+            "grant_type=password&client_id=bench-app&username=bench&password=bench-password-1";
+    // Each thread keeps the refresh tokens its last answers returned and sends the newest one it holds.
+    private static final String REFRESH_LUA = """
+            local counter = 0
+            function setup(thread)
+              thread:set("id", counter)
+              counter = counter + 1
+            end
+            local queue = {}
+            function init(args)
+              local n = 0
+              for line in io.lines(args[1]) do
+                if n %% %d == id then table.insert(queue, line) end
+                n = n + 1
+              end
+            end
+            function request()
+              local token = table.remove(queue) or "exhausted"
+              return wrk.format("POST", "/oauth2/token",
+                {["Content-Type"] = "application/x-www-form-urlencoded"},
+                "grant_type=refresh_token&client_id=bench-app&refresh_token=" .. token)
+            end
+            function response(status, headers, body)
+              local token = body:match('"refresh_token":"([^"]+)"')
+              if token then table.insert(queue, token) end
+            end
+            """.formatted(WRK_THREADS);
 
     private TokenBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
+        int runs = Integer.getInteger("bench.runs", 3);
+        int warmUp = Integer.getInteger("bench.warmup", 30);
         int cores = Runtime.getRuntime().availableProcessors();
         DatabaseSettings database = TestPostgres.get().createDatabase();
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
 
         Map<String, String> keyEnv = new HashMap<>();
         keyEnv.put("LATCHKEY_DB_URL", database.url());
@@ -88,170 +130,154 @@ public final class TokenBenchmark {
         String hash = new Argon2id(argon2).hash("bench-password-1".toCharArray());
         Await.result(pool.preparedQuery("INSERT INTO users (username, password_hash) VALUES ('bench', $1)")
                 .execute(Tuple.of(hash)));
-
         WebClient client = WebClient.create(
-                vertx,
-                new WebClientOptions()
-                        .setDefaultHost("127.0.0.1")
-                        .setDefaultPort(auth.port())
-                        .setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-        String basic = "Basic "
-                + Base64.getEncoder()
-                        .encodeToString(
-                                ("bench-svc:" + TestClients.secretOf("bench-svc")).getBytes(StandardCharsets.UTF_8));
-        Buffer ccBody = Buffer.buffer("grant_type=client_credentials");
-        Buffer loginBody =
-                Buffer.buffer("grant_type=password&client_id=bench-app&username=bench&password=bench-password-1");
+                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(auth.port()));
 
-        Function<Integer, Future<Boolean>> clientCredentials = lane -> client.request(HttpMethod.POST, "/oauth2/token")
-                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                .putHeader("Authorization", basic)
-                .sendBuffer(ccBody)
-                .map(r -> r.statusCode() == 200);
-        Function<Integer, Future<Boolean>> password = lane -> client.request(HttpMethod.POST, "/oauth2/token")
-                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                .sendBuffer(loginBody)
-                .map(r -> r.statusCode() == 200);
-        // One session per connection; each lane refreshes with the token its last refresh returned.
-        List<String> chains = new ArrayList<>();
-        for (int i = 0; i < CONNECTIONS; i++) {
-            chains.add(Await.result(password(client, loginBody)));
-        }
-        Function<Integer, Future<Boolean>> refresh = lane -> client.request(HttpMethod.POST, "/oauth2/token")
-                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                .sendBuffer(
-                        Buffer.buffer("grant_type=refresh_token&client_id=bench-app&refresh_token=" + chains.get(lane)))
-                .map(r -> {
-                    if (r.statusCode() != 200) {
-                        return false;
-                    }
-                    chains.set(lane, r.bodyAsJsonObject().getString("refresh_token"));
-                    return true;
-                });
+        String tokenUrl = "http://127.0.0.1:" + auth.port() + "/oauth2/token";
+        String basic = Base64.getEncoder()
+                .encodeToString(("bench-svc:" + TestClients.secretOf("bench-svc")).getBytes(StandardCharsets.UTF_8));
+        String form = "application/x-www-form-urlencoded";
+        Path cc = Wrk.script(
+                "POST",
+                null,
+                "grant_type=client_credentials",
+                Map.of("Content-Type", form, "Authorization", "Basic " + basic));
+        Path password = Wrk.script("POST", null, LOGIN, Map.of("Content-Type", form));
+        Path refresh = Wrk.lua(REFRESH_LUA);
+        String signUrl = "http://127.0.0.1:" + keys.internalPort() + "/internal/sign";
 
         System.out.printf(
-                "auth-server token benchmark: %d cores, %d connections, %d s per grant, Argon2id m=%d KiB t=%d p=%d%n",
-                cores, CONNECTIONS, seconds, argon2.memoryKib(), argon2.iterations(), argon2.parallelism());
-        // Warm every path first so the JIT has compiled them before anything is timed.
-        int warmUp = Integer.getInteger("bench.warmup", 8);
-        run(vertx, "warm-up cc", clientCredentials, warmUp);
-        run(vertx, "warm-up refresh", refresh, warmUp);
-        run(vertx, "warm-up password", password, Math.max(2, warmUp / 2));
-        double hashes = argon2Rate(argon2, cores, seconds);
+                "auth-server token benchmark: %d cores, wrk %d threads %d connections, %d x %d s per figure,"
+                        + " Argon2id m=%d KiB t=%d p=%d, transport %s%n",
+                cores,
+                WRK_THREADS,
+                CONNECTIONS,
+                runs,
+                seconds,
+                argon2.memoryKib(),
+                argon2.iterations(),
+                argon2.parallelism(),
+                NativeTransport.describe(vertx));
+        Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp);
+        Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3), chains(client));
+        Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));
+        Wrk.run(signScript(), signUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));
+
+        // Each figure is measured right after its ceiling, run by run: the machine is shared and its speed
+        // drifts by tens of percent over minutes, so only a ratio taken at the same moment means much.
         double sign1 = signRate(1, seconds);
         double signAll = signRate(cores, seconds);
-        // The two hops of every grant on their own: key-service's signing API and one client lookup.
-        WebClient signer = WebClient.create(
-                vertx,
-                new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(keys.internalPort()),
-                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-        Function<Integer, Future<Boolean>> signOnly = lane -> {
-            long now = System.currentTimeMillis() / 1000;
-            io.vertx.core.json.JsonObject claims = new io.vertx.core.json.JsonObject()
-                    .put("iss", ISSUER)
-                    .put("sub", "bench-svc")
-                    .put("aud", "resource-demo")
-                    .put("iat", now)
-                    .put("exp", now + 300)
-                    .put("jti", Long.toHexString(System.nanoTime()) + lane)
-                    .put("client_id", "bench-svc")
-                    .put("scope", "notes:read");
-            return signer.post("/internal/sign")
-                    .putHeader("Authorization", "Bearer " + SECRET)
-                    .sendJsonObject(new io.vertx.core.json.JsonObject()
-                            .put("typ", "at+jwt")
-                            .put("claims", claims))
-                    .map(r -> r.statusCode() == 200);
-        };
-        Pool lookups = Database.pool(vertx, database, 16);
-        Function<Integer, Future<Boolean>> clientLookup = lane -> lookups.preparedQuery(
-                        "SELECT client_id, secret_hash, grant_types, scopes, audience, disabled, tokens_not_before"
-                                + " FROM clients WHERE client_id = $1")
-                .execute(Tuple.of("bench-svc"))
-                .map(rows -> rows.size() == 1);
-        double signHop = run(vertx, "/internal/sign only", signOnly, seconds);
-        double lookupHop = run(vertx, "client lookup only", clientLookup, seconds);
-        double cc = run(vertx, "client_credentials", clientCredentials, seconds);
-        double refreshRate = run(vertx, "refresh_token", refresh, seconds);
-        double login = run(vertx, "password", password, seconds);
+        List<Double> hop = new ArrayList<>();
+        List<Double> ccRates = new ArrayList<>();
+        List<Double> refreshRates = new ArrayList<>();
+        List<Double> hashRates = new ArrayList<>();
+        List<Double> loginRates = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            hop.add(report("/internal/sign alone", Wrk.run(signScript(), signUrl, WRK_THREADS, CONNECTIONS, seconds)));
+            ccRates.add(report("client_credentials", Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
+            refreshRates.add(report(
+                    "refresh_token", Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, chains(client))));
+            hashRates.add(argon2Rate(argon2, cores, seconds));
+            System.out.printf("%-22s %8.1f/s%n", "Argon2id alone", hashRates.get(i));
+            loginRates.add(report("password", Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
+        }
         Await.result(vertx.close());
 
         System.out.println();
-        System.out.printf("Argon2id verifications/s (%d threads): %.1f%n", cores, hashes);
         System.out.printf(
                 "raw RSA-2048 RS256 signs/s (%s): 1 thread %.0f, %d threads %.0f%n",
                 SigningProvider.best().name(), sign1, cores, signAll);
-        System.out.println();
         System.out.printf(
-                "client_credentials %.0f/s = %.2f x the %d-thread sign rate, %.2f x the 4,000/s aim%n",
-                cc, cc / signAll, cores, cc / 4000);
+                "/internal/sign alone  %6.0f/s = %.2f x the %d-thread sign rate%n",
+                median(hop), median(hop) / signAll, cores);
         System.out.printf(
-                "refresh_token      %.0f/s = %.2f x the %d-thread sign rate, %.2f x the 3,000/s aim%n",
-                refreshRate, refreshRate / signAll, cores, refreshRate / 3000);
-        System.out.printf("password           %.1f/s = %.2f x the Argon2id rate (aim 0.90)%n", login, login / hashes);
+                "client_credentials    %6.0f/s = %.2f x the 4,000/s aim; %.2f x /internal/sign alone (median of"
+                        + " run ratios); %.2f x the %d-thread sign rate%n",
+                median(ccRates), median(ccRates) / 4000, medianRatio(ccRates, hop), median(ccRates) / signAll, cores);
         System.out.printf(
-                "hops with %d connections: /internal/sign %.0f/s, client lookup %.0f/s; load average %s%n",
-                CONNECTIONS, signHop, lookupHop, loadAverage());
+                "refresh_token         %6.0f/s = %.2f x the 3,000/s aim; %.2f x /internal/sign alone; %.2f x the"
+                        + " %d-thread sign rate%n",
+                median(refreshRates),
+                median(refreshRates) / 3000,
+                medianRatio(refreshRates, hop),
+                median(refreshRates) / signAll,
+                cores);
+        System.out.printf(
+                "password              %6.1f/s = %.2f x the Argon2id rate measured just before it (median of run"
+                        + " ratios; aim 0.90); Argon2id alone %.1f/s%n",
+                median(loginRates), medianRatio(loginRates, hashRates), median(hashRates));
+        System.out.printf("load average at the end: %s%n", loadAverage());
         TestPostgres.get().dropDatabase(database);
         System.exit(0);
     }
 
+    /** Prints one run and returns its 2xx responses per second. */
+    private static double report(String name, Wrk.Result result) {
+        System.out.printf(
+                "%-22s %8.1f/s  p50 %s p99 %s%s%n",
+                name,
+                result.okPerSecond(),
+                result.p50(),
+                result.p99(),
+                result.non2xx() > 0 ? "  (" + result.non2xx() + " non-2xx)" : "");
+        return result.okPerSecond();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double medianRatio(List<Double> figures, List<Double> ceilings) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < figures.size(); i++) {
+            ratios.add(figures.get(i) / ceilings.get(i));
+        }
+        return median(ratios);
+    }
+
+    /** A file of fresh refresh tokens, one per line, each the start of a chain. */
+    private static String chains(WebClient client) throws IOException {
+        List<Future<String>> logins = new ArrayList<>();
+        for (int i = 0; i < CHAINS; i++) {
+            logins.add(client.post("/oauth2/token")
+                    .putHeader("Content-Type", "application/x-www-form-urlencoded")
+                    .sendBuffer(Buffer.buffer(LOGIN))
+                    .map(r -> r.bodyAsJsonObject().getString("refresh_token")));
+        }
+        List<String> tokens = Await.result(Future.all(logins)).list();
+        Path file = Files.createTempFile("bench-chains-", ".txt");
+        file.toFile().deleteOnExit();
+        Files.write(file, tokens);
+        return file.toString();
+    }
+
+    /** key-service's signing API with the claims of a client_credentials token, fresh for a run of a minute. */
+    private static Path signScript() throws IOException {
+        long now = System.currentTimeMillis() / 1000;
+        JsonObject claims = new JsonObject()
+                .put("iss", ISSUER)
+                .put("sub", "bench-svc")
+                .put("aud", "resource-demo")
+                .put("iat", now)
+                .put("exp", now + 300)
+                .put("jti", "bench-jti-0123456789abcdef")
+                .put("client_id", "bench-svc")
+                .put("scope", "notes:read");
+        return Wrk.script(
+                "POST",
+                null,
+                new JsonObject().put("typ", "at+jwt").put("claims", claims).encode(),
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + SECRET));
+    }
+
     private static String loadAverage() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
-                    .trim();
-        } catch (java.io.IOException e) {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    private static Future<String> password(WebClient client, Buffer body) {
-        return client.request(HttpMethod.POST, "/oauth2/token")
-                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                .sendBuffer(body)
-                .map(r -> r.bodyAsJsonObject().getString("refresh_token"));
-    }
-
-    /** Keeps one request in flight per connection for {@code seconds}; returns successes per second. */
-    private static double run(Vertx vertx, String name, Function<Integer, Future<Boolean>> op, int seconds) {
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        List<Future<Void>> lanes = new ArrayList<>();
-        for (int lane = 0; lane < CONNECTIONS; lane++) {
-            Promise<Void> done = Promise.promise();
-            int l = lane;
-            vertx.runOnContext(v -> loop(op, l, end, ok, failed, done));
-            lanes.add(done.future());
-        }
-        Await.result(Future.all(lanes));
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double rate = ok.get() / elapsed;
-        System.out.printf("%-20s %8.1f tokens/s (%d ok, %d failed)%n", name, rate, ok.get(), failed.get());
-        return rate;
-    }
-
-    private static void loop(
-            Function<Integer, Future<Boolean>> op,
-            int lane,
-            long end,
-            AtomicLong ok,
-            AtomicLong failed,
-            Promise<Void> done) {
-        if (System.nanoTime() >= end) {
-            done.complete();
-            return;
-        }
-        op.apply(lane).onComplete(ar -> {
-            if (ar.succeeded() && ar.result()) {
-                ok.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-            }
-            loop(op, lane, end, ok, failed, done);
-        });
     }
 
     private static double argon2Rate(Argon2Settings settings, int threads, int seconds) throws Exception {

@@ -47,13 +47,16 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * ./mvnw -B -q -pl stack -am verify -Pstack-benchmark -DskipTests -Dspotless.check.skip=true
  * </pre>
  *
- * System properties: {@code bench.seconds} (6, per measured run), {@code bench.connections} (16),
+ * System properties: {@code bench.seconds} (6, per measured run), {@code bench.warmup} (10, before each),
+ * {@code bench.connections} (32),
  * {@code bench.revocations} (50), {@code bench.out} (the report file).
  */
 public final class StackBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 6);
-    private static final int WARMUP_SECONDS = 2;
-    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
+    // The JIT keeps compiling for the first seconds of load; figures before that measure the compiler.
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
+    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
+    private static final int WRK_THREADS = 2;
     private static final int REVOCATIONS = Integer.getInteger("bench.revocations", 50);
     private static final int RAW_THREADS = 2;
     private static final int HEAP_MIB = 256;
@@ -387,8 +390,10 @@ public final class StackBenchmark {
     private static String runWrk(Path script, String url, int seconds) throws Exception {
         Process process = new ProcessBuilder(
                         "wrk",
-                        "-t1",
+                        "-t" + WRK_THREADS,
                         "-c" + CONNECTIONS,
+                        "--timeout",
+                        "10s",
                         "-d" + seconds + "s",
                         "--latency",
                         "-s",
@@ -459,7 +464,9 @@ public final class StackBenchmark {
                 .append(" at the end. One replica of each service (`-Xmx")
                 .append(HEAP_MIB)
                 .append("m`, default settings) as separate JVMs on one PostgreSQL on loopback; HTTP load from `wrk`")
-                .append(" (1 thread, ")
+                .append(" (")
+                .append(WRK_THREADS)
+                .append(" threads, ")
                 .append(CONNECTIONS)
                 .append(" connections, ")
                 .append(SECONDS)
