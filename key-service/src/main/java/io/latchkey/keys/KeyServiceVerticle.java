@@ -1,6 +1,7 @@
 package io.latchkey.keys;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.ListenerVerticle;
 import io.latchkey.common.logging.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.Hsts;
@@ -10,7 +11,6 @@ import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.latchkey.keys.http.InternalAuthentication;
-import io.latchkey.keys.http.InternalListenerVerticle;
 import io.latchkey.keys.http.InternalRoutes;
 import io.latchkey.keys.jwks.JwksDocument;
 import io.latchkey.keys.jwks.JwksRoutes;
@@ -22,7 +22,6 @@ import io.latchkey.keys.metrics.KeyMetrics;
 import io.latchkey.keys.sign.ClaimBounds;
 import io.latchkey.keys.sign.SigningService;
 import io.latchkey.keys.sign.TokenSigner;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -33,7 +32,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyServiceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KeyServiceVerticle.class);
-    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
     private final KeyServiceConfig config;
     private final ServiceMetrics serviceMetrics;
@@ -57,13 +54,16 @@ public final class KeyServiceVerticle extends VerticleBase {
     private KeyRing ring;
     private KeyLifecycle lifecycle;
     private KeyMetrics metrics;
-    private final int randomPortKey = -RANDOM_PORT_KEYS.incrementAndGet();
+    /** The port every internal listener binds; see {@link ListenerVerticle#sharedPort}. */
+    private final int internalPort;
+
     private long refreshTimer = -1;
     private long rotationTimer = -1;
 
     public KeyServiceVerticle(KeyServiceConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
         this.serviceMetrics = serviceMetrics;
+        this.internalPort = ListenerVerticle.sharedPort(config.internalPort());
     }
 
     /** With a registry of its own, for callers that do not build Vert.x with metrics (the dev stack, tests). */
@@ -129,44 +129,24 @@ public final class KeyServiceVerticle extends VerticleBase {
                         internalRoutes.mount(router);
                         return router;
                     };
-                    internalServer = vertx.createHttpServer(internalOptions(sharedInternalPort()));
+                    internalServer = vertx.createHttpServer(internalOptions());
                     return publicServer
                             .requestHandler(publicRouter)
                             .listen()
                             .compose(listening -> internalServer
                                     .requestHandler(internalRouter.apply(vertx))
                                     .listen())
-                            .compose(listening -> moreInternalListeners(internalRouter));
+                            // More internal listeners on other event loops, so signatures use every core.
+                            .compose(listening -> ListenerVerticle.deployMore(
+                                    vertx, config.internalEventLoops(), internalRouter, internalOptions()));
                 })
                 .onFailure(failure -> stop());
     }
 
-    /** Further internal listeners on other event loops, sharing the first one's port. */
-    private Future<?> moreInternalListeners(Function<Vertx, Router> internalRouter) {
-        int more = config.internalEventLoops() - 1;
-        if (more < 1) {
-            return Future.succeededFuture();
-        }
-        int port = sharedInternalPort();
-        return vertx.deployVerticle(
-                () -> new InternalListenerVerticle(internalRouter, internalOptions(port)),
-                new DeploymentOptions().setInstances(more));
-    }
-
     /** The internal listener's options: TLS, and client certificates required when a client CA is configured. */
-    private HttpServerOptions internalOptions(int port) {
+    private HttpServerOptions internalOptions() {
         return config.internalTls()
-                .applyTo(new HttpServerOptions().setHost(config.internalHost()).setPort(port));
-    }
-
-    /**
-     * The port every internal listener of this verticle binds. A configured 0 becomes a negative number unique to
-     * this verticle: Vert.x binds one random port for all listeners given the same negative port (where 0 would
-     * give each its own), and another verticle in the same Vert.x, such as a second replica in a test, gets its
-     * own.
-     */
-    private int sharedInternalPort() {
-        return config.internalPort() == 0 ? randomPortKey : config.internalPort();
+                .applyTo(new HttpServerOptions().setHost(config.internalHost()).setPort(internalPort));
     }
 
     private void startTimers() {

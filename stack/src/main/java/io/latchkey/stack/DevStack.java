@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Starts PostgreSQL (embedded unless {@code LATCHKEY_DB_URL} is set), migrates, deploys key-service, auth-server
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class DevStack implements AutoCloseable {
     private static final long START_SECONDS = 120;
     private static final long STOP_SECONDS = 20;
+    private static final Pattern WIRING =
+            Pattern.compile(".*_(URLS?|URI|HOST|PORT|SECRET|KEK|ISSUER|AUDIENCE|CLIENT_ID)|LATCHKEY_DEV_MODE");
 
     private final StackSettings settings;
     private final EmbeddedDatabase embedded;
@@ -71,11 +74,9 @@ final class DevStack implements AutoCloseable {
     private void deployAll() throws Exception {
         Migrations.run(database);
         String kek = DevKek.loadOrCreate(settings.dataDir());
-        // Tuning settings in the environment (Argon2 cost, TTLs, pool sizes, signing threads) reach the services;
-        // the stack's own values below (addresses, URLs, secrets, database) always win.
         Map<String, String> common = new HashMap<>();
         System.getenv().forEach((name, value) -> {
-            if (name.startsWith("LATCHKEY_")) {
+            if (isTuning(name)) {
                 common.put(name, value);
             }
         });
@@ -123,6 +124,17 @@ final class DevStack implements AutoCloseable {
         resourceDemo.put("LATCHKEY_FEED_CLIENT_ID", "resource-demo");
         resourceDemo.put("LATCHKEY_FEED_CLIENT_SECRET", DevValues.RESOURCE_DEMO_SECRET);
         await("resource-demo", new ResourceDemoVerticle(ResourceDemoConfig.from(new Env(resourceDemo))));
+    }
+
+    /**
+     * Tuning settings in the stack's environment (Argon2 cost, TTLs, pool sizes, threads) reach the services; the
+     * ones that say where things are or who may call (addresses, URLs, secrets, TLS, identities) do not, since the
+     * stack wires those itself and a stray one would point a service elsewhere.
+     */
+    static boolean isTuning(String name) {
+        return name.startsWith("LATCHKEY_")
+                && !name.startsWith("LATCHKEY_TLS_")
+                && !WIRING.matcher(name).matches();
     }
 
     private void await(String service, Deployable verticle) throws Exception {

@@ -83,6 +83,9 @@ public final class AuthMetrics {
         FunctionCounter.builder("latchkey.argon2.rejected", hasher, h -> h.rejected())
                 .description("Argon2id work refused because the hashing queue was full")
                 .register(registry);
+        Gauge.builder("latchkey.argon2.in.flight", hasher, PasswordHasher::inFlight)
+                .description("Argon2id hashes and verifications running or queued")
+                .register(registry);
     }
 
     public void watch(RevocationFeed feed) {

@@ -70,6 +70,11 @@ public final class PasswordHasher implements AutoCloseable {
         return hashes.get();
     }
 
+    /** Hashes running or waiting in the queue (a metric: the login backlog). */
+    public int inFlight() {
+        return executor.getActiveCount() + executor.getQueue().size();
+    }
+
     /** Attempts refused because the queue was full (a metric). */
     public long rejected() {
         return rejected.get();

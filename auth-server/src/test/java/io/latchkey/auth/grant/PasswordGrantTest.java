@@ -82,6 +82,7 @@ class PasswordGrantTest {
                 Await.result(stack.auth().client().get("/metrics").send()).bodyAsString();
         Matcher m = Pattern.compile("latchkey_argon2_operations_total (\\d+)").matcher(metrics);
         assertTrue(m.find());
+        assertTrue(metrics.contains("latchkey_argon2_in_flight "), metrics);
         return Long.parseLong(m.group(1));
     }
 
