@@ -1,20 +1,31 @@
 package io.latchkey.auth.client;
 
+import io.latchkey.common.concurrent.EventLoopBatcher;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** {@link ClientRepository} on PostgreSQL. */
+/**
+ * {@link ClientRepository} on PostgreSQL. Lookups that queue up on an event loop while earlier ones are out go
+ * to the database as one query: each still reads rows committed after its own request arrived, so a disabled
+ * client or a rotated secret counts exactly as it would for a lookup of its own.
+ */
 public final class PgClientRepository implements ClientRepository {
     private static final String FIND = """
             SELECT client_id, secret_hash, grant_types, scopes, audience, disabled, tokens_not_before
-            FROM clients WHERE client_id = $1""";
+            FROM clients WHERE client_id = ANY($1)""";
+    private static final int LOOKUPS_IN_FLIGHT = 1;
+    private static final int MAX_BATCH = 64;
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
             VALUES ($1, $2, $3, $4, $5)""";
@@ -32,17 +43,28 @@ public final class PgClientRepository implements ClientRepository {
                OR clients.audience IS DISTINCT FROM EXCLUDED.audience""";
 
     private final Pool pool;
+    private final EventLoopBatcher<String, Optional<Client>> lookups;
 
     public PgClientRepository(Pool pool) {
         this.pool = pool;
+        this.lookups = new EventLoopBatcher<>(this::findAll, LOOKUPS_IN_FLIGHT, MAX_BATCH);
     }
 
     @Override
     public Future<Optional<Client>> find(String clientId) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(clientId)).map(rows -> {
-            var it = rows.iterator();
-            return it.hasNext() ? Optional.of(toClient(it.next())) : Optional.empty();
-        });
+        return lookups.submit(clientId);
+    }
+
+    private Future<List<AsyncResult<Optional<Client>>>> findAll(List<String> clientIds) {
+        return pool.preparedQuery(FIND)
+                .execute(Tuple.of(clientIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Client> found = new HashMap<>();
+                    rows.forEach(row -> found.put(row.getString("client_id"), toClient(row)));
+                    List<AsyncResult<Optional<Client>>> results = new ArrayList<>(clientIds.size());
+                    clientIds.forEach(id -> results.add(Future.succeededFuture(Optional.ofNullable(found.get(id)))));
+                    return results;
+                });
     }
 
     @Override

@@ -13,15 +13,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.regex.Pattern;
 
 /**
- * The internal listener's API, every call behind the internal secret: {@code POST /internal/sign},
+ * The internal listener's API, every call behind the internal secret: {@code POST /internal/sign}, its batch
+ * form {@code POST /internal/sign/batch} (what auth-server sends when tokens queue up),
  * {@code POST /internal/keys/rotate}, {@code POST /internal/keys/{kid}/revoke} and {@code GET /internal/keys}
  * (states and times only, never key material). Handlers only translate HTTP; the work is in the services.
  */
 public final class InternalRoutes {
     private static final int BODY_LIMIT = 16 * 1024;
+    private static final int BATCH_BODY_LIMIT = 4 * 1024 * SigningService.MAX_BATCH;
     /** A base64url SHA-256 thumbprint. */
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -50,6 +53,9 @@ public final class InternalRoutes {
         router.post("/internal/sign")
                 .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
                 .handler(this::sign);
+        router.post("/internal/sign/batch")
+                .handler(BodyHandler.create().setBodyLimit(BATCH_BODY_LIMIT))
+                .handler(this::signBatch);
         router.post("/internal/keys/rotate")
                 .handler(ctx -> respond(ctx, 201, lifecycle.rotate().map(this::keyJson)));
         router.post("/internal/keys/:kid/revoke").handler(this::revoke);
@@ -58,18 +64,35 @@ public final class InternalRoutes {
     }
 
     private void sign(RoutingContext ctx) {
+        JsonObject request = jsonBody(ctx);
+        if (request != null) {
+            respond(ctx, 200, signing.sign(request).map(token -> token.toJson()));
+        }
+    }
+
+    private void signBatch(RoutingContext ctx) {
+        JsonObject request = jsonBody(ctx);
+        if (request != null) {
+            respond(ctx, 200, signing.signBatch(request).map(results -> {
+                JsonArray array = new JsonArray(new ArrayList<>(results.size()));
+                results.forEach(result -> array.add(result.toJson()));
+                return new JsonObject().put("results", array);
+            }));
+        }
+    }
+
+    /** The body as a JSON object, or null once the request has failed with {@code invalid_request}. */
+    private static JsonObject jsonBody(RoutingContext ctx) {
         JsonObject request;
         try {
             request = ctx.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
-            ctx.fail(ApiError.invalidRequest("the body must be a JSON object"));
-            return;
+            request = null;
         }
         if (request == null) {
             ctx.fail(ApiError.invalidRequest("the body must be a JSON object"));
-            return;
         }
-        respond(ctx, 200, signing.sign(request).map(token -> token.toJson()));
+        return request;
     }
 
     private void revoke(RoutingContext ctx) {

@@ -28,6 +28,8 @@ public final class KeyMetrics {
     private final LongAdder generated = new LongAdder();
     private final LongAdder revoked = new LongAdder();
     private final LongAdder refreshFailures = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedClaimSets = new LongAdder();
     private final boolean nativeProvider;
     private final MeterRegistry registry;
     private final Timer signing;
@@ -86,6 +88,12 @@ public final class KeyMetrics {
         signed.increment();
     }
 
+    /** A {@code /internal/sign/batch} request carrying {@code claimSets} claim sets. */
+    public void batch(int claimSets) {
+        batches.increment();
+        batchedClaimSets.add(claimSets);
+    }
+
     public void rejected() {
         rejected.increment();
     }
@@ -113,6 +121,16 @@ public final class KeyMetrics {
         line(out, "latchkey_key_service_sign_requests_total{outcome=\"signed\"}", signed.sum());
         line(out, "latchkey_key_service_sign_requests_total{outcome=\"rejected\"}", rejected.sum());
         line(out, "latchkey_key_service_sign_requests_total{outcome=\"unavailable\"}", unavailable.sum());
+        counter(
+                out,
+                "latchkey_key_service_sign_batches_total",
+                "Batch signing requests (their claim sets count in sign_requests_total too).",
+                batches.sum());
+        counter(
+                out,
+                "latchkey_key_service_sign_batched_claim_sets_total",
+                "Claim sets that came in batches: over sign_batches_total, the average batch size.",
+                batchedClaimSets.sum());
         counter(out, "latchkey_key_service_keys_generated_total", "Signing keys this replica stored.", generated.sum());
         counter(out, "latchkey_key_service_keys_revoked_total", "Signing keys this replica revoked.", revoked.sum());
         counter(

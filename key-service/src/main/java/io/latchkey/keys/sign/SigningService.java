@@ -6,14 +6,21 @@ import io.latchkey.keys.keys.SigningKey;
 import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a signing request against the {@link ClaimBounds} and signs it with the key active at that instant.
- * The signature runs on a worker (the default) or, when configured, on the calling event loop.
+ * The signature runs on a worker (the default) or, when configured, on the calling event loop. A batch is
+ * checked claim set by claim set, and signed in one go on a worker: one hand-off for all of them.
  */
 public final class SigningService {
+    /** The most claim sets one batch may carry. */
+    public static final int MAX_BATCH = 64;
+
     private final KeyRing ring;
     private final ClaimBounds bounds;
     private final TokenSigner signer;
@@ -57,6 +64,46 @@ public final class SigningService {
         }
         // Unordered, so concurrent requests use every worker thread at once.
         return vertx.executeBlocking(() -> signNow(claims), false);
+    }
+
+    /**
+     * Signs {@code {"typ":"at+jwt","claims":[{...},...]}}: one result per claim set, in order, each a token or
+     * the {@link ApiError} its own claims earned. A malformed request, or no signing key, fails it whole.
+     */
+    public Future<List<BatchResult>> signBatch(JsonObject request) {
+        if (!"at+jwt".equals(request.getValue("typ"))) {
+            metrics.rejected();
+            return Future.failedFuture(ApiError.invalidRequest("typ must be at+jwt"));
+        }
+        if (!(request.getValue("claims") instanceof JsonArray all) || all.isEmpty() || all.size() > MAX_BATCH) {
+            metrics.rejected();
+            return Future.failedFuture(
+                    ApiError.invalidRequest("claims must be an array of 1 to " + MAX_BATCH + " JSON objects"));
+        }
+        metrics.batch(all.size());
+        Instant now = ring.now();
+        List<Object> checked = new ArrayList<>(all.size());
+        for (Object claims : all) {
+            try {
+                checked.add(bounds.check(new JsonObject().put("typ", "at+jwt").put("claims", claims), now));
+            } catch (ApiError e) {
+                metrics.rejected();
+                checked.add(e);
+            }
+        }
+        // Always a worker: a few signatures in a row are past the millisecond an event loop may spend.
+        return vertx.executeBlocking(() -> signAll(checked), false);
+    }
+
+    private List<BatchResult> signAll(List<Object> checked) {
+        List<BatchResult> results = new ArrayList<>(checked.size());
+        for (Object item : checked) {
+            results.add(
+                    item instanceof ApiError error
+                            ? BatchResult.failed(error)
+                            : BatchResult.signed(signNow((JsonObject) item)));
+        }
+        return results;
     }
 
     /** Picks the key at the moment of signing, so a refresh that just dropped a revoked key applies at once. */
