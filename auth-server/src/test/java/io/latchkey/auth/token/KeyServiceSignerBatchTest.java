@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * How {@link KeyServiceSigner} talks to key-service when tokens queue up, against a stand-in key-service whose
  * answers the test holds back: queued tokens go as one {@code /internal/sign/batch} request; a key-service
  * without that path (an older one) gets them one by one; one refused claim set fails only its own token. The
- * real key-service's side is {@code BatchSigningApiTest}, and every token test runs through both.
+ * real key-service's side is key-service's {@code SigningApiTest}, and every token test runs through both.
  */
 class KeyServiceSignerBatchTest {
     private static final String SECRET = "test-internal-secret-0123456789abcdef";
