@@ -48,7 +48,8 @@ class PgClientRepositoryTest {
 
     @Test
     void findWhenLookupsQueueOnOneEventLoopThenEachGetsItsOwnClientOrNone() throws Exception {
-        List<String> ids = List.of("svc-a", "app-b", "nobody", "svc-a", "SVC-A", "app-b");
+        List<String> ids =
+                List.of("svc-a", "app-b", "nobody", "svc-a", "SVC-A", "app-b", "svc-a\u0000", "x".repeat(65));
         Context loop = vertx.getOrCreateContext();
         CompletableFuture<List<Future<Optional<Client>>>> calls = new CompletableFuture<>();
         loop.runOnContext(v -> {
@@ -72,6 +73,8 @@ class PgClientRepositoryTest {
         assertEquals("svc-a", found.get(3).orElseThrow().clientId());
         assertEquals(Optional.empty(), found.get(4), "client ids are case-sensitive");
         assertEquals("app-b", found.get(5).orElseThrow().clientId());
+        assertEquals(Optional.empty(), found.get(6), "a NUL byte neither matches nor fails the others' query");
+        assertEquals(Optional.empty(), found.get(7));
     }
 
     @Test
