@@ -69,7 +69,11 @@ public final class EventLoopBatcher<I, O> {
 
     private record Pending<I, O>(I item, Context context, Promise<O> promise) {
         void complete(AsyncResult<O> result) {
-            context.runOnContext(v -> promise.handle(result));
+            if (Vertx.currentContext() == context) {
+                promise.handle(result);
+            } else {
+                context.runOnContext(v -> promise.handle(result));
+            }
         }
     }
 
