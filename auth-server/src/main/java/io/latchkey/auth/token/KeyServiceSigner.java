@@ -32,7 +32,7 @@ public final class KeyServiceSigner implements TokenSigner {
     private static final long TIMEOUT_MS = 5_000;
     /**
      * Requests out at once per event loop before tokens start to wait: enough to keep key-service's workers busy
-     * while the next batch gathers (on 2 cores, 4 measured best of 1 to 8 in the token benchmark).
+     * while the next batch gathers (on 2 cores, 4 did best of 1 to 8 in noisy dev-stack runs; 1 left CPU idle).
      */
     private static final int BATCHES_IN_FLIGHT = 4;
     /** Half of key-service's limit, so a batch signs in a few milliseconds. */
