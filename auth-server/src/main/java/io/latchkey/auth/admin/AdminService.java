@@ -8,6 +8,7 @@ import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.user.UserRepository;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +73,7 @@ public final class AdminService {
         if (id == null) {
             return Future.failedFuture(noUser());
         }
-        return pool.withTransaction(sql -> users.disable(sql, id)
+        return Transactions.run(pool, sql -> users.disable(sql, id)
                 .compose(found -> endUserSessions(sql, found, actor, id, "user_disabled", "admin_user_disabled")));
     }
 
@@ -88,7 +89,7 @@ public final class AdminService {
             return Future.failedFuture(e);
         }
         return hasher.hash(password.toCharArray())
-                .compose(hash -> pool.withTransaction(sql -> users.updatePasswordHash(sql, id, hash)
+                .compose(hash -> Transactions.run(pool, sql -> users.updatePasswordHash(sql, id, hash)
                         .compose(found ->
                                 endUserSessions(sql, found, actor, id, "password_changed", "admin_password_changed"))));
     }
@@ -124,7 +125,7 @@ public final class AdminService {
                 spec.audience(),
                 false,
                 0);
-        return pool.withTransaction(sql -> clients.create(sql, client)
+        return Transactions.run(pool, sql -> clients.create(sql, client)
                         .compose(v -> AuditLog.record(
                                 sql,
                                 "admin_client_created",
@@ -151,7 +152,7 @@ public final class AdminService {
     }
 
     public Future<Void> disableClient(String actor, String clientId) {
-        return pool.withTransaction(sql -> clients.disable(sql, clientId).compose(found -> {
+        return Transactions.run(pool, sql -> clients.disable(sql, clientId).compose(found -> {
             if (!found) {
                 return Future.failedFuture(OAuthError.notFound("No client with this client_id"));
             }
@@ -170,7 +171,7 @@ public final class AdminService {
 
     public Future<JsonObject> rotateSecret(String actor, String clientId) {
         String secret = ClientSecrets.generate();
-        return pool.withTransaction(sql -> clients.replaceSecret(sql, clientId, ClientSecrets.sha256(secret))
+        return Transactions.run(pool, sql -> clients.replaceSecret(sql, clientId, ClientSecrets.sha256(secret))
                         .compose(found -> {
                             if (!found) {
                                 return Future.failedFuture(

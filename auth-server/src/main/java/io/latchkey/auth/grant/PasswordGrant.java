@@ -13,6 +13,7 @@ import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.token.TokenSigner;
 import io.latchkey.auth.user.User;
 import io.latchkey.auth.user.UserRepository;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -128,7 +129,7 @@ public final class PasswordGrant implements Grant {
         Client client = request.client();
         return throttle.recordSuccess(username, request.ip())
                 .compose(v -> rehashIfNeeded(user, password))
-                .compose(verifiedHash -> pool.withTransaction(sql -> {
+                .compose(verifiedHash -> Transactions.run(pool, sql -> {
                     long authTime = clock.millis() / 1000;
                     OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
                     OffsetDateTime sessionEnd = now.plus(sessionMaxAge);

@@ -11,6 +11,7 @@ import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.token.TokenSigner;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -77,8 +78,8 @@ public final class RefreshTokenGrant implements Grant {
     public Future<JsonObject> handle(TokenRequest request) {
         String presented = request.form().required("refresh_token");
         byte[] hash = RefreshTokens.hash(presented);
-        return pool.withTransaction(
-                        sql -> sessions.lockByRefreshToken(sql, hash).compose(found -> {
+        return Transactions.run(
+                        pool, sql -> sessions.lockByRefreshToken(sql, hash).compose(found -> {
                             if (found.isEmpty()) {
                                 return rejected();
                             }

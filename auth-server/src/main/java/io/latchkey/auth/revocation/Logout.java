@@ -5,6 +5,7 @@ import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -54,9 +55,11 @@ public final class Logout {
                 return Future.failedFuture(OAuthError.invalidRequest(NO_SESSION));
             }
             String clientId = claims.getString("client_id");
-            return pool.withTransaction(sql -> everywhere
-                            ? endEverywhere(sql, user.get(), sid.get(), clientId, ip)
-                            : endOne(sql, sid.get(), clientId, ip))
+            return Transactions.run(
+                            pool,
+                            sql -> everywhere
+                                    ? endEverywhere(sql, user.get(), sid.get(), clientId, ip)
+                                    : endOne(sql, sid.get(), clientId, ip))
                     .onSuccess(v -> LOG.info(
                             "logout{} client={} sub={} sid={}",
                             everywhere ? " everywhere" : "",

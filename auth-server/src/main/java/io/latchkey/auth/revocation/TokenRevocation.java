@@ -7,6 +7,7 @@ import io.latchkey.auth.session.LockedRefreshToken;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -69,7 +70,7 @@ public final class TokenRevocation {
             JsonObject claims = verified.get();
             String jti = claims.getString("jti");
             Object sid = claims.getValue("sid");
-            return pool.withTransaction(sql -> terminator
+            return Transactions.run(pool, sql -> terminator
                             .revokeAccessToken(sql, jti, claims.getLong("exp"))
                             .compose(v -> AuditLog.record(
                                     sql,
@@ -91,7 +92,7 @@ public final class TokenRevocation {
             return Future.succeededFuture();
         }
         byte[] hash = RefreshTokens.hash(token);
-        return pool.withTransaction(sql -> sessions.lockByRefreshToken(sql, hash)
+        return Transactions.run(pool, sql -> sessions.lockByRefreshToken(sql, hash)
                 .compose(found -> found.isPresent() && revocable(client, found.get())
                         ? endSession(sql, client, found.get(), ip)
                         : ignored(client)));

@@ -1,6 +1,7 @@
 package io.latchkey.auth.throttle;
 
 import io.latchkey.auth.client.ClientSecrets;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -62,7 +63,7 @@ public final class PgLoginThrottle implements LoginThrottle {
 
     @Override
     public Future<Void> recordFailure(String username, String ip) {
-        return pool.withTransaction(sql -> sql.preparedQuery(RECORD_USER_IP)
+        return Transactions.run(pool, sql -> sql.preparedQuery(RECORD_USER_IP)
                 .execute(Tuple.of(key(username), ip, FAILURES_BEFORE_BACKOFF, (double) MAX_BACKOFF_SECONDS))
                 .compose(v -> sql.preparedQuery(RECORD_IP).execute(Tuple.of(ip)))
                 .mapEmpty());

@@ -4,6 +4,7 @@ import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.test.Await;
+import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
@@ -49,14 +50,14 @@ final class DatabaseWork {
         for (int i = 0; i < lanes; i++) {
             String token = RefreshTokens.generate();
             tokens[i] = token;
-            Await.result(pool.withTransaction(sql -> sessions.open(
+            Await.result(Transactions.run(pool, sql -> sessions.open(
                             sql, user, "bench-app", "notes:read", System.currentTimeMillis() / 1000, expires)
                     .compose(sid -> sessions.addRefreshToken(sql, sid, RefreshTokens.hash(token), expires))));
         }
         return closedLoop(seconds, lane -> {
             String next = RefreshTokens.generate();
             byte[] presented = RefreshTokens.hash(tokens[lane]);
-            return pool.withTransaction(sql -> sessions.lockByRefreshToken(sql, presented)
+            return Transactions.run(pool, sql -> sessions.lockByRefreshToken(sql, presented)
                             .compose(found -> found.isEmpty()
                                     ? Future.succeededFuture(false)
                                     : sessions.rotate(sql, presented, RefreshTokens.hash(next), expires)))

@@ -1,5 +1,6 @@
 package io.latchkey.keys.keys;
 
+import io.latchkey.db.Transactions;
 import io.latchkey.keys.crypto.PublicJwk;
 import io.latchkey.keys.keys.KeyRepository.RevocationOutcome.Status;
 import io.vertx.core.Future;
@@ -113,7 +114,7 @@ public final class PgKeyRepository implements KeyRepository {
     @Override
     public Future<Boolean> insertIfDue(
             NewKey key, Instant now, Duration rotation, Duration publishAhead, Duration retireGrace) {
-        return pool.withTransaction(conn -> lock(conn)
+        return Transactions.run(pool, conn -> lock(conn)
                 .compose(v -> conn.preparedQuery(NEWEST_ACTIVATION).execute())
                 .compose(rows -> {
                     OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
@@ -136,14 +137,14 @@ public final class PgKeyRepository implements KeyRepository {
 
     @Override
     public Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration publishAhead, Duration retireGrace) {
-        return pool.withTransaction(conn -> lock(conn)
+        return Transactions.run(pool, conn -> lock(conn)
                 .compose(v -> insert(conn, key, now, now.plus(publishAhead)))
                 .compose(inserted -> recomputeRetirement(conn, now, retireGrace).map(inserted)));
     }
 
     @Override
     public Future<RevocationOutcome> revoke(String kid, Instant now, Optional<NewKey> spare, Duration retireGrace) {
-        return pool.withTransaction(conn -> lock(conn)
+        return Transactions.run(pool, conn -> lock(conn)
                         .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid)))
                         .compose(rows -> {
                             List<KeyRecord> found = records(rows);
