@@ -22,17 +22,20 @@ public final class Transactions {
     public static <T> Future<T> run(Pool pool, Function<SqlConnection, Future<T>> work) {
         return pool.getConnection().compose(conn -> {
             Future<Transaction> begun = conn.begin();
-            Future<T> done;
-            try {
-                done = work.apply(conn);
-            } catch (RuntimeException e) {
-                done = Future.failedFuture(e);
-            }
-            Future<T> worked = done;
+            Future<T> worked = start(work, conn);
             return Future.join(begun, worked)
                     .transform(ignored -> end(begun, worked))
                     .andThen(ignored -> conn.close());
         });
+    }
+
+    /** The work's future; a work that throws instead fails it, so the transaction still ends. */
+    private static <T> Future<T> start(Function<SqlConnection, Future<T>> work, SqlConnection conn) {
+        try {
+            return work.apply(conn);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private static <T> Future<T> end(Future<Transaction> begun, Future<T> worked) {
