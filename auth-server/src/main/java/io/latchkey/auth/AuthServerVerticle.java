@@ -114,7 +114,7 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 pool,
                                                 users,
                                                 sessions,
-                                                new PgLoginThrottle(pool),
+                                                new PgLoginThrottle(),
                                                 hasher,
                                                 tokens,
                                                 signer,

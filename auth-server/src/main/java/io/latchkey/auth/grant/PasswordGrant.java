@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,87 +90,108 @@ public final class PasswordGrant implements Grant {
         String scope =
                 Scopes.grant(request.form().optional("scope"), request.client().scopes());
         String ip = request.ip();
-        return throttle.retryAfter(username, ip).compose(wait -> {
-            if (wait.isPresent()) {
-                metrics.loginThrottled();
-                LOG.info("login throttled client={} ip={}", request.client().clientId(), ip);
-                return Future.failedFuture(OAuthError.throttled(wait.getAsLong()));
-            }
-            return users.findByUsername(username)
-                    .compose(user -> hasher.verify(user.map(User::passwordHash).orElse(null), password.toCharArray())
+        // Both reads leave at once on one connection; a throttled attempt has then read a user row it does not
+        // use, which costs less than the second round trip every login would pay.
+        return pool.withConnection(sql -> {
+                    Future<OptionalLong> retryAfter = throttle.retryAfter(sql, username, ip);
+                    Future<Optional<User>> user = users.findByUsername(sql, username);
+                    return Future.join(retryAfter, user).map(both -> new Attempt(retryAfter.result(), user.result()));
+                })
+                .compose(attempt -> {
+                    if (attempt.retryAfter().isPresent()) {
+                        metrics.loginThrottled();
+                        LOG.info(
+                                "login throttled client={} ip={}",
+                                request.client().clientId(),
+                                ip);
+                        return Future.failedFuture(
+                                OAuthError.throttled(attempt.retryAfter().getAsLong()));
+                    }
+                    Optional<User> user = attempt.user();
+                    return hasher.verify(user.map(User::passwordHash).orElse(null), password.toCharArray())
                             .compose(matches -> {
                                 if (!matches || user.get().disabled()) {
                                     return fail(request, username, user, matches ? "disabled" : "bad_credentials");
                                 }
                                 return succeed(request, username, user.get(), password, scope);
-                            }));
-        });
+                            });
+                });
     }
+
+    private record Attempt(OptionalLong retryAfter, Optional<User> user) {}
 
     private Future<JsonObject> fail(TokenRequest request, String username, Optional<User> user, String reason) {
         metrics.loginFailed();
-        LOG.info(
-                "login failed client={} ip={} reason={}",
-                request.client().clientId(),
-                request.ip(),
-                user.isEmpty() ? "unknown_user" : reason);
-        return throttle.recordFailure(username, request.ip())
-                .compose(v -> AuditLog.record(
+        String why = user.isEmpty() ? "unknown_user" : reason;
+        LOG.info("login failed client={} ip={} reason={}", request.client().clientId(), request.ip(), why);
+        return Transactions.run(
                         pool,
-                        "login_failed",
-                        request.client().clientId(),
-                        user.map(User::id).orElse(null),
-                        null,
-                        request.ip(),
-                        new JsonObject().put("reason", user.isEmpty() ? "unknown_user" : reason)))
+                        sql -> Future.join(
+                                throttle.recordFailure(sql, username, request.ip()),
+                                AuditLog.record(
+                                        sql,
+                                        "login_failed",
+                                        request.client().clientId(),
+                                        user.map(User::id).orElse(null),
+                                        null,
+                                        request.ip(),
+                                        new JsonObject().put("reason", why))))
                 .compose(v -> Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS)));
     }
 
     private Future<JsonObject> succeed(
             TokenRequest request, String username, User user, String password, String scope) {
         Client client = request.client();
-        return throttle.recordSuccess(username, request.ip())
-                .compose(v -> rehashIfNeeded(user, password))
+        return rehashIfNeeded(user, password)
                 .compose(verifiedHash -> Transactions.run(pool, sql -> {
-                    long authTime = clock.millis() / 1000;
-                    OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
+                    long millis = clock.millis();
+                    long authTime = millis / 1000;
+                    OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
                     OffsetDateTime sessionEnd = now.plus(sessionMaxAge);
                     OffsetDateTime refreshEnd = min(now.plus(refreshTtl), sessionEnd);
+                    UUID sid = UUID.randomUUID();
                     String refresh = RefreshTokens.generate();
-                    // Re-read under a share lock: a password change or disable that committed since the
-                    // verification wins, and one still in flight waits and then ends this new session too.
-                    return users.findByIdForShare(sql, user.id()).compose(fresh -> {
-                        if (fresh.isEmpty()
-                                || fresh.get().disabled()
-                                || !fresh.get().passwordHash().equals(verifiedHash)) {
+                    // All leave together, the re-read first. It takes a share lock: a password change or disable that
+                    // committed since the verification wins, and one still in flight waits and then ends this new
+                    // session too. When the re-read refuses, the writes behind it roll back with the transaction.
+                    Future<Optional<User>> reread = users.findByIdForShare(sql, user.id());
+                    Future<?> written = Future.join(
+                            throttle.clear(sql, username, request.ip()),
+                            sessions.open(sql, sid, user.id(), client.clientId(), scope, authTime, sessionEnd),
+                            sessions.addRefreshToken(sql, sid, RefreshTokens.hash(refresh), refreshEnd),
+                            AuditLog.record(sql, "login", client.clientId(), user.id(), sid, request.ip(), null));
+                    return Future.join(reread, written).transform(done -> {
+                        if (reread.succeeded() && !stillValid(reread.result(), verifiedHash)) {
                             return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));
                         }
-                        return sessions.open(sql, user.id(), client.clientId(), scope, authTime, sessionEnd)
-                                .compose(sid -> sessions.addRefreshToken(
-                                                sql, sid, RefreshTokens.hash(refresh), refreshEnd)
-                                        .compose(x -> AuditLog.record(
-                                                sql, "login", client.clientId(), user.id(), sid, request.ip(), null))
-                                        .compose(x -> {
-                                            JsonObject claims = tokens.userToken(
-                                                    user.id().toString(),
-                                                    client.clientId(),
-                                                    client.audience(),
-                                                    scope,
-                                                    fresh.get().tokensNotBefore(),
-                                                    sid.toString(),
-                                                    authTime);
-                                            return signer.sign(claims).map(token -> {
-                                                LOG.info(
-                                                        "token issued grant=password client={} sub={} sid={} jti={}",
-                                                        client.clientId(),
-                                                        user.id(),
-                                                        sid,
-                                                        claims.getString("jti"));
-                                                return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
-                                            });
-                                        }));
+                        if (done.failed()) {
+                            return Future.failedFuture(done.cause());
+                        }
+                        JsonObject claims = tokens.userToken(
+                                user.id().toString(),
+                                client.clientId(),
+                                client.audience(),
+                                scope,
+                                reread.result().get().tokensNotBefore(),
+                                sid.toString(),
+                                authTime);
+                        return signer.sign(claims).map(token -> {
+                            LOG.info(
+                                    "token issued grant=password client={} sub={} sid={} jti={}",
+                                    client.clientId(),
+                                    user.id(),
+                                    sid,
+                                    claims.getString("jti"));
+                            return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
+                        });
                     });
                 }));
+    }
+
+    private static boolean stillValid(Optional<User> reread, String verifiedHash) {
+        return reread.isPresent()
+                && !reread.get().disabled()
+                && reread.get().passwordHash().equals(verifiedHash);
     }
 
     /** The stored hash after the login: rehashed when the Argon2 parameters changed, else the same. */

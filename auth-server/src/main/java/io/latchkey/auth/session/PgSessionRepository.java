@@ -15,8 +15,8 @@ import java.util.UUID;
 /** {@link SessionRepository} on PostgreSQL. */
 public final class PgSessionRepository implements SessionRepository {
     private static final String OPEN = """
-            INSERT INTO sessions (user_id, client_id, scope, auth_time, expires_at)
-            VALUES ($1, $2, $3, $4, $5) RETURNING id""";
+            INSERT INTO sessions (id, user_id, client_id, scope, auth_time, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6)""";
     private static final String ADD_REFRESH = """
             INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)""";
     // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
@@ -44,11 +44,17 @@ public final class PgSessionRepository implements SessionRepository {
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
 
     @Override
-    public Future<UUID> open(
-            SqlClient sql, UUID userId, String clientId, String scope, long authTime, OffsetDateTime expiresAt) {
+    public Future<Void> open(
+            SqlClient sql,
+            UUID sessionId,
+            UUID userId,
+            String clientId,
+            String scope,
+            long authTime,
+            OffsetDateTime expiresAt) {
         return sql.preparedQuery(OPEN)
-                .execute(Tuple.of(userId, clientId, scope, authTime, expiresAt))
-                .map(rows -> rows.iterator().next().getUUID("id"));
+                .execute(Tuple.of(sessionId, userId, clientId, scope, authTime, expiresAt))
+                .mapEmpty();
     }
 
     @Override

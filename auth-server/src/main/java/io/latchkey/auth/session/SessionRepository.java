@@ -9,8 +9,15 @@ import java.util.UUID;
 
 /** Sessions and their refresh tokens. Every method runs on the caller's transaction. */
 public interface SessionRepository {
-    Future<UUID> open(
-            SqlClient sql, UUID userId, String clientId, String scope, long authTime, OffsetDateTime expiresAt);
+    /** Opens a session under an id the caller chose, so the statements that name it can leave together. */
+    Future<Void> open(
+            SqlClient sql,
+            UUID sessionId,
+            UUID userId,
+            String clientId,
+            String scope,
+            long authTime,
+            OffsetDateTime expiresAt);
 
     Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt);
 

@@ -1,11 +1,10 @@
 package io.latchkey.auth.throttle;
 
 import io.latchkey.auth.client.ClientSecrets;
-import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -42,15 +41,9 @@ public final class PgLoginThrottle implements LoginThrottle {
     private static final String CLEAR = """
             DELETE FROM login_failures_by_user_ip WHERE username_hash = $1 AND ip = $2::text::inet""";
 
-    private final Pool pool;
-
-    public PgLoginThrottle(Pool pool) {
-        this.pool = pool;
-    }
-
     @Override
-    public Future<OptionalLong> retryAfter(String username, String ip) {
-        return pool.preparedQuery(CHECK)
+    public Future<OptionalLong> retryAfter(SqlClient sql, String username, String ip) {
+        return sql.preparedQuery(CHECK)
                 .execute(Tuple.of(key(username), ip, IP_FAILURES_PER_WINDOW))
                 .map(rows -> {
                     Row row = rows.iterator().next();
@@ -62,16 +55,19 @@ public final class PgLoginThrottle implements LoginThrottle {
     }
 
     @Override
-    public Future<Void> recordFailure(String username, String ip) {
-        return Transactions.run(pool, sql -> sql.preparedQuery(RECORD_USER_IP)
-                .execute(Tuple.of(key(username), ip, FAILURES_BEFORE_BACKOFF, (double) MAX_BACKOFF_SECONDS))
-                .compose(v -> sql.preparedQuery(RECORD_IP).execute(Tuple.of(ip)))
-                .mapEmpty());
+    public Future<Void> recordFailure(SqlClient sql, String username, String ip) {
+        // Both leave at once; the rows are always taken in this order, so two failures cannot deadlock.
+        return Future.join(
+                        sql.preparedQuery(RECORD_USER_IP)
+                                .execute(Tuple.of(
+                                        key(username), ip, FAILURES_BEFORE_BACKOFF, (double) MAX_BACKOFF_SECONDS)),
+                        sql.preparedQuery(RECORD_IP).execute(Tuple.of(ip)))
+                .mapEmpty();
     }
 
     @Override
-    public Future<Void> recordSuccess(String username, String ip) {
-        return pool.preparedQuery(CLEAR).execute(Tuple.of(key(username), ip)).mapEmpty();
+    public Future<Void> clear(SqlClient sql, String username, String ip) {
+        return sql.preparedQuery(CLEAR).execute(Tuple.of(key(username), ip)).mapEmpty();
     }
 
     private static Buffer key(String username) {

@@ -33,8 +33,8 @@ public final class PgUserRepository implements UserRepository {
     }
 
     @Override
-    public Future<Optional<User>> findByUsername(String username) {
-        return pool.preparedQuery(FIND_BY_USERNAME).execute(Tuple.of(username)).map(PgUserRepository::first);
+    public Future<Optional<User>> findByUsername(SqlClient sql, String username) {
+        return sql.preparedQuery(FIND_BY_USERNAME).execute(Tuple.of(username)).map(PgUserRepository::first);
     }
 
     @Override

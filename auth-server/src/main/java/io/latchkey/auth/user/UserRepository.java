@@ -8,7 +8,7 @@ import java.util.UUID;
 /** Reads and writes {@code users} rows. */
 public interface UserRepository {
     /** Case-insensitive, as the unique index is. */
-    Future<Optional<User>> findByUsername(String username);
+    Future<Optional<User>> findByUsername(SqlClient sql, String username);
 
     /** Reads the user and holds a share lock until the transaction ends, so admin changes wait for it. */
     Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id);

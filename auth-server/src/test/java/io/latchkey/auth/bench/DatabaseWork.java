@@ -50,9 +50,10 @@ final class DatabaseWork {
         for (int i = 0; i < lanes; i++) {
             String token = RefreshTokens.generate();
             tokens[i] = token;
+            UUID sid = UUID.randomUUID();
             Await.result(Transactions.run(pool, sql -> sessions.open(
-                            sql, user, "bench-app", "notes:read", System.currentTimeMillis() / 1000, expires)
-                    .compose(sid -> sessions.addRefreshToken(sql, sid, RefreshTokens.hash(token), expires))));
+                            sql, sid, user, "bench-app", "notes:read", System.currentTimeMillis() / 1000, expires)
+                    .compose(v -> sessions.addRefreshToken(sql, sid, RefreshTokens.hash(token), expires))));
         }
         return closedLoop(seconds, lane -> {
             String next = RefreshTokens.generate();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.latchkey.auth.config.Argon2Settings;
+import io.latchkey.auth.password.Argon2id;
 import io.latchkey.auth.test.AccessTokens;
 import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.LogCapture;
@@ -21,6 +22,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,6 +174,74 @@ class PasswordGrantTest {
         long retryAfter = Long.parseLong(throttled.getHeader("Retry-After"));
         assertTrue(retryAfter > 500 && retryAfter <= 600, "Retry-After " + retryAfter);
         assertEquals(200, login("192.0.2.51", "alice", "alice-password-1").statusCode());
+    }
+
+    @Test
+    void tokenWhenLoginSucceedsThenBackOffOfThatUserAndIpClearedAndIpWindowKept() {
+        String ip = "198.51.100.20";
+        for (int i = 0; i < 4; i++) {
+            assertEquals(BAD, login(ip, "alice", "wrong-" + i).bodyAsString());
+        }
+        String userIpRows = "SELECT count(*) FROM login_failures_by_user_ip WHERE ip = $1::text::inet";
+        String ipFailures = "SELECT coalesce(sum(failures), 0) FROM login_failures_by_ip WHERE ip = $1::text::inet";
+        assertEquals(1, Sql.count(pool, userIpRows, ip));
+        assertEquals(200, login(ip, "alice", "alice-password-1").statusCode());
+        assertEquals(0, Sql.count(pool, userIpRows, ip));
+        assertEquals(4, Sql.count(pool, ipFailures, ip));
+        // Counting starts again: four more failures are still not a fifth.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(BAD, login(ip, "alice", "wrong-again-" + i).bodyAsString());
+        }
+        assertEquals(200, login(ip, "alice", "alice-password-1").statusCode());
+    }
+
+    @Test
+    void tokenWhenPasswordChangesWhileLoginWaitsOnTheUserRowThenRefusedAndNothingWritten() {
+        String ip = "198.51.100.21";
+        UUID dave = TestUsers.insert(pool, "dave", "dave-password-1");
+        assertEquals(BAD, login(ip, "dave", "wrong-1").bodyAsString());
+        String changed = new Argon2id(TestUsers.TEST_ARGON2).hash("dave-password-2".toCharArray());
+
+        SqlConnection admin = Await.result(pool.getConnection());
+        try {
+            Transaction tx = Await.result(admin.begin());
+            Await.result(admin.preparedQuery("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(dave)));
+            var pending = stack.auth()
+                    .client()
+                    .request(HttpMethod.POST, "/oauth2/token")
+                    .putHeader("Content-Type", "application/x-www-form-urlencoded")
+                    .putHeader("X-Forwarded-For", ip)
+                    .sendBuffer(
+                            Buffer.buffer("grant_type=password&client_id=app&username=dave&password=dave-password-1"));
+            // The login verified the old password and now waits for the row lock, its writes queued behind.
+            Await.condition(
+                    Duration.ofSeconds(30),
+                    () -> Sql.count(
+                                    pool,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                            + " AND query LIKE '%FOR SHARE%'")
+                            == 1);
+            Await.result(admin.preparedQuery("UPDATE users SET password_hash = $2 WHERE id = $1")
+                    .execute(Tuple.of(dave, changed)));
+            Await.result(tx.commit());
+
+            var refused = Await.result(pending);
+            assertEquals(400, refused.statusCode());
+            assertEquals(BAD, refused.bodyAsString());
+        } finally {
+            Await.result(admin.close());
+        }
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM sessions WHERE user_id = $1", dave));
+        assertEquals(
+                0, Sql.count(pool, "SELECT count(*) FROM audit_events WHERE event = 'login' AND user_id = $1", dave));
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM login_failures_by_user_ip WHERE ip = $1::text::inet AND failures = 1",
+                        ip));
+        assertEquals(200, login(ip, "dave", "dave-password-2").statusCode());
     }
 
     @Test

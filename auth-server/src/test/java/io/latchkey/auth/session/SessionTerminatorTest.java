@@ -49,13 +49,16 @@ class SessionTerminatorTest {
     }
 
     static UUID open(UUID user) {
-        return Await.result(pool.withConnection(sql -> sessions.open(
+        UUID sid = UUID.randomUUID();
+        Await.result(pool.withConnection(sql -> sessions.open(
                 sql,
+                sid,
                 user,
                 "app",
                 "notes:read",
                 NOW.getEpochSecond(),
                 OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))));
+        return sid;
     }
 
     @Test
