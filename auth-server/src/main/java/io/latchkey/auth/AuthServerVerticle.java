@@ -75,6 +75,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private long pruneTimer = -1;
     private RevocationFeed feed;
     private RevocationPruner revocationPruner;
+    private volatile Future<?> readyAfter = Future.succeededFuture();
 
     public AuthServerVerticle(AuthServerConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
@@ -85,6 +86,15 @@ public final class AuthServerVerticle extends VerticleBase {
     /** With a registry of its own, for callers that do not build Vert.x with metrics (the dev stack, tests). */
     public AuthServerVerticle(AuthServerConfig config) {
         this(config, ServiceMetrics.create());
+    }
+
+    /**
+     * Holds readiness until {@code gate} has succeeded: the dev stack seeds its clients through this very server,
+     * and a probe that says ready must mean they exist, or a script that waits for it meets 401 for a moment.
+     */
+    public AuthServerVerticle readyAfter(Future<?> gate) {
+        this.readyAfter = gate;
+        return this;
     }
 
     @Override
@@ -188,8 +198,11 @@ public final class AuthServerVerticle extends VerticleBase {
         });
     }
 
-    /** Ready when the database answers and this replica's revocation feed follows it. */
+    /** Ready when the database answers, this replica's revocation feed follows it and no start-up gate is shut. */
     private Future<?> ready() {
+        if (!readyAfter.succeeded()) {
+            return Future.failedFuture("still starting");
+        }
         return Database.ping(pool)
                 .compose(v -> feed.healthy()
                         ? Future.succeededFuture()

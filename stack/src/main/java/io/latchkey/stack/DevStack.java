@@ -14,6 +14,7 @@ import io.latchkey.demo.ResourceDemoVerticle;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.vertx.core.Deployable;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
@@ -109,7 +110,10 @@ final class DevStack implements AutoCloseable {
             authServer.put("LATCHKEY_TLS_CLIENT_KEY", certificates.clientKey().toString());
         }
         authServer.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
-        await("auth-server", new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))));
+        Promise<Void> seeded = Promise.promise();
+        await(
+                "auth-server",
+                new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))).readyAfter(seeded.future()));
 
         if (settings.seed()) {
             DevSeed.apply(
@@ -117,6 +121,7 @@ final class DevStack implements AutoCloseable {
                     settings.authServerPort(),
                     certificates == null ? null : ClientTls.trusting(certificates.ca()));
         }
+        seeded.complete();
 
         Map<String, String> resourceDemo = new HashMap<>(common);
         resourceDemo.put("LATCHKEY_PORT", Integer.toString(settings.resourceDemoPort()));
