@@ -91,7 +91,12 @@ public final class TestPostgres {
             return new TestPostgres(Source.TESTCONTAINERS, settings, container::stop);
         }
         try {
-            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            // PostgreSQL's own durability defaults, not the library's (fsync off, commits acknowledged before
+            // they are on disk): the benchmarks run on this server too, and their figures must be a safe server's.
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .start();
             DatabaseSettings settings =
                     new DatabaseSettings("localhost", embedded.getPort(), "postgres", "postgres", "postgres");
             return new TestPostgres(Source.EMBEDDED, settings, embedded);
