@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * unknown user is checked against a dummy hash and a disabled one against its real hash, so unknown user, wrong
  * password and disabled user give one body in the same time. A success opens a session (the {@code sid}) and
  * its first refresh token, clears the (username, IP) back-off and signs the access token inside that transaction,
- * so a failed signature leaves no orphan session and clears nothing. A login costs four database round trips:
- * the two reads, the transaction's statements sent together, and its commit.
+ * so a failed signature leaves no orphan session and clears nothing. A login costs three database round trips:
+ * the two reads sent together, the transaction's statements sent together, and its commit.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
  */
