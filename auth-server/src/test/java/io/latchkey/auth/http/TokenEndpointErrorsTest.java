@@ -2,6 +2,7 @@ package io.latchkey.auth.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestAuthServer;
@@ -13,6 +14,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,6 +237,57 @@ class TokenEndpointErrorsTest {
                 .putHeader("Transfer-Encoding", "chunked")
                 .sendBuffer(Buffer.buffer("pad=" + "a".repeat(70 * 1024))));
         assertEquals(413, response.statusCode());
+    }
+
+    @Test
+    void tokenWhenClientExpectsContinueThenToldToSendTheBodyAndAnswered() throws IOException {
+        // Answered from the body's content: this grant type is the one error that needs the body read.
+        String body = "grant_type=device_code";
+        try (Socket socket = rawConnection()) {
+            Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.ISO_8859_1);
+            out.write(tokenRequestHead(body.length()) + "Expect: 100-continue\r\n\r\n");
+            out.flush();
+            BufferedReader in = reader(socket);
+            // Only the head has left: the body goes once the server says 100.
+            assertEquals("HTTP/1.1 100 Continue", in.readLine());
+            assertEquals("", in.readLine());
+            out.write(body);
+            out.flush();
+            assertEquals("HTTP/1.1 400 Bad Request", in.readLine());
+            String response = in.lines()
+                    .dropWhile(line -> !line.startsWith("{"))
+                    .findFirst()
+                    .orElse("");
+            assertEquals("unsupported_grant_type", new JsonObject(response).getString("error"));
+        }
+    }
+
+    @Test
+    void tokenWhenClientExpectsContinueWithBodyOver64KibThen413InsteadOfContinue() throws IOException {
+        try (Socket socket = rawConnection()) {
+            Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.ISO_8859_1);
+            out.write(tokenRequestHead(64 * 1024 + 1) + "Expect: 100-continue\r\n\r\n");
+            out.flush();
+            assertTrue(reader(socket).readLine().startsWith("HTTP/1.1 413 "));
+        }
+    }
+
+    private static Socket rawConnection() throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        // The deadline for each read: a server that never answers fails the test instead of hanging it.
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static String tokenRequestHead(int contentLength) {
+        return "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Authorization: " + TestAuthServer.basic("svc", TestClients.secretOf("svc")) + "\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + contentLength + "\r\n";
+    }
+
+    private static BufferedReader reader(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     }
 
     @Test
