@@ -39,6 +39,11 @@ class ResourceDemoHealthTest {
                         .statusCode());
         assertEquals(
                 503,
+                Await.result(client.head(demo.port(), "127.0.0.1", "/health/ready")
+                                .send())
+                        .statusCode());
+        assertEquals(
+                503,
                 Await.result(client.get(demo.port(), "127.0.0.1", "/api/me")
                                 .putHeader("Authorization", "Bearer " + token)
                                 .send())
@@ -48,6 +53,11 @@ class ResourceDemoHealthTest {
         Await.untilEquals("ready once loaded", Duration.ofSeconds(10), 200, () -> Await.result(
                         client.get(demo.port(), "127.0.0.1", "/health/ready").send())
                 .statusCode());
+        assertEquals(
+                200,
+                Await.result(client.head(demo.port(), "127.0.0.1", "/health/ready")
+                                .send())
+                        .statusCode());
         assertEquals(
                 200,
                 Await.result(client.get(demo.port(), "127.0.0.1", "/api/me")

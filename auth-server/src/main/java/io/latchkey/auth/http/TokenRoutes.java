@@ -3,6 +3,7 @@ package io.latchkey.auth.http;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.grant.TokenEndpoint;
 import io.latchkey.auth.introspect.Introspection;
+import io.latchkey.common.http.GetAndHead;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -32,11 +33,11 @@ public final class TokenRoutes {
 
     public void mount(Vertx vertx, Router router) {
         String document = metadata.encode();
-        router.get("/.well-known/oauth-authorization-server").handler(ctx -> ctx.response()
+        GetAndHead.route(router, "/.well-known/oauth-authorization-server").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
                 .end(document));
-        router.get("/.well-known/openid-configuration").handler(ctx -> ctx.response()
+        GetAndHead.route(router, "/.well-known/openid-configuration").handler(ctx -> ctx.response()
                 .setStatusCode(404)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", "not_found").encode()));

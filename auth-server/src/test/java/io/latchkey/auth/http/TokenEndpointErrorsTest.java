@@ -321,6 +321,18 @@ class TokenEndpointErrorsTest {
     }
 
     @Test
+    void metadataWhenAskedWithHeadThenGetsHeadersWithoutContent() {
+        var get = Await.result(
+                server.client().get("/.well-known/oauth-authorization-server").send());
+        var head = Await.result(
+                server.client().head("/.well-known/oauth-authorization-server").send());
+        assertEquals(200, head.statusCode());
+        assertEquals("public, max-age=300", head.getHeader("Cache-Control"));
+        assertEquals("application/json", head.getHeader("Content-Type"));
+        assertNull(head.body());
+    }
+
+    @Test
     void openidConfigurationWhenAskedThenNotFound() {
         var response = Await.result(
                 server.client().get("/.well-known/openid-configuration").send());

@@ -17,11 +17,11 @@ public final class HealthRoutes {
 
     /** Mounts both routes; {@code readiness} succeeds when the process can serve. */
     public static void mount(Vertx vertx, Router router, Supplier<Future<?>> readiness) {
-        router.get("/health/live").handler(ctx -> ctx.response()
+        GetAndHead.route(router, "/health/live").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
                 .end(new JsonObject().put("status", "UP").encode()));
-        router.get("/health/ready").handler(ctx -> {
+        GetAndHead.route(router, "/health/ready").handler(ctx -> {
             Future<?> check;
             try {
                 check = readiness.get();

@@ -1,11 +1,12 @@
 package io.latchkey.keys.jwks;
 
+import io.latchkey.common.http.GetAndHead;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * {@code GET /.well-known/jwks.json}: the published keys, {@code Cache-Control: public, max-age}, a strong
+ * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys, {@code Cache-Control: public, max-age}, a strong
  * {@code ETag}, and 304 for a matching {@code If-None-Match}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2">RFC 9110 §13.1.2</a>
@@ -22,7 +23,7 @@ public final class JwksRoutes {
     }
 
     public void mount(Router router) {
-        router.get(PATH).handler(this::jwks);
+        GetAndHead.route(router, PATH).handler(this::jwks);
     }
 
     private void jwks(RoutingContext ctx) {

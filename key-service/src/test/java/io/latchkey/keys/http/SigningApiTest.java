@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -114,6 +115,17 @@ class SigningApiTest {
         assertEquals(304, response.statusCode());
         assertEquals(etag, response.getHeader("ETag"));
         assertEquals("public, max-age=300", response.getHeader("Cache-Control"));
+    }
+
+    @Test
+    void jwksWhenAskedWithHeadThenGetsHeadersWithoutContent() {
+        HttpResponse<Buffer> get = jwks();
+        HttpResponse<Buffer> head = await(client.head(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+                .send());
+        assertEquals(200, head.statusCode());
+        assertEquals(get.getHeader("ETag"), head.getHeader("ETag"));
+        assertEquals(get.getHeader("Cache-Control"), head.getHeader("Cache-Control"));
+        assertNull(head.body());
     }
 
     @Test
