@@ -178,7 +178,7 @@ public final class AuthServerVerticle extends VerticleBase {
                             adminRoutes.mount(router);
                             feedRoutes.mount(router);
                             router.errorHandler(404, OAuthErrors::render);
-                            router.errorHandler(405, OAuthErrors::render);
+                            router.errorHandler(405, OAuthErrors.methodNotAllowed(router));
                             router.route().failureHandler(OAuthErrors::render);
                             return router;
                         };

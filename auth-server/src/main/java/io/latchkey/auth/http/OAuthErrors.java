@@ -1,6 +1,8 @@
 package io.latchkey.auth.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,17 @@ public final class OAuthErrors {
         }
         OAuthError error = toOAuthError(ctx);
         write(response, error);
+    }
+
+    /** The 405 handler of {@code router}: the error body, and the {@code Allow} header RFC 9110 requires. */
+    public static Handler<RoutingContext> methodNotAllowed(Router router) {
+        return ctx -> {
+            String allow = AllowedMethods.of(router, ctx);
+            if (allow != null) {
+                ctx.response().putHeader("Allow", allow);
+            }
+            render(ctx);
+        };
     }
 
     public static void write(HttpServerResponse response, OAuthError error) {
