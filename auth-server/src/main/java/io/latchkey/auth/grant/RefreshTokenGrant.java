@@ -5,6 +5,7 @@ import io.latchkey.auth.client.Client;
 import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.session.LockedRefreshToken;
+import io.latchkey.auth.session.RefreshAttempt;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
@@ -26,10 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The refresh_token grant with rotation. The session row is locked ({@code FOR UPDATE}) for the whole exchange,
- * so a refresh serialises with logout, reuse detection and user disable; the old token is retired by
- * compare-and-set, and {@code iat}/{@code exp} are fixed and the token signed inside that transaction. A token
- * that was already used ends the whole session and is answered {@code invalid_grant}; a token of another client
- * is refused with the session untouched.
+ * so a refresh serialises with logout, reuse detection and user disable; the lock, the compare-and-set that
+ * retires the old token and its successor are one statement, and {@code iat}/{@code exp} are fixed and the token
+ * signed inside that transaction. A token that was already used ends the whole session and is answered {@code
+ * invalid_grant}; a token of another client is refused with the session untouched.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
@@ -78,21 +79,30 @@ public final class RefreshTokenGrant implements Grant {
     public Future<JsonObject> handle(TokenRequest request) {
         String presented = request.form().required("refresh_token");
         byte[] hash = RefreshTokens.hash(presented);
-        return Transactions.run(
-                        pool, sql -> sessions.lockByRefreshToken(sql, hash).compose(found -> {
-                            if (found.isEmpty()) {
-                                return rejected();
-                            }
-                            return exchange(sql, request, hash, found.get());
-                        }))
+        String refresh = RefreshTokens.generate();
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
+        return Transactions.run(pool, sql -> sessions.lockAndRotate(
+                                sql,
+                                hash,
+                                request.client().clientId(),
+                                now,
+                                RefreshTokens.hash(refresh),
+                                now.plus(refreshTtl))
+                        .compose(found ->
+                                found.isEmpty() ? rejected() : exchange(sql, request, now, refresh, found.get())))
                 .compose(outcome -> outcome.error() == null
                         ? Future.succeededFuture(outcome.body())
                         : Future.failedFuture(outcome.error()));
     }
 
-    private Future<Outcome> exchange(SqlConnection sql, TokenRequest request, byte[] hash, LockedRefreshToken rt) {
+    /**
+     * Answers from what the statement found, checking the same conditions it rotated under. A failure thrown here
+     * (a widened scope) rolls the rotation back; an {@link Outcome} with an error commits what it wrote.
+     */
+    private Future<Outcome> exchange(
+            SqlConnection sql, TokenRequest request, OffsetDateTime now, String refresh, RefreshAttempt attempt) {
         Client client = request.client();
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
+        LockedRefreshToken rt = attempt.token();
         if (!rt.clientId().equals(client.clientId())) {
             LOG.info("refresh refused: token of another client presented by client={}", client.clientId());
             return rejected();
@@ -110,33 +120,28 @@ public final class RefreshTokenGrant implements Grant {
             return rejected();
         }
         String scope = Scopes.grant(request.form().optional("scope"), Scopes.split(rt.scope()));
-        String refresh = RefreshTokens.generate();
-        OffsetDateTime refreshEnd = PasswordGrant.min(now.plus(refreshTtl), rt.sessionExpiresAt());
-        return sessions.rotate(sql, hash, RefreshTokens.hash(refresh), refreshEnd)
-                .compose(swapped -> {
-                    if (!swapped) {
-                        // The row read under the lock can predate a concurrent rotation that committed while this
-                        // transaction waited; the compare-and-set sees it, and the second use is a reuse.
-                        return reuse(sql, request, rt);
-                    }
-                    JsonObject claims = tokens.userToken(
-                            rt.userId().toString(),
-                            client.clientId(),
-                            client.audience(),
-                            scope,
-                            rt.userTokensNotBefore(),
-                            rt.sessionId().toString(),
-                            rt.authTime());
-                    return signer.sign(claims).map(token -> {
-                        LOG.info(
-                                "token issued grant=refresh_token client={} sub={} sid={} jti={}",
-                                client.clientId(),
-                                rt.userId(),
-                                rt.sessionId(),
-                                claims.getString("jti"));
-                        return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
-                    });
-                });
+        if (!attempt.rotated()) {
+            // The row read under the lock can predate a concurrent rotation that committed while this
+            // transaction waited; the compare-and-set saw it, and the second use is a reuse.
+            return reuse(sql, request, rt);
+        }
+        JsonObject claims = tokens.userToken(
+                rt.userId().toString(),
+                client.clientId(),
+                client.audience(),
+                scope,
+                rt.userTokensNotBefore(),
+                rt.sessionId().toString(),
+                rt.authTime());
+        return signer.sign(claims).map(token -> {
+            LOG.info(
+                    "token issued grant=refresh_token client={} sub={} sid={} jti={}",
+                    client.clientId(),
+                    rt.userId(),
+                    rt.sessionId(),
+                    claims.getString("jti"));
+            return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
+        });
     }
 
     private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {

@@ -30,12 +30,22 @@ public final class PgSessionRepository implements SessionRepository {
             FOR UPDATE OF s""";
     private static final String LOCK_BY_ID = """
             SELECT user_id, ended_at IS NOT NULL AS ended FROM sessions WHERE id = $1 FOR UPDATE""";
-    // Compare-and-set and the successor in one statement: no row inserted when the old token was already used.
-    private static final String ROTATE = """
-            WITH used AS (
-                UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL
+    // The lock and the rotation in one statement, a round trip less than one after the other. The UPDATE re-checks
+    // used_at on the newest row version once the lock is held, so a rotation that committed while this one waited
+    // leaves rotated false (compare-and-set); its conditions are the ones RefreshTokenGrant checks on the row.
+    private static final String LOCK_AND_ROTATE = "WITH locked AS (" + LOCK_BY_REFRESH + "),\n" + """
+            retired AS (
+                UPDATE refresh_tokens SET used_at = now()
+                WHERE token_hash = $1 AND used_at IS NULL
+                  AND EXISTS (SELECT 1 FROM locked l
+                              WHERE l.client_id = $2 AND NOT l.ended AND NOT l.used AND NOT l.user_disabled
+                                AND l.token_expires_at > $3 AND l.session_expires_at > $3)
+                RETURNING session_id),
+            successor AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+                SELECT $4, l.id, LEAST($5, l.session_expires_at) FROM retired JOIN locked l ON l.id = retired.session_id
                 RETURNING session_id)
-            INSERT INTO refresh_tokens (token_hash, session_id, expires_at) SELECT $2, session_id, $3 FROM used""";
+            SELECT locked.*, EXISTS (SELECT 1 FROM successor) AS rotated FROM locked""";
     private static final String LOCK_BY_USER = """
             SELECT id FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE""";
     private static final String LOCK_BY_CLIENT = """
@@ -73,19 +83,7 @@ public final class PgSessionRepository implements SessionRepository {
                     if (!it.hasNext()) {
                         return Optional.empty();
                     }
-                    Row row = it.next();
-                    return Optional.of(new LockedRefreshToken(
-                            row.getUUID("id"),
-                            row.getUUID("user_id"),
-                            row.getString("client_id"),
-                            row.getString("scope"),
-                            row.getLong("auth_time"),
-                            row.getOffsetDateTime("session_expires_at"),
-                            row.getBoolean("ended"),
-                            row.getOffsetDateTime("token_expires_at"),
-                            row.getBoolean("used"),
-                            row.getBoolean("user_disabled"),
-                            row.getLong("user_tokens_not_before")));
+                    return Optional.of(lockedRefreshToken(it.next()));
                 });
     }
 
@@ -102,10 +100,23 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<Boolean> rotate(SqlClient sql, byte[] usedHash, byte[] nextHash, OffsetDateTime nextExpiresAt) {
-        return sql.preparedQuery(ROTATE)
-                .execute(Tuple.of(Buffer.buffer(usedHash), Buffer.buffer(nextHash), nextExpiresAt))
-                .map(rows -> rows.rowCount() == 1);
+    public Future<Optional<RefreshAttempt>> lockAndRotate(
+            SqlClient sql,
+            byte[] usedHash,
+            String clientId,
+            OffsetDateTime now,
+            byte[] nextHash,
+            OffsetDateTime nextExpiresAt) {
+        return sql.preparedQuery(LOCK_AND_ROTATE)
+                .execute(Tuple.of(Buffer.buffer(usedHash), clientId, now, Buffer.buffer(nextHash), nextExpiresAt))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    Row row = it.next();
+                    return Optional.of(new RefreshAttempt(lockedRefreshToken(row), row.getBoolean("rotated")));
+                });
     }
 
     @Override
@@ -121,6 +132,21 @@ public final class PgSessionRepository implements SessionRepository {
     @Override
     public Future<Boolean> end(SqlClient sql, UUID sessionId, String reason) {
         return sql.preparedQuery(END).execute(Tuple.of(sessionId, reason)).map(rows -> rows.rowCount() == 1);
+    }
+
+    private static LockedRefreshToken lockedRefreshToken(Row row) {
+        return new LockedRefreshToken(
+                row.getUUID("id"),
+                row.getUUID("user_id"),
+                row.getString("client_id"),
+                row.getString("scope"),
+                row.getLong("auth_time"),
+                row.getOffsetDateTime("session_expires_at"),
+                row.getBoolean("ended"),
+                row.getOffsetDateTime("token_expires_at"),
+                row.getBoolean("used"),
+                row.getBoolean("user_disabled"),
+                row.getLong("user_tokens_not_before"));
     }
 
     private static List<UUID> ids(RowSet<Row> rows) {

@@ -31,10 +31,18 @@ public interface SessionRepository {
     Future<Optional<UUID>> lockOpenById(SqlClient sql, UUID sessionId);
 
     /**
-     * Compare-and-set: marks an unused token used and adds its successor to the same session; false, adding
-     * nothing, when the token already was used.
+     * In one statement: finds a refresh token with its user, locks its session row ({@code FOR UPDATE}) and, when
+     * the token is {@code clientId}'s, unused, unexpired at {@code now}, its session open and unexpired and its
+     * user enabled, marks it used by compare-and-set and adds its successor, which expires at {@code
+     * nextExpiresAt} or the session's end, whichever is first.
      */
-    Future<Boolean> rotate(SqlClient sql, byte[] usedHash, byte[] nextHash, OffsetDateTime nextExpiresAt);
+    Future<Optional<RefreshAttempt>> lockAndRotate(
+            SqlClient sql,
+            byte[] usedHash,
+            String clientId,
+            OffsetDateTime now,
+            byte[] nextHash,
+            OffsetDateTime nextExpiresAt);
 
     /** Locks and lists the open sessions of a user. */
     Future<List<UUID>> lockOpenByUser(SqlClient sql, UUID userId);

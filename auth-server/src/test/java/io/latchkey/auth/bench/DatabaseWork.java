@@ -58,10 +58,10 @@ final class DatabaseWork {
         return closedLoop(seconds, lane -> {
             String next = RefreshTokens.generate();
             byte[] presented = RefreshTokens.hash(tokens[lane]);
-            return Transactions.run(pool, sql -> sessions.lockByRefreshToken(sql, presented)
-                            .compose(found -> found.isEmpty()
-                                    ? Future.succeededFuture(false)
-                                    : sessions.rotate(sql, presented, RefreshTokens.hash(next), expires)))
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            return Transactions.run(pool, sql -> sessions.lockAndRotate(
+                                    sql, presented, "bench-app", now, RefreshTokens.hash(next), expires)
+                            .map(found -> found.isPresent() && found.get().rotated()))
                     .map(rotated -> {
                         if (rotated) {
                             tokens[lane] = next;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.test.AccessTokens;
 import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
@@ -18,6 +19,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -158,6 +163,102 @@ class RefreshTokenGrantTest {
     }
 
     @Test
+    void tokenWhenAnotherRotationCommitsWhileRefreshWaitsOnTheSessionThenReuseEndsSession() throws Exception {
+        JsonObject first = login("dave");
+        String sid = sid(first);
+        Buffer hash = Buffer.buffer(RefreshTokens.hash(first.getString("refresh_token")));
+        SqlConnection other = Await.result(pool.getConnection());
+        try {
+            // Another rotation of the same token holds the session lock and has retired the token.
+            Transaction tx = Await.result(other.begin());
+            Await.result(other.preparedQuery("SELECT 1 FROM sessions WHERE id = $1::text::uuid FOR UPDATE")
+                    .execute(Tuple.of(sid)));
+            Await.result(other.preparedQuery("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1")
+                    .execute(Tuple.of(hash)));
+            Future<HttpResponse<Buffer>> pending = send(first.getString("refresh_token"));
+            // The refresh read the token unused and now waits for the lock.
+            Await.condition(
+                    Duration.ofSeconds(30),
+                    () -> Sql.count(
+                                    pool,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                            + " AND query LIKE '%FOR UPDATE OF s%'")
+                            == 1);
+            Await.result(tx.commit());
+
+            HttpResponse<Buffer> refused = Await.result(pending);
+            assertEquals(400, refused.statusCode());
+            assertEquals(INVALID, refused.bodyAsString());
+        } finally {
+            Await.result(other.close());
+        }
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM sessions WHERE id = $1::text::uuid AND end_reason = 'refresh_reuse'",
+                        sid));
+        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM refresh_tokens WHERE session_id = $1::text::uuid", sid));
+    }
+
+    @Test
+    void tokenWhenRefreshTokenExpiredThenInvalidGrantAndNeitherRotatedNorReuse() throws Exception {
+        JsonObject first = login("dave");
+        String sid = sid(first);
+        Buffer hash = Buffer.buffer(RefreshTokens.hash(first.getString("refresh_token")));
+        Sql.count(
+                pool,
+                "WITH u AS (UPDATE refresh_tokens SET expires_at = now() - interval '1 second'"
+                        + " WHERE token_hash = $1 RETURNING 1) SELECT count(*) FROM u",
+                hash);
+        assertEquals(
+                INVALID, refresh("app", first.getString("refresh_token"), "").bodyAsString());
+        assertEquals(
+                1,
+                Sql.count(pool, "SELECT count(*) FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL", hash));
+        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM refresh_tokens WHERE session_id = $1::text::uuid", sid));
+        assertEquals(
+                1,
+                Sql.count(pool, "SELECT count(*) FROM sessions WHERE id = $1::text::uuid AND ended_at IS NULL", sid));
+    }
+
+    @Test
+    void tokenWhenSessionExpiredThenInvalidGrantAndNothingRotated() throws Exception {
+        JsonObject first = login("dave");
+        String sid = sid(first);
+        setSessionExpiry(sid, "now() - interval '1 second'");
+        assertEquals(
+                INVALID, refresh("app", first.getString("refresh_token"), "").bodyAsString());
+        assertEquals(1, Sql.count(pool, "SELECT count(*) FROM refresh_tokens WHERE session_id = $1::text::uuid", sid));
+    }
+
+    @Test
+    void tokenWhenSessionEndsBeforeTheRefreshTtlThenSuccessorExpiresWithTheSession() throws Exception {
+        JsonObject first = login("dave");
+        String sid = sid(first);
+        setSessionExpiry(sid, "date_trunc('second', now()) + interval '1 hour'");
+        var rotated = refresh("app", first.getString("refresh_token"), "");
+        assertEquals(200, rotated.statusCode());
+        Buffer next =
+                Buffer.buffer(RefreshTokens.hash(rotated.bodyAsJsonObject().getString("refresh_token")));
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id"
+                                + " WHERE r.token_hash = $1 AND r.expires_at = s.expires_at",
+                        next));
+    }
+
+    private static void setSessionExpiry(String sid, String expression) {
+        Sql.count(
+                pool,
+                "WITH u AS (UPDATE sessions SET expires_at = " + expression
+                        + " WHERE id = $1::text::uuid RETURNING 1) SELECT count(*) FROM u",
+                sid);
+    }
+
+    @Test
     void tokenWhenAnotherClientPresentsRefreshTokenThenInvalidGrantAndSessionUntouched() {
         JsonObject first = login("dave");
         assertEquals(
@@ -189,9 +290,14 @@ class RefreshTokenGrantTest {
         UUID erin = Sql.rows(pool, "SELECT id FROM users WHERE username = 'erin'")
                 .get(0)
                 .getUUID(0);
+        // The flag alone, not the admin API that also ends the sessions: the refresh itself must refuse.
         TestUsers.disable(pool, erin);
         assertEquals(
                 INVALID, refresh("app", first.getString("refresh_token"), "").bodyAsString());
+        Buffer hash = Buffer.buffer(RefreshTokens.hash(first.getString("refresh_token")));
+        assertEquals(
+                1,
+                Sql.count(pool, "SELECT count(*) FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL", hash));
     }
 
     @Test
