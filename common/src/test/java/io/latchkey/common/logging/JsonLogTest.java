@@ -3,6 +3,7 @@ package io.latchkey.common.logging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -153,6 +154,49 @@ class JsonLogTest {
         String text = captured.toString(StandardCharsets.UTF_8).strip();
         assertFalse(text.startsWith("{"), text);
         assertTrue(text.contains("io.latchkey.test [plain-1] - handled d after a hop"), text);
+    }
+
+    @Test
+    void logWhenExceptionLoggedAsJsonThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
+        configure("json");
+
+        log.error("request failed", failure());
+
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("\tat ") || text.contains("stepArray"), text);
+        JsonObject line = onlyLine();
+        assertNull(line.getValue("throwable"), line.encode());
+        assertEquals(
+                "request failed [IllegalStateException: outer <- SQLException: inner line one line two]",
+                line.getString("formattedMessage"));
+    }
+
+    @Test
+    void logWhenExceptionLoggedAsTextThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
+        configure(null);
+
+        log.error("request failed", failure());
+
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.strip().lines().count(), text);
+        assertTrue(
+                text.strip()
+                        .endsWith(
+                                "- request failed [IllegalStateException: outer <- SQLException: inner line one line two]"),
+                text);
+    }
+
+    /** A failure with a cause whose message spans lines, thrown so that both carry real stack frames. */
+    private static Exception failure() {
+        try {
+            try {
+                throw new java.sql.SQLException("inner line one\nline two");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("outer", e);
+            }
+        } catch (IllegalStateException e) {
+            return e;
+        }
     }
 
     @Test
