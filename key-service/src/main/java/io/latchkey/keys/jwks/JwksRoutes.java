@@ -6,8 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys, {@code Cache-Control: public, max-age}, a strong
- * {@code ETag}, and 304 for a matching {@code If-None-Match}.
+ * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys, {@code Cache-Control:
+ * public, max-age}, a strong {@code ETag}, and 304 for a matching {@code If-None-Match}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2">RFC 9110 §13.1.2</a>
  */
