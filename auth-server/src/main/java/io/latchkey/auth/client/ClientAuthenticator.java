@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates the client of a token-endpoint request with {@code client_secret_basic}, {@code
  * client_secret_post} or {@code none}. Basic credentials are form-url-decoded after base64; Basic plus an equal
- * {@code client_id} field is accepted; two methods at once otherwise is {@code invalid_request}. Every failure
- * is the same {@code invalid_client}; the reason goes to the log only.
+ * {@code client_id} field is accepted; Basic with an empty password is {@code none}; two methods at once
+ * otherwise is {@code invalid_request}. Every failure is the same {@code invalid_client}; the reason goes to the
+ * log only.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -115,10 +116,12 @@ public final class ClientAuthenticator {
             } catch (OAuthError e) {
                 throw OAuthError.invalidClient();
             }
-            if (id.isEmpty() || secret.isEmpty()) {
+            if (id.isEmpty()) {
                 throw OAuthError.invalidClient();
             }
-            return new Credentials(id, secret);
+            // An empty password is no secret: libraries that always send Basic name a public client this way, and
+            // it then counts as method none, so a confidential client still fails without its secret.
+            return new Credentials(id, secret.isEmpty() ? null : secret);
         }
 
         /** Never prints the secret, so a stray log line cannot leak it. */

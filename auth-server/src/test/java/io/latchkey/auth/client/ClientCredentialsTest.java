@@ -24,6 +24,11 @@ class ClientCredentialsTest {
     }
 
     @Test
+    void fromWhenBasicPasswordEmptyThenClientIdWithoutSecret() {
+        assertEquals(new Credentials("app", null), read(basic("app:")));
+    }
+
+    @Test
     void fromWhenMalformedThenInvalidClient() {
         for (String header : new String[] {
             null, "", "Basic", "Basic ", "Bearer abc", "Basic !!!", basic("no-colon"), basic(":secret"), basic("a%ZZ:b")

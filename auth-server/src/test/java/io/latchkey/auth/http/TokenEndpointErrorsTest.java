@@ -169,6 +169,23 @@ class TokenEndpointErrorsTest {
     }
 
     @Test
+    void tokenWhenPublicClientSendsBasicWithEmptyPasswordThenAuthenticatedAsPublic() {
+        // As Go's x/oauth2 does with AuthStyleInHeader: authenticated, so the grant itself answers.
+        assertError(
+                server.postForm("/oauth2/token", "app", "", "grant_type=client_credentials"),
+                400,
+                "unauthorized_client",
+                "The client is not allowed to use this grant type");
+    }
+
+    @Test
+    void tokenWhenConfidentialClientSendsBasicWithEmptyPasswordThenInvalidClient() {
+        var response = server.postForm("/oauth2/token", "svc", "", "grant_type=client_credentials");
+        assertError(response, 401, "invalid_client", "Client authentication failed");
+        assertEquals("Basic realm=\"latchkey\", charset=\"UTF-8\"", response.getHeader("WWW-Authenticate"));
+    }
+
+    @Test
     void tokenWhenPublicClientAsksClientCredentialsThenUnauthorizedClient() {
         assertError(
                 server.postForm("/oauth2/token", null, null, "grant_type=client_credentials&client_id=app"),
