@@ -1,10 +1,11 @@
 package io.latchkey.keys;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.Hsts;
 import io.latchkey.common.http.ListenerVerticle;
-import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
-import io.latchkey.common.tls.Hsts;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -125,7 +126,7 @@ public final class KeyServiceVerticle extends VerticleBase {
                         RequestIdHandler.mount(router);
                         Hsts.mount(router, config.internalTls());
                         HealthRoutes.mount(v, router, this::ready);
-                        serviceMetrics.mount(router, metrics::render);
+                        MetricsRoutes.mount(router, serviceMetrics, metrics::render);
                         internalRoutes.mount(router);
                         return router;
                     };

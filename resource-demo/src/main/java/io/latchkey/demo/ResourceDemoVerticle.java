@@ -1,10 +1,11 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.Hsts;
 import io.latchkey.common.http.ListenerVerticle;
-import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
-import io.latchkey.common.tls.Hsts;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
 import io.latchkey.demo.notes.NoteStore;
@@ -56,7 +57,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
                     v,
                     router,
                     () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
-            metrics.mount(router, verifier::metricsText);
+            MetricsRoutes.mount(router, metrics, verifier::metricsText);
             new DemoApiRoutes(
                             notes,
                             BearerAuthHandler.create(verifier),

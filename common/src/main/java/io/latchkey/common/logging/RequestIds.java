@@ -22,7 +22,7 @@ public final class RequestIds implements VertxServiceProvider {
         return context == null ? Optional.empty() : Optional.ofNullable(context.getLocal(KEY));
     }
 
-    static void set(Context context, String requestId) {
+    public static void set(Context context, String requestId) {
         context.putLocal(KEY, requestId);
     }
 

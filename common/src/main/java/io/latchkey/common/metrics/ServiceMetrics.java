@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -60,18 +59,5 @@ public final class ServiceMetrics {
             out.append(section.get());
         }
         return out.toString();
-    }
-
-    /**
-     * Mounts {@code GET /metrics}. {@code extra} are sections already in the Prometheus text format (such as the
-     * verifier's counters) appended after the registry's own.
-     */
-    @SafeVarargs
-    public final void mount(Router router, Supplier<String>... extra) {
-        List<Supplier<String>> sections = List.of(extra);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", CONTENT_TYPE)
-                .putHeader("Cache-Control", "no-store")
-                .end(scrape(sections)));
     }
 }

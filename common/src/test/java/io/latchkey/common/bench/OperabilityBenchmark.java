@@ -1,6 +1,7 @@
 package io.latchkey.common.bench;
 
-import io.latchkey.common.logging.RequestIdHandler;
+import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -85,7 +86,7 @@ public final class OperabilityBenchmark {
             RequestIdHandler.mount(router);
         }
         if (metrics != null) {
-            metrics.mount(router);
+            MetricsRoutes.mount(router, metrics);
         }
         router.get("/hello").handler(ctx -> ctx.response().end("hello"));
         HttpServer server = vertx.createHttpServer()

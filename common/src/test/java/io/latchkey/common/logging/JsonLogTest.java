@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

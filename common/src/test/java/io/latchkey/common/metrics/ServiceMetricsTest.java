@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.http.MetricsRoutes;
 import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.micrometer.core.instrument.Counter;
@@ -30,8 +31,9 @@ class ServiceMetricsTest {
         vertx = metrics.vertx(new VertxOptions());
         Router router = Router.router(vertx);
         router.get("/teapot").handler(ctx -> ctx.response().setStatusCode(418).end());
-        metrics.mount(
+        MetricsRoutes.mount(
                 router,
+                metrics,
                 () -> "# HELP latchkey_extra_total An extra section.\n# TYPE latchkey_extra_total counter\n"
                         + "latchkey_extra_total 7\n");
         HttpServer server =

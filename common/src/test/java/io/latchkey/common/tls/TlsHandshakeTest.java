@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.http.Hsts;
 import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.TestPki;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
-package io.latchkey.common.logging;
+package io.latchkey.common.http;
 
+import io.latchkey.common.logging.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;

@@ -1,5 +1,6 @@
-package io.latchkey.common.tls;
+package io.latchkey.common.http;
 
+import io.latchkey.common.tls.ServerTls;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
