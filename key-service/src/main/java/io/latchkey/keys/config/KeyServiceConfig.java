@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * key-service settings, read and checked once at start. The key-life check follows DESIGN.md: a new key must be
- * in the JWKS longer than common verifiers cache it ({@code max(JWKS max-age, 300 s) + 60 s <= publish_ahead}),
+ * key-service settings, read and checked once at start. The key-life check: a new key must be in the JWKS longer
+ * than common verifiers cache it ({@code max(JWKS max-age, 300 s) + 60 s <= publish_ahead}),
  * and it must be published before the next rotation is due ({@code publish_ahead < rotation interval}).
  */
 public record KeyServiceConfig(

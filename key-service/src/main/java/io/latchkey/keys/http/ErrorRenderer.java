@@ -1,58 +1,59 @@
 package io.latchkey.keys.http;
 
-import io.vertx.core.json.JsonObject;
+import io.latchkey.keys.api.ApiError;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one failure handler: an {@link ApiError} as its JSON body, anything else as a generic server_error. */
+/**
+ * The one failure handler: an {@link ApiError} as its JSON body, a 4xx raised by Vert.x itself as
+ * {@code invalid_request}, anything else as a generic {@code server_error}. A failure answered 5xx is unexpected:
+ * it is logged once, here, at ERROR with its cause. A 4xx is the caller's doing and a client that hung up is
+ * answered nothing: neither is an error of this service.
+ */
 public final class ErrorRenderer {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
 
     private ErrorRenderer() {}
-
-    /** The 4xx status Vert.x failed the request with, or 0. */
-    private static int clientError(RoutingContext ctx) {
-        int status;
-        if (ctx.failure() instanceof HttpException http) {
-            status = http.getStatusCode();
-        } else if (ctx.failure() == null) {
-            status = ctx.statusCode();
-        } else {
-            return 0;
-        }
-        return status >= 400 && status < 500 ? status : 0;
-    }
 
     public static void render(RoutingContext ctx) {
         if (ctx.response().ended()) {
             return;
         }
         Throwable failure = ctx.failure();
-        int status;
-        JsonObject body;
-        if (failure instanceof ApiError error) {
-            status = error.status();
-            body = new JsonObject().put("error", error.error()).put("error_description", error.description());
-            if (status == 401) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            }
-        } else if (clientError(ctx) > 0) {
-            // Failures raised by Vert.x handlers themselves, such as a body over the limit (413).
-            status = clientError(ctx);
-            body = new JsonObject()
-                    .put("error", "invalid_request")
-                    .put("error_description", status == 413 ? "request body too large" : "malformed request");
-        } else {
-            status = 500;
-            body = new JsonObject().put("error", "server_error").put("error_description", "internal error");
-            LOG.error("request to {} failed", ctx.normalizedPath(), failure);
+        if (failure instanceof HttpClosedException || ctx.response().closed()) {
+            LOG.info("request to {} ended early: the client closed the connection", ctx.normalizedPath());
+            return;
+        }
+        ApiError error = failure instanceof ApiError api ? api : fromStatus(ctx);
+        if (error.status() >= 500) {
+            LOG.error("request to {} failed with {}", ctx.normalizedPath(), error.status(), failure);
+        }
+        if (error.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         ctx.response()
-                .setStatusCode(status)
+                .setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
-                .end(body.encode());
+                .end(error.toJson().encode());
+    }
+
+    /** A 4xx Vert.x failed the request with (such as a body over the limit), else a server error. */
+    private static ApiError fromStatus(RoutingContext ctx) {
+        int status;
+        if (ctx.failure() instanceof HttpException http) {
+            status = http.getStatusCode();
+        } else if (ctx.failure() == null) {
+            status = ctx.statusCode();
+        } else {
+            return ApiError.serverError();
+        }
+        if (status == 413) {
+            return ApiError.bodyTooLarge();
+        }
+        return status >= 400 && status < 500 ? ApiError.malformed(status) : ApiError.serverError();
     }
 }

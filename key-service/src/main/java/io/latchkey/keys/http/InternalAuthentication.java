@@ -1,5 +1,6 @@
 package io.latchkey.keys.http;
 
+import io.latchkey.keys.api.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,12 @@
 package io.latchkey.keys.http;
 
+import io.latchkey.keys.api.ApiError;
 import io.latchkey.keys.keys.KeyLifecycle;
 import io.latchkey.keys.keys.KeyRecord;
 import io.latchkey.keys.keys.KeyRepository;
-import io.latchkey.keys.keys.KeyRepository.RevocationOutcome;
+import io.latchkey.keys.keys.RevocationOutcome;
+import io.latchkey.keys.sign.BatchResult;
+import io.latchkey.keys.sign.SignedToken;
 import io.latchkey.keys.sign.SigningService;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -14,13 +17,16 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The internal listener's API, every call behind the internal secret: {@code POST /internal/sign}, its batch
  * form {@code POST /internal/sign/batch} (what auth-server sends when tokens queue up),
  * {@code POST /internal/keys/rotate}, {@code POST /internal/keys/{kid}/revoke} and {@code GET /internal/keys}
- * (states and times only, never key material). Handlers only translate HTTP; the work is in the services.
+ * (states and times only, never key material). Handlers only translate HTTP: each answers through
+ * {@code Route.respond}, a revocation's outcome becomes its answer in one switch, and every failure is rendered by
+ * {@link ErrorRenderer}.
  */
 public final class InternalRoutes {
     private static final int BODY_LIMIT = 16 * 1024;
@@ -52,60 +58,47 @@ public final class InternalRoutes {
         });
         router.post("/internal/sign")
                 .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
-                .handler(this::sign);
+                .respond(ctx -> jsonBody(ctx).compose(signing::sign).map(SignedToken::toJson));
         router.post("/internal/sign/batch")
                 .handler(BodyHandler.create().setBodyLimit(BATCH_BODY_LIMIT))
-                .handler(this::signBatch);
-        router.post("/internal/keys/rotate")
-                .handler(ctx -> respond(ctx, 201, lifecycle.rotate().map(this::keyJson)));
-        router.post("/internal/keys/:kid/revoke").handler(this::revoke);
-        router.get("/internal/keys").handler(ctx -> respond(ctx, 200, listKeys()));
+                .respond(ctx -> jsonBody(ctx).compose(signing::signBatch).map(InternalRoutes::batchJson));
+        router.post("/internal/keys/rotate").respond(ctx -> lifecycle.rotate().map(key -> {
+            ctx.response().setStatusCode(201);
+            return keyJson(key);
+        }));
+        router.post("/internal/keys/:kid/revoke").respond(ctx -> revoke(ctx.pathParam("kid")));
+        router.get("/internal/keys").respond(ctx -> listKeys());
         router.route("/internal/*").failureHandler(ErrorRenderer::render);
     }
 
-    private void sign(RoutingContext ctx) {
-        JsonObject request = jsonBody(ctx);
-        if (request != null) {
-            respond(ctx, 200, signing.sign(request).map(token -> token.toJson()));
-        }
-    }
-
-    private void signBatch(RoutingContext ctx) {
-        JsonObject request = jsonBody(ctx);
-        if (request != null) {
-            respond(ctx, 200, signing.signBatch(request).map(results -> {
-                JsonArray array = new JsonArray(new ArrayList<>(results.size()));
-                results.forEach(result -> array.add(result.toJson()));
-                return new JsonObject().put("results", array);
-            }));
-        }
-    }
-
-    /** The body as a JSON object, or null once the request has failed with {@code invalid_request}. */
-    private static JsonObject jsonBody(RoutingContext ctx) {
+    /** The body as a JSON object, or {@code invalid_request}. */
+    private static Future<JsonObject> jsonBody(RoutingContext ctx) {
         JsonObject request;
         try {
             request = ctx.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
             request = null;
         }
-        if (request == null) {
-            ctx.fail(ApiError.invalidRequest("the body must be a JSON object"));
-        }
-        return request;
+        return request == null
+                ? Future.failedFuture(ApiError.invalidRequest("the body must be a JSON object"))
+                : Future.succeededFuture(request);
     }
 
-    private void revoke(RoutingContext ctx) {
-        String kid = ctx.pathParam("kid");
+    private static JsonObject batchJson(List<BatchResult> results) {
+        JsonArray array = new JsonArray(new ArrayList<>(results.size()));
+        results.forEach(result -> array.add(result.toJson()));
+        return new JsonObject().put("results", array);
+    }
+
+    private Future<JsonObject> revoke(String kid) {
         if (kid == null || !KID.matcher(kid).matches()) {
-            ctx.fail(ApiError.notFound("no such key"));
-            return;
+            return Future.failedFuture(ApiError.notFound("no such key"));
         }
-        respond(ctx, 200, lifecycle.revoke(kid).compose(outcome -> switch (outcome.status()) {
+        return lifecycle.revoke(kid).compose(outcome -> switch (outcome.status()) {
             case NOT_FOUND -> Future.failedFuture(ApiError.notFound("no such key"));
             case REVOKED, ALREADY_REVOKED -> Future.succeededFuture(revocationJson(kid, outcome));
             case NEEDS_SPARE -> Future.failedFuture(ApiError.unavailable("revocation raced a rotation; retry"));
-        }));
+        });
     }
 
     private JsonObject revocationJson(String kid, RevocationOutcome outcome) {
@@ -140,18 +133,5 @@ public final class InternalRoutes {
 
     private static Long epoch(Instant instant) {
         return instant == null ? null : instant.getEpochSecond();
-    }
-
-    private static void respond(RoutingContext ctx, int status, Future<JsonObject> body) {
-        body.onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else if (!ctx.response().ended()) {
-                ctx.response()
-                        .setStatusCode(status)
-                        .putHeader("Content-Type", "application/json")
-                        .end(ar.result().encode());
-            }
-        });
     }
 }

@@ -2,12 +2,12 @@ package io.latchkey.keys.keys;
 
 import io.latchkey.common.StartException;
 import io.latchkey.keys.crypto.KeySealer;
-import io.latchkey.keys.keys.KeyRepository.RevocationOutcome;
-import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,29 +16,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives the life of the signing keys: at start it checks the KEK against the stored keys and makes sure a key
- * signs; then it generates each next key {@code publishAhead} before it must sign, rotates on request and hands
- * signing over on an emergency revocation. Keys are generated on a worker before the generation lock is taken;
- * under the lock the repository re-checks whether a key is still due, so of two replicas only one stores one.
+ * signs; then its own periodic tick generates each next key when the {@link RotationSchedule} says it is due; it
+ * rotates on request and hands signing over on an emergency revocation. Keys are generated on a worker before the
+ * generation lock is taken; under the lock the repository asks the schedule again with the stored keys, so of two
+ * replicas only one stores one.
  */
 public final class KeyLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
-
-    /**
-     * Added to publish-ahead before a new key signs: every replica refreshes within 900 ms (more under heavy
-     * load), so each has the key in its JWKS for the whole publish-ahead before any replica signs with it.
-     */
-    static final Duration REPLICA_PROPAGATION = Duration.ofSeconds(2);
 
     private final KeyRepository repository;
     private final KeyRing ring;
     private final KeyGenerator generator;
     private final KeySealer sealer;
     private final Vertx vertx;
-    private final Duration rotation;
-    private final Duration publishAhead;
+    private final RotationSchedule schedule;
     private final Duration retireGrace;
+    private final KeyEvents events;
     private final AtomicBoolean generating = new AtomicBoolean();
-    private final KeyMetrics metrics;
+    private long timer = -1;
 
     /**
      * @param retireGrace how long a key stays in the JWKS after its last signature: the access-token TTL + 60 s
@@ -49,27 +44,28 @@ public final class KeyLifecycle {
             KeyGenerator generator,
             KeySealer sealer,
             Vertx vertx,
-            Duration rotation,
-            Duration publishAhead,
+            RotationSchedule schedule,
             Duration retireGrace,
-            KeyMetrics metrics) {
-        this.metrics = metrics;
+            KeyEvents events) {
         this.repository = repository;
         this.ring = ring;
         this.generator = generator;
         this.sealer = sealer;
         this.vertx = vertx;
-        this.rotation = rotation;
-        this.publishAhead = publishAhead.plus(REPLICA_PROPAGATION);
+        this.schedule = schedule;
         this.retireGrace = retireGrace;
+        this.events = events;
     }
 
-    /** Checks the KEK, loads the keys and makes sure one signs (generating the first at first start). */
+    /**
+     * Checks the KEK, loads the keys and makes sure one signs (generating the first at first start), then checks
+     * every {@link RotationSchedule#checkInterval()} whether the next key is due, until {@link #stop()}.
+     */
     public Future<Void> start() {
         return repository
                 .live(ring.now())
                 .compose(live -> {
-                    Set<String> foreign = KeyRing.foreignFingerprints(live, sealer);
+                    Set<String> foreign = foreignFingerprints(live);
                     if (!foreign.isEmpty()) {
                         return Future.failedFuture(new StartException("LATCHKEY_KEK: the stored signing keys were"
                                 + " sealed under another KEK (fingerprint " + String.join(", ", foreign)
@@ -80,31 +76,41 @@ public final class KeyLifecycle {
                 })
                 .compose(v -> ensureNextKey())
                 .compose(v -> ring.signingKeyAt(ring.now()).isPresent()
-                        ? Future.succeededFuture()
-                        : Future.failedFuture(new StartException("no signing key could be loaded")));
+                        ? Future.<Void>succeededFuture()
+                        : Future.<Void>failedFuture(new StartException("no signing key could be loaded")))
+                .onSuccess(
+                        v -> timer = vertx.setPeriodic(schedule.checkInterval().toMillis(), id -> tick()));
     }
 
-    /** Whether a key must be generated now: none is stored, or the next rotation is within publish-ahead. */
-    public boolean keyDue(Instant now) {
-        Optional<KeyRecord> newest = ring.newest();
-        return newest.isEmpty()
-                || !now.isBefore(newest.get().activateAt().plus(rotation).minus(publishAhead));
+    /** One periodic check; a failed one waits for the next. */
+    private void tick() {
+        ensureNextKey()
+                .onFailure(e ->
+                        LOG.warn("key rotation check failed: {}", e.getClass().getSimpleName()));
+    }
+
+    /** Stops the periodic check; a generation already under way completes. */
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
     }
 
     /**
-     * Generates and stores the next key if one is due; the periodic tick of every replica. A tick while this
-     * replica is still generating does nothing, so a slow generation never piles up more of them.
+     * Generates and stores the next key if one is due. A tick while this replica is still generating does
+     * nothing, so a slow generation never piles up more of them.
      */
-    public Future<Void> ensureNextKey() {
-        if (!keyDue(ring.now()) || !generating.compareAndSet(false, true)) {
+    private Future<Void> ensureNextKey() {
+        Optional<Instant> newest = ring.newest().map(KeyRecord::activateAt);
+        if (!schedule.due(newest, ring.now()) || !generating.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
         return generate()
                 .compose(key -> repository
-                        .insertIfDue(key, ring.now(), rotation, publishAhead, retireGrace)
+                        .insertIfDue(key, ring.now(), schedule, retireGrace)
                         .onSuccess(stored -> {
                             if (stored) {
-                                metrics.generated();
+                                events.generated();
                                 LOG.info("generated signing key {}", key.kid());
                             }
                         }))
@@ -112,12 +118,12 @@ public final class KeyLifecycle {
                 .onComplete(done -> generating.set(false));
     }
 
-    /** Brings the next rotation forward: a new key is published now and signs once publish-ahead has passed. */
+    /** Brings the next rotation forward: a new key is published now and signs once the lead has passed. */
     public Future<KeyRecord> rotate() {
         return generate()
-                .compose(key -> repository.insertRotation(key, ring.now(), publishAhead, retireGrace))
+                .compose(key -> repository.insertRotation(key, ring.now(), schedule.lead(), retireGrace))
                 .compose(stored -> {
-                    metrics.generated();
+                    events.generated();
                     LOG.info(
                             "rotation requested: signing key {} published, signs from {}",
                             stored.kid(),
@@ -143,7 +149,7 @@ public final class KeyLifecycle {
                         : Future.succeededFuture(outcome))
                 .compose(outcome -> {
                     if (outcome.status() == RevocationOutcome.Status.REVOKED) {
-                        metrics.revoked();
+                        events.revoked();
                         LOG.warn(
                                 "signing key {} revoked; signing continues with {}",
                                 kid,
@@ -155,5 +161,16 @@ public final class KeyLifecycle {
 
     private Future<NewKey> generate() {
         return vertx.executeBlocking(generator::generate, false);
+    }
+
+    /** The fingerprints, other than this KEK's, that live keys were sealed under. */
+    private Set<String> foreignFingerprints(List<KeyRecord> live) {
+        Set<String> foreign = new HashSet<>();
+        for (KeyRecord key : live) {
+            if (!sealer.matches(key.kekFingerprint())) {
+                foreign.add(key.kekFingerprint());
+            }
+        }
+        return foreign;
     }
 }

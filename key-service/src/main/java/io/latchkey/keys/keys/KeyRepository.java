@@ -22,30 +22,19 @@ public interface KeyRepository {
     Future<Optional<byte[]>> sealedPrivateKey(String kid);
 
     /**
-     * Stores {@code key} if, under the lock, a key is still due: none signs (then {@code key} signs at once), or
-     * the newest key activated at least {@code rotation - publishAhead} ago (then it is published now and signs
-     * after {@code publishAhead}). Returns whether it was stored.
+     * Stores {@code key} if, under the lock, {@code schedule} still finds a key due with the stored keys: then it
+     * is published now and signs after the schedule's lead, or at once when it is the first key. Returns whether
+     * it was stored.
      */
-    Future<Boolean> insertIfDue(
-            NewKey key, Instant now, Duration rotation, Duration publishAhead, Duration retireGrace);
+    Future<Boolean> insertIfDue(NewKey key, Instant now, RotationSchedule schedule, Duration retireGrace);
 
-    /** Stores {@code key} published now and signing after {@code publishAhead}: a rotation brought forward. */
-    Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration publishAhead, Duration retireGrace);
+    /** Stores {@code key} published now and signing after {@code lead}: a rotation brought forward. */
+    Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration lead, Duration retireGrace);
 
     /**
      * Revokes {@code kid} at {@code now}, appends its {@code kid} revocation entry and, if it was signing, hands
-     * signing to the next published key or to {@code spare}, all in one transaction.
+     * signing to the next published key or to {@code spare}, all in one transaction. When it was signing and
+     * neither can take over, nothing changes and the outcome says a spare is needed.
      */
     Future<RevocationOutcome> revoke(String kid, Instant now, Optional<NewKey> spare, Duration retireGrace);
-
-    /** The result of {@link #revoke}. */
-    record RevocationOutcome(Status status, Optional<String> successorKid) {
-        public enum Status {
-            REVOKED,
-            ALREADY_REVOKED,
-            NOT_FOUND,
-            /** The key was signing, no published key could take over and no spare was given: retry with one. */
-            NEEDS_SPARE
-        }
-    }
 }

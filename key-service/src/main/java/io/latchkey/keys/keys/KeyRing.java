@@ -9,13 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,9 @@ public final class KeyRing {
     private final Vertx vertx;
     private final Clock clock;
     private final AtomicLong refreshes = new AtomicLong();
-    private final Set<String> foreignKeysLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> foreignKeysLogged = ConcurrentHashMap.newKeySet();
     private long installed = -1;
+    private long refreshTimer = -1;
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Instant.MIN);
 
     public KeyRing(KeyRepository repository, KeySealer sealer, SigningProvider provider, Vertx vertx, Clock clock) {
@@ -59,6 +61,25 @@ public final class KeyRing {
 
     public Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * Re-reads the keys every {@code interval} until {@link #stop()}. A failed read is logged, told to
+     * {@code events} and retried at the next one; signing stops once the last good read is
+     * {@link #SIGNING_STALENESS_LIMIT} old.
+     */
+    public void start(Duration interval, KeyEvents events) {
+        refreshTimer = vertx.setPeriodic(interval.toMillis(), id -> refresh().onFailure(e -> {
+            events.refreshFailed();
+            LOG.warn("key refresh failed: {}", e.getClass().getSimpleName());
+        }));
+    }
+
+    /** Stops the periodic re-read; the keys last read stay in place. */
+    public void stop() {
+        if (refreshTimer >= 0) {
+            vertx.cancelTimer(refreshTimer);
+        }
     }
 
     /** Re-reads the live keys and opens the private keys it does not hold yet (on a worker). */
@@ -148,10 +169,7 @@ public final class KeyRing {
                             ? Future.succeededFuture(null)
                             : vertx.executeBlocking(() -> open(key.kid(), stored.get()), false))
                     .recover(failure -> {
-                        LOG.error(
-                                "signing key {} does not open: {}",
-                                key.kid(),
-                                failure.getClass().getSimpleName());
+                        LOG.error("signing key {} does not open", key.kid(), failure);
                         return Future.succeededFuture(null);
                     }));
         }
@@ -171,18 +189,7 @@ public final class KeyRing {
         try {
             return new SigningKey(kid, provider.privateKey(pkcs8));
         } finally {
-            java.util.Arrays.fill(pkcs8, (byte) 0);
+            Arrays.fill(pkcs8, (byte) 0);
         }
-    }
-
-    /** The kids whose fingerprint differs from this KEK's, among the live keys. */
-    public static Set<String> foreignFingerprints(List<KeyRecord> live, KeySealer sealer) {
-        Set<String> foreign = new HashSet<>();
-        for (KeyRecord key : live) {
-            if (!sealer.matches(key.kekFingerprint())) {
-                foreign.add(key.kekFingerprint());
-            }
-        }
-        return foreign;
     }
 }

@@ -2,7 +2,7 @@ package io.latchkey.keys.keys;
 
 import io.latchkey.db.Transactions;
 import io.latchkey.keys.crypto.PublicJwk;
-import io.latchkey.keys.keys.KeyRepository.RevocationOutcome.Status;
+import io.latchkey.keys.keys.RevocationOutcome.Status;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +18,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** {@link KeyRepository} on PostgreSQL ({@code signing_keys}, V5). */
 public final class PgKeyRepository implements KeyRepository {
     /** Latchkey's key-generation lock; distinct from the migration (7240001) and revocation (7240100) locks. */
     static final long GENERATION_LOCK = 7240200L;
 
-    /** Kid revocation entries live 30 days (DESIGN.md, the revocation list). */
+    /** Kid revocation entries live 30 days, longer than any token a revoked key signed. */
     static final Duration KID_ENTRY_LIFETIME = Duration.ofDays(30);
 
     private static final String LIVE = """
@@ -105,92 +106,87 @@ public final class PgKeyRepository implements KeyRepository {
 
     @Override
     public Future<Optional<byte[]>> sealedPrivateKey(String kid) {
-        return pool.preparedQuery(SEALED).execute(Tuple.of(kid)).map(rows -> {
-            var it = rows.iterator();
-            return it.hasNext() ? Optional.of(it.next().getBuffer(0).getBytes()) : Optional.empty();
-        });
+        return pool.preparedQuery(SEALED)
+                .execute(Tuple.of(kid))
+                .map(rows -> first(rows, row -> row.getBuffer(0).getBytes()));
     }
 
     @Override
-    public Future<Boolean> insertIfDue(
-            NewKey key, Instant now, Duration rotation, Duration publishAhead, Duration retireGrace) {
+    public Future<Boolean> insertIfDue(NewKey key, Instant now, RotationSchedule schedule, Duration retireGrace) {
         return Transactions.run(pool, conn -> lock(conn)
                 .compose(v -> conn.preparedQuery(NEWEST_ACTIVATION).execute())
                 .compose(rows -> {
-                    OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
-                    Instant publishAt;
-                    Instant activateAt;
-                    if (newest == null) {
-                        publishAt = now;
-                        activateAt = now;
-                    } else if (!now.isBefore(newest.toInstant().plus(rotation).minus(publishAhead))) {
-                        publishAt = now;
-                        activateAt = now.plus(publishAhead);
-                    } else {
+                    Optional<Instant> newest =
+                            Optional.ofNullable(instant(rows.iterator().next(), "newest"));
+                    if (!schedule.due(newest, now)) {
                         return Future.succeededFuture(false);
                     }
-                    return insert(conn, key, publishAt, activateAt)
+                    // The first key signs at once; each later one once every replica has listed it for the lead.
+                    Instant activateAt = newest.isPresent() ? now.plus(schedule.lead()) : now;
+                    return insert(conn, key, now, activateAt)
                             .compose(inserted -> recomputeRetirement(conn, now, retireGrace))
                             .map(true);
                 }));
     }
 
     @Override
-    public Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration publishAhead, Duration retireGrace) {
+    public Future<KeyRecord> insertRotation(NewKey key, Instant now, Duration lead, Duration retireGrace) {
         return Transactions.run(pool, conn -> lock(conn)
-                .compose(v -> insert(conn, key, now, now.plus(publishAhead)))
+                .compose(v -> insert(conn, key, now, now.plus(lead)))
                 .compose(inserted -> recomputeRetirement(conn, now, retireGrace).map(inserted)));
     }
 
     @Override
     public Future<RevocationOutcome> revoke(String kid, Instant now, Optional<NewKey> spare, Duration retireGrace) {
         return Transactions.run(pool, conn -> lock(conn)
-                        .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid)))
-                        .compose(rows -> {
-                            List<KeyRecord> found = records(rows);
-                            if (found.isEmpty()) {
-                                return Future.succeededFuture(
-                                        new RevocationOutcome(Status.NOT_FOUND, Optional.empty()));
-                            }
-                            KeyRecord target = found.get(0);
-                            if (target.revokedAt() != null) {
-                                return Future.succeededFuture(
-                                        new RevocationOutcome(Status.ALREADY_REVOKED, Optional.empty()));
-                            }
-                            boolean wasSigning = target.stateAt(now) == KeyState.ACTIVE;
-                            long entryExpiresAt = now.plus(KID_ENTRY_LIFETIME).getEpochSecond();
-                            Future<Optional<String>> handedOver = conn.preparedQuery(MARK_REVOKED)
-                                    .execute(Tuple.of(kid, ts(now)))
-                                    .compose(r ->
-                                            conn.preparedQuery(APPEND_KID_ENTRY).execute(Tuple.of(kid, entryExpiresAt)))
-                                    .compose(r ->
-                                            wasSigning ? handOver(conn, now, spare) : Future.succeededFuture(null));
-                            return handedOver.compose(successor -> successor == null && wasSigning
-                                    ? Future.failedFuture(new SpareNeeded())
-                                    : recomputeRetirement(conn, now, retireGrace)
-                                            .map(v -> new RevocationOutcome(
-                                                    Status.REVOKED, successor == null ? Optional.empty() : successor)));
-                        }))
-                .recover(failure -> failure instanceof SpareNeeded
-                        ? Future.succeededFuture(new RevocationOutcome(Status.NEEDS_SPARE, Optional.empty()))
-                        : Future.failedFuture(failure));
+                .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid)))
+                .compose(rows -> {
+                    List<KeyRecord> found = records(rows);
+                    if (found.isEmpty()) {
+                        return Future.succeededFuture(RevocationOutcome.of(Status.NOT_FOUND));
+                    }
+                    if (found.get(0).revokedAt() != null) {
+                        return Future.succeededFuture(RevocationOutcome.of(Status.ALREADY_REVOKED));
+                    }
+                    if (found.get(0).stateAt(now) != KeyState.ACTIVE) {
+                        return markRevoked(conn, kid, now)
+                                .compose(v -> recomputeRetirement(conn, now, retireGrace))
+                                .map(v -> RevocationOutcome.revoked(Optional.empty()));
+                    }
+                    // It was signing: decide who takes over before changing anything, so a missing spare
+                    // leaves the key as it was.
+                    return nextPublished(conn, now).compose(next -> {
+                        if (next.isEmpty() && spare.isEmpty()) {
+                            return Future.succeededFuture(RevocationOutcome.of(Status.NEEDS_SPARE));
+                        }
+                        return markRevoked(conn, kid, now)
+                                .compose(v -> next.isPresent()
+                                        ? activateNow(conn, next.get(), now)
+                                        : insert(conn, spare.get(), now, now).map(KeyRecord::kid))
+                                .compose(successor -> recomputeRetirement(conn, now, retireGrace)
+                                        .map(v -> RevocationOutcome.revoked(Optional.of(successor))));
+                    });
+                }));
     }
 
-    /** Activates the next published key at once, or stores the spare to sign at once; null when neither exists. */
-    private Future<Optional<String>> handOver(SqlConnection conn, Instant now, Optional<NewKey> spare) {
-        return conn.preparedQuery(NEXT_PUBLISHED).execute(Tuple.of(ts(now))).compose(rows -> {
-            var it = rows.iterator();
-            if (it.hasNext()) {
-                String next = it.next().getString("kid");
-                return conn.preparedQuery(ACTIVATE_NOW)
-                        .execute(Tuple.of(next, ts(now)))
-                        .map(r -> Optional.of(next));
-            }
-            if (spare.isPresent()) {
-                return insert(conn, spare.get(), now, now).map(r -> Optional.of(r.kid()));
-            }
-            return Future.succeededFuture(null);
-        });
+    /** Marks {@code kid} revoked and out of the JWKS at {@code now}, and lists it on the revocation feed. */
+    private static Future<Void> markRevoked(SqlConnection conn, String kid, Instant now) {
+        long entryExpiresAt = now.plus(KID_ENTRY_LIFETIME).getEpochSecond();
+        return conn.preparedQuery(MARK_REVOKED)
+                .execute(Tuple.of(kid, ts(now)))
+                .compose(r -> conn.preparedQuery(APPEND_KID_ENTRY).execute(Tuple.of(kid, entryExpiresAt)))
+                .mapEmpty();
+    }
+
+    /** The published key that would sign next, if any. */
+    private static Future<Optional<String>> nextPublished(SqlConnection conn, Instant now) {
+        return conn.preparedQuery(NEXT_PUBLISHED)
+                .execute(Tuple.of(ts(now)))
+                .map(rows -> first(rows, row -> row.getString("kid")));
+    }
+
+    private static Future<String> activateNow(SqlConnection conn, String kid, Instant now) {
+        return conn.preparedQuery(ACTIVATE_NOW).execute(Tuple.of(kid, ts(now))).map(kid);
     }
 
     private static Future<Void> lock(SqlConnection conn) {
@@ -233,6 +229,11 @@ public final class PgKeyRepository implements KeyRepository {
         return records;
     }
 
+    private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> column) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(column.apply(it.next())) : Optional.empty();
+    }
+
     private static Instant instant(Row row, String column) {
         OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
@@ -240,14 +241,5 @@ public final class PgKeyRepository implements KeyRepository {
 
     private static OffsetDateTime ts(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    /** Rolls the revocation back when the key was signing and nothing could take over. */
-    private static final class SpareNeeded extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SpareNeeded() {
-            super("a spare key is needed", null, false, false);
-        }
     }
 }

@@ -1,12 +1,12 @@
 package io.latchkey.keys.metrics;
 
+import io.latchkey.keys.keys.KeyEvents;
 import io.latchkey.keys.keys.KeyRecord;
 import io.latchkey.keys.keys.KeyRing;
 import io.latchkey.keys.keys.KeyState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.LongAdder;
  * key-service's counters, rendered as Prometheus text at {@code GET /metrics}, and its Micrometer meters in the
  * service registry: the RS256 signing time ({@code latchkey_key_service_signing_seconds}, a summary with p50 and
  * p99), the active key's age and the time to the next key's activation, both read from the key ring at scrape
- * time. A token issue is a metric, not an audit row; nothing here names a key, a client or a subject.
+ * time. It observes the key classes (their {@link KeyEvents} and the ring), never the other way round. A token
+ * issue is a metric, not an audit row; nothing here names a key, a client or a subject.
  *
  * @see <a href="https://prometheus.io/docs/instrumenting/exposition_formats/">Prometheus text format</a>
  */
-public final class KeyMetrics {
+public final class KeyMetrics implements KeyEvents {
     private final LongAdder signed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder unavailable = new LongAdder();
@@ -41,11 +42,6 @@ public final class KeyMetrics {
                 .description("Time to compute one RS256 signature")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
-    }
-
-    /** Meters that no one scrapes: for callers without a service registry. */
-    public KeyMetrics(boolean nativeProvider) {
-        this(nativeProvider, new SimpleMeterRegistry());
     }
 
     /** Reads the key life from {@code ring} at every scrape; {@code rotation} is how long each key signs. */
@@ -102,14 +98,17 @@ public final class KeyMetrics {
         unavailable.increment();
     }
 
+    @Override
     public void generated() {
         generated.increment();
     }
 
+    @Override
     public void revoked() {
         revoked.increment();
     }
 
+    @Override
     public void refreshFailed() {
         refreshFailures.increment();
     }

@@ -1,6 +1,6 @@
 package io.latchkey.keys.sign;
 
-import io.latchkey.keys.http.ApiError;
+import io.latchkey.keys.api.ApiError;
 import io.vertx.core.json.JsonObject;
 
 /** One claim set's outcome in a batch: a signed token, or the error its claims earned. */
@@ -15,8 +15,6 @@ public record BatchResult(SignedToken token, ApiError error) {
 
     /** {@code {"token","kid"}}, or {@code {"error","error_description"}} as a whole-request error would say it. */
     public JsonObject toJson() {
-        return token != null
-                ? token.toJson()
-                : new JsonObject().put("error", error.error()).put("error_description", error.description());
+        return token != null ? token.toJson() : error.toJson();
     }
 }

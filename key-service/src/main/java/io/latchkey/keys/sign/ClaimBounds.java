@@ -1,6 +1,6 @@
 package io.latchkey.keys.sign;
 
-import io.latchkey.keys.http.ApiError;
+import io.latchkey.keys.api.ApiError;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;

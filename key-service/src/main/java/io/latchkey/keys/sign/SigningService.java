@@ -1,6 +1,6 @@
 package io.latchkey.keys.sign;
 
-import io.latchkey.keys.http.ApiError;
+import io.latchkey.keys.api.ApiError;
 import io.latchkey.keys.keys.KeyRing;
 import io.latchkey.keys.keys.SigningKey;
 import io.latchkey.keys.metrics.KeyMetrics;
@@ -41,10 +41,6 @@ public final class SigningService {
         this.signer = signer;
         this.vertx = vertx;
         this.onEventLoop = onEventLoop;
-    }
-
-    public boolean signsOnEventLoop() {
-        return onEventLoop;
     }
 
     public Future<SignedToken> sign(JsonObject request) {

@@ -26,10 +26,6 @@ public final class TokenSigner {
         this.engines = ThreadLocal.withInitial(Engine::new);
     }
 
-    public SigningProvider provider() {
-        return provider;
-    }
-
     /** Signs {@code claims} under {@code key}'s {@code at+jwt} header. */
     public String sign(SigningKey key, JsonObject claims) {
         String signingInput =

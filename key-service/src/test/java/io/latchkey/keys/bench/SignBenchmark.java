@@ -1,5 +1,7 @@
 package io.latchkey.keys.bench;
 
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.test.TestPostgres;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -18,9 +20,8 @@ import java.security.Signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Measures RS256 signing: the raw in-process rate of the JDK and of the native provider with two threads (the
@@ -42,8 +43,6 @@ public final class SignBenchmark {
     private static final int RAW_THREADS = 2;
 
     private SignBenchmark() {}
-
-    record HttpFigures(double rate, String p50, String p99, long non2xx) {}
 
     public static void main(String[] args) throws Exception {
         String signingInput = signingInput();
@@ -75,14 +74,14 @@ public final class SignBenchmark {
         for (int round = 1; round <= ROUNDS && wrk; round++) {
             for (SigningThreads mode : List.of(SigningThreads.EVENT_LOOP, SigningThreads.WORKER)) {
                 double before = ceiling;
-                HttpFigures figures = httpRun(mode);
+                Wrk.Result figures = httpRun(mode);
                 ceiling = nativeProvider == null ? jdkRate : rawRate(nativeProvider, signingInput);
                 double bracket = (before + ceiling) / 2;
                 rows.add(row(
                         "#" + round + " HTTP /internal/sign, signing on "
                                 + (mode == SigningThreads.EVENT_LOOP ? "event loops" : "workers")
                                 + (figures.non2xx() > 0 ? " (" + figures.non2xx() + " non-2xx!)" : ""),
-                        figures.rate(),
+                        figures.okPerSecond(),
                         bracket,
                         figures.p50(),
                         figures.p99()));
@@ -163,60 +162,34 @@ public final class SignBenchmark {
         }
     }
 
-    private static HttpFigures httpRun(SigningThreads mode) throws Exception {
+    private static Wrk.Result httpRun(SigningThreads mode) throws Exception {
         String dbUrl = TestPostgres.get().createDatabase().url();
         KeyServiceConfig config = TestKeyService.on(dbUrl).build().withSigningThreads(mode);
         Vertx vertx = Vertx.vertx();
         try {
             KeyServiceVerticle service = TestKeyService.deploy(vertx, config);
-            Path script = Files.createTempFile("sign-", ".lua");
             String body =
                     TestTokens.valid().request().encode().replace("\\", "\\\\").replace("'", "\\'");
-            Files.writeString(
-                    script,
-                    "wrk.method = 'POST'\n"
-                            + "wrk.body = '" + body + "'\n"
-                            + "wrk.headers['Content-Type'] = 'application/json'\n"
-                            + "wrk.headers['Authorization'] = 'Bearer " + config.internalSecret() + "'\n");
+            Path script = Wrk.script(
+                    "POST",
+                    null,
+                    body,
+                    Map.of("Content-Type", "application/json", "Authorization", "Bearer " + config.internalSecret()));
             String url = "http://127.0.0.1:" + service.internalPort() + "/internal/sign";
-            wrk(script, url, 3);
-            String out = wrk(script, url, SECONDS);
+            Wrk.run(script, url, WRK_THREADS, CONNECTIONS, 3);
+            Wrk.Result figures = Wrk.run(script, url, WRK_THREADS, CONNECTIONS, SECONDS);
             Files.deleteIfExists(script);
-            HttpFigures figures = new HttpFigures(
-                    Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")),
-                    find(out, "\\s50%\\s+(\\S+)"),
-                    find(out, "\\s99%\\s+(\\S+)"),
-                    Long.parseLong(findOr(out, "Non-2xx or 3xx responses:\\s+(\\d+)", "0")));
             System.out.printf(
                     Locale.ROOT,
                     "HTTP %s: %.0f req/s, p50 %s, p99 %s%n",
                     mode,
-                    figures.rate(),
+                    figures.okPerSecond(),
                     figures.p50(),
                     figures.p99());
             return figures;
         } finally {
-            TestKeyService.await(vertx.close());
+            Await.result(vertx.close());
         }
-    }
-
-    private static String wrk(Path script, String url, int seconds) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(
-                        "wrk",
-                        "-t" + WRK_THREADS,
-                        "-c" + CONNECTIONS,
-                        "-d" + seconds + "s",
-                        "--latency",
-                        "-s",
-                        script.toString(),
-                        url)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + out);
-        }
-        return out;
     }
 
     private static boolean wrkAvailable() {
@@ -225,18 +198,5 @@ public final class SignBenchmark {
         } catch (IOException | InterruptedException e) {
             return false;
         }
-    }
-
-    private static String find(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("unexpected wrk output: " + text);
-        }
-        return m.group(1);
-    }
-
-    private static String findOr(String text, String regex, String fallback) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        return m.find() ? m.group(1) : fallback;
     }
 }

@@ -1,6 +1,5 @@
 package io.latchkey.keys.http;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +17,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -60,7 +60,7 @@ class SigningApiTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @Test
@@ -109,9 +109,10 @@ class SigningApiTest {
     @Test
     void jwksWhenIfNoneMatchEqualsEtagThenNotModified() {
         String etag = jwks().getHeader("ETag");
-        HttpResponse<Buffer> response = await(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
-                .putHeader("If-None-Match", etag)
-                .send());
+        HttpResponse<Buffer> response =
+                Await.result(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+                        .putHeader("If-None-Match", etag)
+                        .send());
         assertEquals(304, response.statusCode());
         assertEquals(etag, response.getHeader("ETag"));
         assertEquals("public, max-age=300", response.getHeader("Cache-Control"));
@@ -120,8 +121,9 @@ class SigningApiTest {
     @Test
     void jwksWhenAskedWithHeadThenGetsHeadersWithoutContent() {
         HttpResponse<Buffer> get = jwks();
-        HttpResponse<Buffer> head = await(client.head(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
-                .send());
+        HttpResponse<Buffer> head =
+                Await.result(client.head(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+                        .send());
         assertEquals(200, head.statusCode());
         assertEquals(get.getHeader("ETag"), head.getHeader("ETag"));
         assertEquals(get.getHeader("Cache-Control"), head.getHeader("Cache-Control"));
@@ -165,8 +167,8 @@ class SigningApiTest {
 
     @Test
     void signWhenBodyIsNotJsonThenRejected() {
-        HttpResponse<Buffer> response =
-                await(internalPost("/internal/sign", config.internalSecret()).sendBuffer(Buffer.buffer("{not json")));
+        HttpResponse<Buffer> response = Await.result(
+                internalPost("/internal/sign", config.internalSecret()).sendBuffer(Buffer.buffer("{not json")));
         assertEquals(400, response.statusCode());
         assertEquals(
                 new JsonObject()
@@ -202,7 +204,7 @@ class SigningApiTest {
 
     @Test
     void signWhenSentToPublicPortThenNotFound() {
-        HttpResponse<Buffer> response = await(client.post(service.publicPort(), "127.0.0.1", "/internal/sign")
+        HttpResponse<Buffer> response = Await.result(client.post(service.publicPort(), "127.0.0.1", "/internal/sign")
                 .putHeader("Authorization", "Bearer " + config.internalSecret())
                 .sendJsonObject(TestTokens.valid().request()));
         assertEquals(404, response.statusCode());
@@ -214,7 +216,7 @@ class SigningApiTest {
 
     @Test
     void internalKeysWhenListedThenShowStatesAndTimesButNoKeyMaterial() {
-        HttpResponse<Buffer> response = await(client.get(service.internalPort(), "127.0.0.1", "/internal/keys")
+        HttpResponse<Buffer> response = Await.result(client.get(service.internalPort(), "127.0.0.1", "/internal/keys")
                 .putHeader("Authorization", "Bearer " + config.internalSecret())
                 .send());
         assertEquals(200, response.statusCode());
@@ -244,7 +246,7 @@ class SigningApiTest {
                 .bodyAsJsonObject()
                 .getString("kid");
         sign(TestTokens.valid().typ("JWT").request(), config.internalSecret());
-        HttpResponse<Buffer> response = await(
+        HttpResponse<Buffer> response = Await.result(
                 client.get(service.internalPort(), "127.0.0.1", "/metrics").send());
         assertEquals(200, response.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"));
@@ -255,7 +257,8 @@ class SigningApiTest {
         assertFalse(text.contains(kid));
         assertEquals(
                 404,
-                await(client.get(service.publicPort(), "127.0.0.1", "/metrics").send())
+                Await.result(client.get(service.publicPort(), "127.0.0.1", "/metrics")
+                                .send())
                         .statusCode());
     }
 
@@ -283,7 +286,7 @@ class SigningApiTest {
             assertEquals(claims.getJsonObject(i).getString("jti"), verified.getJWTID());
             assertEquals(JWKSet.parse(jwks().bodyAsString()).getKeys().get(0).getKeyID(), result.getString("kid"));
         }
-        String metrics = await(client.get(service.internalPort(), "127.0.0.1", "/metrics")
+        String metrics = Await.result(client.get(service.internalPort(), "127.0.0.1", "/metrics")
                         .send())
                 .bodyAsString();
         assertTrue(metrics.contains("\nlatchkey_key_service_sign_batches_total "), metrics);
@@ -334,7 +337,8 @@ class SigningApiTest {
 
     @Test
     void signBatchWhenSecretWrongThenUnauthorized() {
-        HttpResponse<Buffer> response = await(client.post(service.internalPort(), "127.0.0.1", "/internal/sign/batch")
+        HttpResponse<Buffer> response = Await.result(client.post(
+                        service.internalPort(), "127.0.0.1", "/internal/sign/batch")
                 .putHeader("Authorization", "Bearer wrong-" + config.internalSecret())
                 .sendJsonObject(new JsonObject()
                         .put("typ", "at+jwt")
@@ -368,7 +372,7 @@ class SigningApiTest {
     }
 
     private HttpResponse<Buffer> signBatch(JsonObject request) {
-        return await(client.post(service.internalPort(), "127.0.0.1", "/internal/sign/batch")
+        return Await.result(client.post(service.internalPort(), "127.0.0.1", "/internal/sign/batch")
                 .putHeader("Authorization", "Bearer " + config.internalSecret())
                 .sendJsonObject(request));
     }
@@ -394,7 +398,7 @@ class SigningApiTest {
         if (secret != null) {
             post.putHeader("Authorization", "Bearer " + secret);
         }
-        return await(post.sendJsonObject(request));
+        return Await.result(post.sendJsonObject(request));
     }
 
     private io.vertx.ext.web.client.HttpRequest<Buffer> internalPost(String path, String secret) {
@@ -402,7 +406,7 @@ class SigningApiTest {
     }
 
     private HttpResponse<Buffer> jwks() {
-        return await(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+        return Await.result(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
                 .send());
     }
 }

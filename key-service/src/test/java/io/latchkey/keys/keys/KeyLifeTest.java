@@ -1,12 +1,11 @@
 package io.latchkey.keys.keys;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.config.KeyServiceConfig;
-import io.latchkey.keys.test.Await;
 import io.latchkey.keys.test.KeyServiceClient;
 import io.latchkey.keys.test.TestKeyService;
 import io.latchkey.keys.test.TestTokens;
@@ -57,7 +56,7 @@ class KeyLifeTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @Test
@@ -132,17 +131,18 @@ class KeyLifeTest {
     /** How many keys were published within two seconds of {@code kid}: two replicas must not both add one. */
     private long keysPublishedNear(String kid) {
         List<Row> rows = new ArrayList<>();
-        await(pool.preparedQuery("""
+        Await.result(pool.preparedQuery("""
                         SELECT count(*) AS n FROM signing_keys k, signing_keys ref
                          WHERE ref.kid = $1
                            AND k.publish_at BETWEEN ref.publish_at - interval '2 seconds'
-                                                AND ref.publish_at + interval '2 seconds'""").execute(io.vertx.sqlclient.Tuple.of(kid))).forEach(rows::add);
+                                                AND ref.publish_at + interval '2 seconds'""").execute(io.vertx.sqlclient.Tuple.of(kid)))
+                .forEach(rows::add);
         return rows.get(0).getLong("n");
     }
 
     @Test
     void startWhenSecondReplicaJoinsThenBothPublishTheSameJwks() {
-        Await.until(Duration.ofSeconds(2), "both replicas publish the same JWKS", () -> a.jwksKids()
+        Await.until("both replicas publish the same JWKS", Duration.ofSeconds(2), () -> a.jwksKids()
                 .equals(b.jwksKids()));
     }
 }

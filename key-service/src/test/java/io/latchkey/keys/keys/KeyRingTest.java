@@ -1,10 +1,9 @@
 package io.latchkey.keys.keys;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.crypto.SigningProvider;
@@ -35,7 +34,7 @@ class KeyRingTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     /** A clock the test sets. */
@@ -73,17 +72,20 @@ class KeyRingTest {
         MovableClock clock = new MovableClock();
         KeyRing ring = new KeyRing(repository, sealer, provider, vertx, clock);
         NewKey key = new KeyGenerator(provider, sealer, 2048).generate();
-        assertTrue(await(repository.insertIfDue(
-                key, clock.instant(), Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofMinutes(6))));
+        assertTrue(Await.result(repository.insertIfDue(
+                key,
+                clock.instant(),
+                new RotationSchedule(Duration.ofDays(30), Duration.ofMinutes(10)),
+                Duration.ofMinutes(6))));
 
-        await(ring.refresh());
+        Await.result(ring.refresh());
         assertEquals(key.kid(), ring.signingKeyAt(clock.instant()).orElseThrow().kid());
 
         clock.advance(Duration.ofSeconds(4));
         assertEquals(key.kid(), ring.signingKeyAt(clock.instant()).orElseThrow().kid(), "a slow refresh is tolerated");
 
-        await(pool.close());
-        assertThrows(RuntimeException.class, () -> await(ring.refresh()));
+        Await.result(pool.close());
+        Await.failure(ring.refresh());
         clock.advance(Duration.ofSeconds(2));
         assertTrue(ring.signingKeyAt(clock.instant()).isEmpty(), "stale keys sign nothing");
         assertEquals(

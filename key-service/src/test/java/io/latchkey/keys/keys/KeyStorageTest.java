@@ -1,12 +1,13 @@
 package io.latchkey.keys.keys;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.StartException;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -51,13 +52,13 @@ class KeyStorageTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @Test
     void storeWhenKeyGeneratedThenDatabaseHoldsOnlyPublicParametersAndSealedPrivateKey() throws Exception {
         String kid = service.sign().getString("kid");
-        Row row = await(pool.preparedQuery(
+        Row row = Await.result(pool.preparedQuery(
                                 "SELECT public_jwk, sealed_private_key, kek_fingerprint FROM signing_keys WHERE kid = $1")
                         .execute(io.vertx.sqlclient.Tuple.of(kid)))
                 .iterator()
@@ -88,7 +89,8 @@ class KeyStorageTest {
         service.sign();
         long before = count();
         KeyServiceConfig other = TestKeyService.on(db.url()).build();
-        StartException failure = assertThrows(StartException.class, () -> TestKeyService.deploy(vertx, other));
+        StartException failure = assertInstanceOf(
+                StartException.class, Await.failure(vertx.deployVerticle(new KeyServiceVerticle(other))));
         assertTrue(
                 failure.getMessage().startsWith("LATCHKEY_KEK: the stored signing keys were sealed under another KEK"),
                 failure.getMessage());
@@ -106,7 +108,7 @@ class KeyStorageTest {
         KeyServiceClient client = new KeyServiceClient(WebClient.create(vertx), restarted, again);
         assertEquals(kid, client.sign().getString("kid"));
         assertEquals(before, count());
-        await(vertx.undeploy(restarted.deploymentID()));
+        Await.result(vertx.undeploy(restarted.deploymentID()));
     }
 
     private long count() {
@@ -115,7 +117,7 @@ class KeyStorageTest {
 
     private List<Row> rows(String sql) {
         List<Row> rows = new ArrayList<>();
-        await(pool.query(sql).execute()).forEach(rows::add);
+        Await.result(pool.query(sql).execute()).forEach(rows::add);
         return rows;
     }
 

@@ -1,14 +1,13 @@
 package io.latchkey.keys.keys;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.config.KeyServiceConfig;
-import io.latchkey.keys.test.Await;
 import io.latchkey.keys.test.KeyServiceClient;
 import io.latchkey.keys.test.TestKeyService;
 import io.vertx.core.Vertx;
@@ -52,7 +51,7 @@ class RevocationTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @Test
@@ -75,8 +74,8 @@ class RevocationTest {
         assertFalse(a.jwksKidSet().contains(revoked), "gone from the revoking replica's JWKS at once");
         assertEquals(successor, a.sign().getString("kid"), "the revoking replica signs with the successor at once");
         Await.until(
-                Duration.ofSeconds(1),
                 "the other replica drops the revoked key",
+                Duration.ofSeconds(1),
                 () -> !b.jwksKidSet().contains(revoked)
                         && b.sign().getString("kid").equals(successor));
         assertTrue(a.jwksKidSet().contains(successor));
@@ -108,7 +107,7 @@ class RevocationTest {
         JsonObject waiting = rotated.bodyAsJsonObject();
         assertEquals("published", waiting.getString("state"));
         String next = waiting.getString("kid");
-        Await.until(Duration.ofSeconds(1), "both replicas publish the waiting key", () -> b.jwksKidSet()
+        Await.until("both replicas publish the waiting key", Duration.ofSeconds(1), () -> b.jwksKidSet()
                 .contains(next));
         assertEquals(active, b.sign().getString("kid"), "the waiting key does not sign before its time");
 
@@ -116,7 +115,7 @@ class RevocationTest {
         assertEquals(200, response.statusCode());
         assertEquals(next, response.bodyAsJsonObject().getString("successor_kid"));
         assertEquals(next, b.sign().getString("kid"));
-        Await.until(Duration.ofSeconds(1), "the other replica signs with the waiting key", () -> a.sign()
+        Await.until("the other replica signs with the waiting key", Duration.ofSeconds(1), () -> a.sign()
                 .getString("kid")
                 .equals(next));
         assertEquals(
@@ -131,7 +130,7 @@ class RevocationTest {
         HttpResponse<Buffer> rotated = b.post("/internal/keys/rotate");
         assertEquals(201, rotated.statusCode());
         String next = rotated.bodyAsJsonObject().getString("kid");
-        Await.until(Duration.ofSeconds(1), "both replicas publish the same JWKS", () -> {
+        Await.until("both replicas publish the same JWKS", Duration.ofSeconds(1), () -> {
             HttpResponse<Buffer> fromA = a.jwksResponse();
             HttpResponse<Buffer> fromB = b.jwksResponse();
             return fromA.bodyAsString().equals(fromB.bodyAsString())
@@ -181,7 +180,7 @@ class RevocationTest {
     @Test
     void revokeWhenSecretMissingThenUnauthorizedAndKeyStillSigns() {
         String active = a.sign().getString("kid");
-        HttpResponse<Buffer> response = await(WebClient.create(vertx)
+        HttpResponse<Buffer> response = Await.result(WebClient.create(vertx)
                 .post(a.internalPort(), "127.0.0.1", "/internal/keys/" + active + "/revoke")
                 .send());
         assertEquals(401, response.statusCode());
@@ -190,7 +189,7 @@ class RevocationTest {
     }
 
     private long count() {
-        return await(pool.query("SELECT count(*) AS n FROM signing_keys").execute())
+        return Await.result(pool.query("SELECT count(*) AS n FROM signing_keys").execute())
                 .iterator()
                 .next()
                 .getLong("n");
@@ -198,7 +197,7 @@ class RevocationTest {
 
     private Row single(String sql, String value) {
         List<Row> rows = new ArrayList<>();
-        await(pool.preparedQuery(sql).execute(Tuple.of(value))).forEach(rows::add);
+        Await.result(pool.preparedQuery(sql).execute(Tuple.of(value))).forEach(rows::add);
         assertEquals(1, rows.size(), sql);
         return rows.get(0);
     }

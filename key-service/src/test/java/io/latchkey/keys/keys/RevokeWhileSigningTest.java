@@ -1,9 +1,9 @@
 package io.latchkey.keys.keys;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.test.KeyServiceClient;
@@ -51,7 +51,7 @@ class RevokeWhileSigningTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     record Outcome(int replica, long sentAtMs, int status, String kid) {}
@@ -73,7 +73,7 @@ class RevokeWhileSigningTest {
                 replicas.get(0).post("/internal/keys/" + revoked + "/revoke").statusCode();
         long revokedAt = System.currentTimeMillis();
         stopAt.set(revokedAt + AFTER_MS);
-        await(Future.all(loops));
+        Await.result(Future.all(loops));
 
         assertEquals(200, status);
         List<Outcome> all = List.copyOf(outcomes);

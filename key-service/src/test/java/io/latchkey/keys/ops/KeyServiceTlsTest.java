@@ -1,18 +1,17 @@
 package io.latchkey.keys.ops;
 
-import static io.latchkey.keys.test.TestKeyService.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.TestPki;
 import io.latchkey.common.tls.ClientTls;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
-import io.latchkey.keys.test.Await;
 import io.latchkey.keys.test.TestKeyService;
 import io.latchkey.keys.test.TestTokens;
 import io.vertx.core.Future;
@@ -67,7 +66,7 @@ class KeyServiceTlsTest {
         ServiceMetrics metrics = ServiceMetrics.create();
         vertx = metrics.vertx(new VertxOptions());
         service = new KeyServiceVerticle(config, metrics);
-        await(vertx.deployVerticle(service));
+        Await.result(vertx.deployVerticle(service));
         ClientTls trusting = ClientTls.trusting(pki.caCertificate());
         withoutClientCertificate = WebClient.create(vertx, trusting.applyTo(new WebClientOptions()));
         withClientCertificate = WebClient.create(
@@ -82,12 +81,12 @@ class KeyServiceTlsTest {
 
     @AfterAll
     static void stop() {
-        await(vertx.close());
+        Await.result(vertx.close());
     }
 
     @Test
     void jwksWhenFetchedOverHttpsTrustingTheCaThenServedWithHstsAndARequestId() {
-        HttpResponse<Buffer> response = await(withoutClientCertificate
+        HttpResponse<Buffer> response = Await.result(withoutClientCertificate
                 .getAbs("https://localhost:" + service.publicPort() + "/.well-known/jwks.json")
                 .putHeader("X-Request-Id", "jwks-1")
                 .send());
@@ -104,7 +103,7 @@ class KeyServiceTlsTest {
                 .getAbs("http://127.0.0.1:" + service.publicPort() + "/.well-known/jwks.json")
                 .send();
 
-        Await.until(Duration.ofSeconds(10), "plain request settled", plain::isComplete);
+        Await.until("plain request settled", Duration.ofSeconds(10), plain::isComplete);
         assertTrue(plain.failed(), "a plain HTTP request to a TLS listener fails");
     }
 
@@ -121,7 +120,7 @@ class KeyServiceTlsTest {
     void signWhenCallerPresentsNoClientCertificateThenTheHandshakeIsRefused() {
         Future<HttpResponse<Buffer>> attempt = signAsync(withoutClientCertificate);
 
-        Await.until(Duration.ofSeconds(10), "request settled", attempt::isComplete);
+        Await.until("request settled", Duration.ofSeconds(10), attempt::isComplete);
         assertTrue(attempt.failed(), "no client certificate, no connection, even with the internal secret");
     }
 
@@ -129,7 +128,7 @@ class KeyServiceTlsTest {
     void signWhenCallerPresentsACertificateOfAnotherCaThenTheHandshakeIsRefused() {
         Future<HttpResponse<Buffer>> attempt = signAsync(withForeignClientCertificate);
 
-        Await.until(Duration.ofSeconds(10), "request settled", attempt::isComplete);
+        Await.until("request settled", Duration.ofSeconds(10), attempt::isComplete);
         assertTrue(attempt.failed(), "a certificate from another CA is refused");
     }
 
@@ -157,15 +156,15 @@ class KeyServiceTlsTest {
     }
 
     private static Map<String, Double> scrape() {
-        HttpResponse<Buffer> response =
-                await(withClientCertificate.getAbs(internalUrl("/metrics")).send());
+        HttpResponse<Buffer> response = Await.result(
+                withClientCertificate.getAbs(internalUrl("/metrics")).send());
         assertEquals(200, response.statusCode());
         assertEquals(ServiceMetrics.CONTENT_TYPE, response.getHeader("Content-Type"));
         return PrometheusText.parse(response.bodyAsString());
     }
 
     private static HttpResponse<Buffer> sign(WebClient client) {
-        return await(signAsync(client));
+        return Await.result(signAsync(client));
     }
 
     private static Future<HttpResponse<Buffer>> signAsync(WebClient client) {

@@ -3,7 +3,7 @@ package io.latchkey.keys.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.latchkey.keys.http.ApiError;
+import io.latchkey.keys.api.ApiError;
 import io.latchkey.keys.test.TestKeyService;
 import io.latchkey.keys.test.TestTokens;
 import io.vertx.core.json.JsonObject;

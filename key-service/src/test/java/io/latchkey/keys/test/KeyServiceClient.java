@@ -1,7 +1,6 @@
 package io.latchkey.keys.test;
 
-import static io.latchkey.keys.test.TestKeyService.await;
-
+import io.latchkey.common.testing.Await;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.vertx.core.Future;
@@ -35,7 +34,7 @@ public final class KeyServiceClient {
 
     /** Signs a valid request and returns the answer's JSON, failing on any other status than 200. */
     public JsonObject sign() {
-        HttpResponse<Buffer> response = await(signAsync(validRequest()));
+        HttpResponse<Buffer> response = Await.result(signAsync(validRequest()));
         if (response.statusCode() != 200) {
             throw new AssertionError("sign answered " + response.statusCode() + " " + response.bodyAsString());
         }
@@ -52,7 +51,7 @@ public final class KeyServiceClient {
     }
 
     public HttpResponse<Buffer> jwksResponse() {
-        return await(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
+        return Await.result(client.get(service.publicPort(), "127.0.0.1", "/.well-known/jwks.json")
                 .send());
     }
 
@@ -68,13 +67,13 @@ public final class KeyServiceClient {
     }
 
     public HttpResponse<Buffer> post(String path) {
-        return await(client.post(service.internalPort(), "127.0.0.1", path)
+        return Await.result(client.post(service.internalPort(), "127.0.0.1", path)
                 .putHeader("Authorization", "Bearer " + secret)
                 .send());
     }
 
     public JsonObject keys() {
-        return await(client.get(service.internalPort(), "127.0.0.1", "/internal/keys")
+        return Await.result(client.get(service.internalPort(), "127.0.0.1", "/internal/keys")
                         .putHeader("Authorization", "Bearer " + secret)
                         .send())
                 .bodyAsJsonObject();

@@ -1,16 +1,15 @@
 package io.latchkey.keys.test;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds key-service configurations for tests: random free ports, a random internal secret and KEK, and key
@@ -93,18 +92,8 @@ public final class TestKeyService {
     /** Deploys a verticle and waits for it. */
     public static KeyServiceVerticle deploy(Vertx vertx, KeyServiceConfig config) {
         KeyServiceVerticle verticle = new KeyServiceVerticle(config);
-        await(vertx.deployVerticle(verticle));
+        Await.result(vertx.deployVerticle(verticle));
         return verticle;
-    }
-
-    public static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public static String randomSecret() {

@@ -1,13 +1,16 @@
-package io.latchkey.keys.jwks;
+package io.latchkey.keys.http;
 
 import io.latchkey.common.http.GetAndHead;
+import io.latchkey.keys.jwks.JwksDocument;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys, {@code Cache-Control:
- * public, max-age}, a strong {@code ETag}, and 304 for a matching {@code If-None-Match}.
+ * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys as {@link JwksDocument} renders
+ * them, {@code Cache-Control: public, max-age}, a strong {@code ETag}, and 304 for a matching
+ * {@code If-None-Match}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2">RFC 9110 §13.1.2</a>
  */
@@ -23,17 +26,17 @@ public final class JwksRoutes {
     }
 
     public void mount(Router router) {
-        GetAndHead.route(router, PATH).handler(this::jwks);
+        GetAndHead.route(router, PATH).respond(this::jwks).failureHandler(ErrorRenderer::render);
     }
 
-    private void jwks(RoutingContext ctx) {
+    private Future<String> jwks(RoutingContext ctx) {
         JwksDocument.Rendered rendered = document.current();
         ctx.response().putHeader("Cache-Control", cacheControl).putHeader("ETag", rendered.etag());
         if (matches(ctx.request().getHeader("If-None-Match"), rendered.etag())) {
-            ctx.response().setStatusCode(304).end();
-            return;
+            return ctx.response().setStatusCode(304).end().mapEmpty();
         }
-        ctx.response().putHeader("Content-Type", "application/json").end(rendered.body());
+        ctx.response().putHeader("Content-Type", "application/json");
+        return Future.succeededFuture(rendered.body());
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -1,0 +1,100 @@
+package io.latchkey.keys;
+
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.db.Database;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.crypto.KeySealer;
+import io.latchkey.keys.crypto.SigningProvider;
+import io.latchkey.keys.http.KeyServiceRouters;
+import io.latchkey.keys.jwks.JwksDocument;
+import io.latchkey.keys.keys.KeyGenerator;
+import io.latchkey.keys.keys.KeyLifecycle;
+import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.keys.PgKeyRepository;
+import io.latchkey.keys.keys.RotationSchedule;
+import io.latchkey.keys.metrics.KeyMetrics;
+import io.latchkey.keys.sign.ClaimBounds;
+import io.latchkey.keys.sign.SigningService;
+import io.latchkey.keys.sign.TokenSigner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * key-service's parts over one pool, built from its settings once the schema is migrated and the signing provider
+ * chosen: the repository, the key ring and the key life with their timers, the signing service, the JWKS document,
+ * the metrics, and the routers over them.
+ */
+final class KeyServiceComponents {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyServiceComponents.class);
+
+    private final KeyServiceConfig config;
+    private final Pool pool;
+    private final KeyRing ring;
+    private final KeyLifecycle lifecycle;
+    private final KeyMetrics metrics;
+    private final KeyServiceRouters routers;
+
+    KeyServiceComponents(
+            Vertx vertx, KeyServiceConfig config, SigningProvider provider, ServiceMetrics serviceMetrics) {
+        boolean onEventLoop = config.signingThreads() == KeyServiceConfig.SigningThreads.EVENT_LOOP;
+        LOG.info(
+                "RS256 signatures by {} ({}), on the {}",
+                provider.name(),
+                provider.isNative() ? "native" : "JDK",
+                onEventLoop ? "event loop" : "worker pool");
+        this.config = config;
+        KeySealer sealer = new KeySealer(config.kek());
+        RotationSchedule schedule = new RotationSchedule(config.rotationInterval(), config.publishAhead());
+        pool = Database.pool(vertx, config.database());
+        PgKeyRepository repository = new PgKeyRepository(pool);
+        ring = new KeyRing(repository, sealer, provider, vertx, Clock.systemUTC());
+        metrics = new KeyMetrics(provider.isNative(), serviceMetrics.registry());
+        metrics.watch(ring, config.rotationInterval());
+        lifecycle = new KeyLifecycle(
+                repository,
+                ring,
+                new KeyGenerator(provider, sealer, config.keySize()),
+                sealer,
+                vertx,
+                schedule,
+                config.retireGrace(),
+                metrics);
+        SigningService signing = new SigningService(
+                ring,
+                new ClaimBounds(config.issuer(), config.accessTokenTtl()),
+                new TokenSigner(provider),
+                vertx,
+                onEventLoop,
+                metrics);
+        routers = new KeyServiceRouters(
+                config, serviceMetrics, metrics, this::ready, new JwksDocument(ring), signing, lifecycle, repository);
+    }
+
+    /** Checks the KEK and makes sure a key signs, then keeps the ring fresh and the keys rotating. */
+    Future<Void> start() {
+        return lifecycle.start().onSuccess(v -> ring.start(config.refreshInterval(), metrics));
+    }
+
+    KeyServiceRouters routers() {
+        return routers;
+    }
+
+    /** Stops the timers, then closes the pool. */
+    Future<Void> stop() {
+        lifecycle.stop();
+        ring.stop();
+        return pool.close();
+    }
+
+    /** Ready while the database answers and a key signs. */
+    private Future<?> ready() {
+        return Database.ping(pool)
+                .compose(v -> ring.signingKeyAt(ring.now()).isPresent()
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("no signing key"));
+    }
+}

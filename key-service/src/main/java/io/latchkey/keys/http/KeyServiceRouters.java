@@ -1,0 +1,73 @@
+package io.latchkey.keys.http;
+
+import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.Hsts;
+import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.RequestIdHandler;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.tls.ServerTls;
+import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.jwks.JwksDocument;
+import io.latchkey.keys.keys.KeyLifecycle;
+import io.latchkey.keys.keys.KeyRepository;
+import io.latchkey.keys.metrics.KeyMetrics;
+import io.latchkey.keys.sign.SigningService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/**
+ * key-service's two routers. Public: the JWKS and health. Internal: signing and key admin behind the internal
+ * secret, health, and {@code GET /metrics} (HTTP server metrics and the signing counters as one Prometheus text).
+ * Every request gets a request id; a TLS listener adds HSTS.
+ */
+public final class KeyServiceRouters {
+    private final KeyServiceConfig config;
+    private final ServiceMetrics serviceMetrics;
+    private final KeyMetrics keyMetrics;
+    private final Supplier<Future<?>> readiness;
+    private final JwksRoutes jwks;
+    private final InternalRoutes internal;
+
+    /** {@code readiness} succeeds while the process can serve: its database answers and a key signs. */
+    public KeyServiceRouters(
+            KeyServiceConfig config,
+            ServiceMetrics serviceMetrics,
+            KeyMetrics keyMetrics,
+            Supplier<Future<?>> readiness,
+            JwksDocument jwks,
+            SigningService signing,
+            KeyLifecycle lifecycle,
+            KeyRepository repository) {
+        this.config = config;
+        this.serviceMetrics = serviceMetrics;
+        this.keyMetrics = keyMetrics;
+        this.readiness = readiness;
+        this.jwks = new JwksRoutes(jwks, config.jwksMaxAge());
+        this.internal =
+                new InternalRoutes(signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()));
+    }
+
+    public Router publicRouter(Vertx vertx) {
+        Router router = common(vertx, config.tls());
+        jwks.mount(router);
+        return router;
+    }
+
+    /** One per internal listener: each event loop's listener gets its own router over the same services. */
+    public Router internalRouter(Vertx vertx) {
+        Router router = common(vertx, config.internalTls());
+        MetricsRoutes.mount(router, serviceMetrics, keyMetrics::render);
+        internal.mount(router);
+        return router;
+    }
+
+    private Router common(Vertx vertx, ServerTls tls) {
+        Router router = Router.router(vertx);
+        RequestIdHandler.mount(router);
+        Hsts.mount(router, tls);
+        HealthRoutes.mount(vertx, router, readiness);
+        return router;
+    }
+}
