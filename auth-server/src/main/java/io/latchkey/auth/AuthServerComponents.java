@@ -187,8 +187,9 @@ final class AuthServerComponents {
     }
 
     /** Releases the key-service client and the hashing threads; the pool is the caller's. */
-    void close() {
+    Future<Void> close() {
         signer.close();
         hasher.close();
+        return Future.succeededFuture();
     }
 }

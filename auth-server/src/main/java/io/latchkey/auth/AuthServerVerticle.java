@@ -83,15 +83,12 @@ public final class AuthServerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        // Streams end first, or open streams would hold the listener's shutdown for its whole timeout.
         Future<?> streams = components == null ? Future.succeededFuture() : components.endStreams();
         return streams.eventually(
                         () -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS))
-                .eventually(() -> {
-                    if (components != null) {
-                        components.close();
-                    }
-                    return pool == null ? Future.succeededFuture() : pool.close();
-                });
+                .eventually(() -> components == null ? Future.succeededFuture() : components.close())
+                .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     }
 
     /** The listener's port (useful when configured as 0). */

@@ -39,18 +39,21 @@ public final class GrantDispatcher {
     public Future<JsonObject> dispatch(String authorization, FormBody form, String ip) {
         // A label from the known grants only: a caller must not be able to grow the metric's series.
         String label = form.optional("grant_type").filter(grants::containsKey).orElse("other");
-        return Future.succeededFuture(form)
-                .compose(f -> {
-                    String grantType = f.required("grant_type");
-                    return authenticator.authenticate(authorization, f).compose(client -> grant(grantType, client)
-                            .handle(new TokenRequest(client, f, ip)));
-                })
+        // compose turns what issue() throws (a missing grant_type, a grant's bad parameter) into a failure.
+        return Future.succeededFuture()
+                .compose(v -> issue(authorization, form, ip))
                 .onSuccess(response -> metrics.tokenRequest(label, "issued"))
                 .onFailure(e ->
                         metrics.tokenRequest(label, e instanceof OAuthError error ? error.code() : "server_error"));
     }
 
-    /** The grant for {@code grantType}, if the client may use it; compose turns what it throws into a failure. */
+    private Future<JsonObject> issue(String authorization, FormBody form, String ip) {
+        String grantType = form.required("grant_type");
+        return authenticator.authenticate(authorization, form).compose(client -> grant(grantType, client)
+                .handle(new TokenRequest(client, form, ip)));
+    }
+
+    /** The grant for {@code grantType}, if the client may use it. */
     private Grant grant(String grantType, Client client) {
         Grant grant = grants.get(grantType);
         if (grant == null) {

@@ -5,6 +5,7 @@ import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.feed.RevocationFeedRepository;
 import io.latchkey.auth.feed.RevocationPage;
 import io.latchkey.auth.oauth.OAuthError;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -77,8 +78,13 @@ public final class FeedRoutes {
             ctx.fail(unavailable());
             return;
         }
-        // A stream that ends before it started (the feed lost its LISTEN meanwhile) fails like the check above.
-        feed.subscribe(ctx.response(), repository.list(after.orElse(0), now()), () -> ctx.fail(unavailable()));
+        // A stream that ends before it started (the feed lost its LISTEN meanwhile) fails like the check above, on
+        // the request's own event loop: the feed may end it from another listener's.
+        Context context = ctx.vertx().getOrCreateContext();
+        feed.subscribe(
+                ctx.response(),
+                repository.list(after.orElse(0), now()),
+                () -> context.runOnContext(v -> ctx.fail(unavailable())));
     }
 
     private static OAuthError unavailable() {

@@ -25,31 +25,18 @@ public final class OAuthErrors {
     public static void render(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         Throwable failure = ctx.failure();
+        String request = ctx.request().method() + " " + ctx.request().path();
         if (response.headWritten()) {
-            LOG.warn(
-                    "failure after the response started on {} {}: {}",
-                    ctx.request().method(),
-                    ctx.request().path(),
-                    describe(failure));
+            LOG.warn("failure after the response started on {}: {}", request, describe(failure));
             response.reset();
             return;
         }
         OAuthError error = toOAuthError(ctx);
         if (error.status() >= 500) {
-            LOG.error(
-                    "{} {} answered {} {}",
-                    ctx.request().method(),
-                    ctx.request().path(),
-                    error.status(),
-                    error.code(),
-                    failure == null ? error : failure);
+            LOG.error("{} answered {} {}", request, error.status(), error.code(), failure == null ? error : failure);
         }
         if (response.closed()) {
-            LOG.info(
-                    "client went away before its answer on {} {}: {}",
-                    ctx.request().method(),
-                    ctx.request().path(),
-                    describe(failure));
+            LOG.info("client went away before its answer on {}: {}", request, describe(failure));
             return;
         }
         write(response, error);
