@@ -1,8 +1,8 @@
 package io.latchkey.auth.admin;
 
-import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
-import io.vertx.ext.web.RoutingContext;
+import io.latchkey.auth.oauth.OAuthError;
+import io.vertx.core.Future;
 
 /**
  * Admits admin API calls that carry a valid bearer access token with scope {@code admin} and the issuer in its
@@ -12,8 +12,6 @@ import io.vertx.ext.web.RoutingContext;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1</a>
  */
 public final class AdminAuthorization {
-    public static final String ACTOR = "latchkey.admin.actor";
-
     private final AccessTokenVerifier verifier;
     private final String issuer;
 
@@ -22,31 +20,28 @@ public final class AdminAuthorization {
         this.issuer = issuer;
     }
 
-    public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
+    /**
+     * The caller's {@code client_id} (the actor of the audit rows), or a failed future with an {@link OAuthError}.
+     *
+     * @param header the request's {@code Authorization} header, or {@code null}
+     */
+    public Future<String> authorize(String header) {
         if (header == null || header.isBlank()) {
-            ctx.fail(OAuthError.missingToken());
-            return;
+            return Future.failedFuture(OAuthError.missingToken());
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ctx.fail(OAuthError.invalidToken("The access token is malformed"));
-            return;
+            return Future.failedFuture(OAuthError.invalidToken("The access token is malformed"));
         }
-        verifier.verify(header.substring(7).trim()).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else if (ar.result().isEmpty()) {
-                ctx.fail(OAuthError.invalidToken("The access token is invalid, expired or revoked"));
-            } else {
-                var claims = ar.result().get();
-                if (!AccessTokenVerifier.hasAudience(claims, issuer)
-                        || !AccessTokenVerifier.scopes(claims).contains("admin")) {
-                    ctx.fail(OAuthError.insufficientScope("admin"));
-                    return;
-                }
-                ctx.put(ACTOR, claims.getString("client_id"));
-                ctx.next();
+        return verifier.verify(header.substring(7).trim()).compose(verified -> {
+            if (verified.isEmpty()) {
+                return Future.failedFuture(OAuthError.invalidToken("The access token is invalid, expired or revoked"));
             }
+            var claims = verified.get();
+            if (!AccessTokenVerifier.hasAudience(claims, issuer)
+                    || !AccessTokenVerifier.scopes(claims).contains("admin")) {
+                return Future.failedFuture(OAuthError.insufficientScope("admin"));
+            }
+            return Future.succeededFuture(claims.getString("client_id"));
         });
     }
 }

@@ -4,7 +4,7 @@ import io.latchkey.auth.audit.AuditLog;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.ClientSecrets;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.user.UserRepository;

@@ -1,7 +1,7 @@
 package io.latchkey.auth.admin;
 
 import io.latchkey.auth.client.ClientSecrets;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.Scopes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

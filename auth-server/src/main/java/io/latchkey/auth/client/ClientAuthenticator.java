@@ -1,7 +1,7 @@
 package io.latchkey.auth.client;
 
-import io.latchkey.auth.http.FormBody;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.FormBody;
+import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,8 +1,8 @@
 package io.latchkey.auth.feed;
 
 import io.latchkey.auth.client.ClientAuthenticator;
-import io.latchkey.auth.http.FormBody;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.FormBody;
+import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Future;
 
 /**

@@ -23,7 +23,7 @@ public record FeedSettings(
         int maxPendingEntries,
         int writeBacklogBytes) {
 
-    /** DESIGN.md: the server prunes an entry 5 minutes after its {@code expires_at}. */
+    /** The server deletes an entry this long after its {@code expires_at}; verifiers drop it at {@code expires_at}. */
     public static final Duration PRUNE_GRACE = Duration.ofMinutes(5);
 
     public static final String HEARTBEAT_VARIABLE = "LATCHKEY_FEED_HEARTBEAT_INTERVAL";
@@ -34,7 +34,10 @@ public record FeedSettings(
 
     public FeedSettings {
         if (heartbeatInterval.compareTo(MAX_HEARTBEAT) > 0) {
-            throw new ConfigException(HEARTBEAT_VARIABLE, "must be at most 15 s (DESIGN.md)");
+            throw new ConfigException(
+                    HEARTBEAT_VARIABLE,
+                    "must be at most 15 s: subscribers count on a heartbeat at least every 15 s to tell a quiet stream from a"
+                            + " dead one");
         }
     }
 

@@ -20,15 +20,18 @@ final class FeedSubscriber {
     private final HttpServerResponse response;
     private final FeedSettings settings;
     private final Runnable onClose;
+    private final Runnable unavailable;
     private List<EventBatch> pending = new ArrayList<>();
     private int pendingEntries;
     private long position;
     private boolean closed;
 
-    FeedSubscriber(HttpServerResponse response, FeedSettings settings, Runnable onClose) {
+    /** @param unavailable answers the request when the stream ends before its head was written */
+    FeedSubscriber(HttpServerResponse response, FeedSettings settings, Runnable onClose, Runnable unavailable) {
         this.response = response;
         this.settings = settings;
         this.onClose = onClose;
+        this.unavailable = unavailable;
     }
 
     /** Sends the initial entries and whatever was broadcast while they were read, then follows live. */
@@ -96,11 +99,7 @@ final class FeedSubscriber {
             if (response.headWritten()) {
                 response.end();
             } else {
-                response.setStatusCode(503)
-                        .putHeader("Content-Type", "application/json")
-                        .putHeader("Cache-Control", "no-store")
-                        .putHeader("Retry-After", "1")
-                        .end(FeedError.unavailable().toJson().encode());
+                unavailable.run();
             }
         }
     }

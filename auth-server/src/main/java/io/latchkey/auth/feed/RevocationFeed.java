@@ -102,10 +102,14 @@ public final class RevocationFeed {
     /**
      * Attaches a stream to {@code response}: it receives {@code initial} once read (entries after the client's
      * position), then every later entry. Call only while {@link #healthy()}.
+     *
+     * @param unavailable run instead when the stream ends before it started (its initial read failed, or the feed
+     *     stopped being healthy meanwhile): the caller answers the request
      */
-    public void subscribe(HttpServerResponse response, Future<RevocationPage> initial) {
+    public void subscribe(HttpServerResponse response, Future<RevocationPage> initial, Runnable unavailable) {
         FeedSubscriber[] holder = new FeedSubscriber[1];
-        FeedSubscriber subscriber = new FeedSubscriber(response, settings, () -> subscribers.remove(holder[0]));
+        FeedSubscriber subscriber =
+                new FeedSubscriber(response, settings, () -> subscribers.remove(holder[0]), unavailable);
         holder[0] = subscriber;
         subscribers.add(subscriber);
         response.closeHandler(v -> subscriber.connectionClosed());

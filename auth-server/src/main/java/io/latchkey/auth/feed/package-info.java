@@ -1,9 +1,10 @@
 /**
- * The revocation feed of auth-server: {@code GET /revocations} and {@code GET /revocations/stream}, the one
- * LISTEN/NOTIFY follower per replica that broadcasts new entries to every stream in seq order, and the pruning of
- * expired entries. Entries are written elsewhere, only through {@code revocation_append} (see V4).
+ * The revocation feed of auth-server behind {@code GET /revocations} and {@code GET /revocations/stream} (the
+ * routes are {@code http.FeedRoutes}): the one LISTEN/NOTIFY follower per replica that broadcasts new entries to
+ * every stream in seq order, who may read the feed, and the pruning of expired entries. Entries are written
+ * elsewhere, only through {@code revocation_append} (see V4).
  *
- * <p>Wiring, in the verticle that owns the pool and the router (one feed per verticle instance):
+ * <p>Wiring, in the components of the verticle that owns the pool (one feed per verticle instance):
  *
  * <pre>{@code
  * var revocationList = new PgRevocationFeedRepository(pool);

@@ -1,8 +1,8 @@
 package io.latchkey.auth.grant;
 
 import io.latchkey.auth.client.Client;
-import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.token.TokenSigner;

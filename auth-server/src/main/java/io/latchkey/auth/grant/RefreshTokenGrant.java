@@ -2,8 +2,8 @@ package io.latchkey.auth.grant;
 
 import io.latchkey.auth.audit.AuditLog;
 import io.latchkey.auth.client.Client;
-import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.session.LockedRefreshToken;
 import io.latchkey.auth.session.RefreshAttempt;
 import io.latchkey.auth.session.RefreshTokens;

@@ -1,6 +1,8 @@
 package io.latchkey.auth.http;
 
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.revocation.Logout;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -23,26 +25,13 @@ public final class LogoutRoutes {
     }
 
     public void mount(Router router) {
-        router.post("/logout").handler(NoStore::apply).handler(this::logout);
+        router.post("/logout").handler(NoStore::apply).handler(Reply.empty(204, this::logout));
     }
 
-    private void logout(RoutingContext ctx) {
-        String token;
-        boolean everywhere;
-        try {
-            token = bearer(ctx.request().getHeader("Authorization"));
-            everywhere = everywhere(ctx.queryParam("everywhere"));
-        } catch (OAuthError e) {
-            ctx.fail(e);
-            return;
-        }
-        logout.logout(token, everywhere, clientIp.of(ctx.request())).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else {
-                ctx.response().setStatusCode(204).end();
-            }
-        });
+    private Future<Void> logout(RoutingContext ctx) {
+        String token = bearer(ctx.request().getHeader("Authorization"));
+        boolean everywhere = everywhere(ctx.queryParam("everywhere"));
+        return logout.logout(token, everywhere, clientIp.of(ctx.request()));
     }
 
     /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1); the scheme is case-insensitive. */

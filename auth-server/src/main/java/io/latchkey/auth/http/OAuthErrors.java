@@ -1,5 +1,6 @@
 package io.latchkey.auth.http;
 
+import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -8,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that renders failures. An {@link OAuthError} becomes its RFC 6749 §5.2 body; a status code
- * set by Vert.x itself (such as 405) becomes {@code invalid_request}; anything else is logged once and becomes
- * a generic {@code server_error} with no detail.
+ * The one place that renders failures, for every route. An {@link OAuthError} becomes its RFC 6749 §5.2 body;
+ * a status code set by Vert.x itself (such as 405) becomes {@code invalid_request}; anything else becomes a
+ * generic {@code server_error} with no detail. Every answer of 500 or above is logged here once, at ERROR, with
+ * its throwable; a 4xx is not logged here (its handler wrote any line it needs), a client that went away and a
+ * failure after the response started are one line without a stack trace.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
@@ -21,12 +24,21 @@ public final class OAuthErrors {
 
     public static void render(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
+        Throwable failure = ctx.failure();
+        String request = ctx.request().method() + " " + ctx.request().path();
         if (response.headWritten()) {
-            LOG.warn("failure after the response started: {}", describe(ctx.failure()));
+            LOG.warn("failure after the response started on {}: {}", request, describe(failure));
             response.reset();
             return;
         }
         OAuthError error = toOAuthError(ctx);
+        if (error.status() >= 500) {
+            LOG.error("{} answered {} {}", request, error.status(), error.code(), failure == null ? error : failure);
+        }
+        if (response.closed()) {
+            LOG.info("client went away before its answer on {}: {}", request, describe(failure));
+            return;
+        }
         write(response, error);
     }
 
@@ -41,7 +53,7 @@ public final class OAuthErrors {
         };
     }
 
-    public static void write(HttpServerResponse response, OAuthError error) {
+    private static void write(HttpServerResponse response, OAuthError error) {
         response.setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json;charset=UTF-8")
                 .putHeader("Cache-Control", "no-store")
@@ -69,11 +81,6 @@ public final class OAuthErrors {
                 return OAuthError.routing(status);
             }
         }
-        LOG.error(
-                "unexpected failure on {} {}",
-                ctx.request().method(),
-                ctx.request().path(),
-                failure);
         return OAuthError.serverError();
     }
 

@@ -1,6 +1,8 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.oauth.FormBody;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.revocation.RevocationRateLimiter;
 import io.latchkey.auth.revocation.TokenRevocation;
 import io.vertx.core.Future;
@@ -36,14 +38,14 @@ public final class RevokeRoutes {
     public void mount(Router router) {
         router.post("/oauth2/revoke")
                 .handler(NoStore::apply)
-                .handler(FormBody::read)
-                .handler(this::revoke);
+                .handler(FormBodyReader::read)
+                .handler(Reply.empty(200, this::revoke));
     }
 
-    private void revoke(RoutingContext ctx) {
-        FormBody form = FormBody.of(ctx);
+    private Future<Void> revoke(RoutingContext ctx) {
+        FormBody form = FormBodyReader.of(ctx);
         String ip = clientIp.of(ctx.request());
-        authenticator
+        return authenticator
                 .authenticate(ctx.request().getHeader("Authorization"), form)
                 .compose(client -> {
                     var wait = limiter.acquire(client.clientId());
@@ -51,20 +53,7 @@ public final class RevokeRoutes {
                         return Future.failedFuture(OAuthError.temporarilyUnavailable(
                                 "Too many revocation requests; try again later", wait.getAsLong()));
                     }
-                    String token;
-                    try {
-                        token = form.required("token");
-                    } catch (OAuthError e) {
-                        return Future.failedFuture(e);
-                    }
-                    return revocation.revoke(client, token, ip);
-                })
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        ctx.fail(ar.cause());
-                    } else {
-                        ctx.response().setStatusCode(200).end();
-                    }
+                    return revocation.revoke(client, form.required("token"), ip);
                 });
     }
 }

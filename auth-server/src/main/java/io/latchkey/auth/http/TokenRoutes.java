@@ -1,37 +1,43 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.client.ClientAuthenticator;
-import io.latchkey.auth.grant.TokenEndpoint;
+import io.latchkey.auth.grant.GrantDispatcher;
 import io.latchkey.auth.introspect.Introspection;
+import io.latchkey.auth.oauth.FormBody;
 import io.latchkey.common.http.GetAndHead;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The OAuth surface: metadata, {@code /oauth2/token}, {@code /oauth2/introspect}, and a fast 404 for OpenID
- * discovery until OpenID Connect exists. Handlers are thin; the work is in {@link TokenEndpoint} and {@link
- * Introspection}.
+ * discovery until OpenID Connect exists. Handlers only read the request into values; the work is in {@link
+ * GrantDispatcher} and {@link Introspection}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3</a>
  */
 public final class TokenRoutes {
     private final JsonObject metadata;
-    private final TokenEndpoint token;
+    private final GrantDispatcher grants;
     private final ClientAuthenticator authenticator;
     private final Introspection introspection;
+    private final ClientIp clientIp;
 
     public TokenRoutes(
-            JsonObject metadata, TokenEndpoint token, ClientAuthenticator authenticator, Introspection introspection) {
+            JsonObject metadata,
+            GrantDispatcher grants,
+            ClientAuthenticator authenticator,
+            Introspection introspection,
+            ClientIp clientIp) {
         this.metadata = metadata;
-        this.token = token;
+        this.grants = grants;
         this.authenticator = authenticator;
         this.introspection = introspection;
+        this.clientIp = clientIp;
     }
 
-    public void mount(Vertx vertx, Router router) {
+    public void mount(Router router) {
         String document = metadata.encode();
         GetAndHead.route(router, "/.well-known/oauth-authorization-server").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
@@ -43,30 +49,23 @@ public final class TokenRoutes {
                 .end(new JsonObject().put("error", "not_found").encode()));
         router.post("/oauth2/token")
                 .handler(NoStore::apply)
-                .handler(FormBody::read)
-                .handler(ctx -> respond(ctx, token.handle(ctx)));
+                .handler(FormBodyReader::read)
+                .handler(Reply.json(200, this::token));
         router.post("/oauth2/introspect")
                 .handler(NoStore::apply)
-                .handler(FormBody::read)
-                .handler(ctx -> respond(ctx, introspect(ctx)));
+                .handler(FormBodyReader::read)
+                .handler(Reply.json(200, this::introspect));
+    }
+
+    private Future<JsonObject> token(RoutingContext ctx) {
+        return grants.dispatch(
+                ctx.request().getHeader("Authorization"), FormBodyReader.of(ctx), clientIp.of(ctx.request()));
     }
 
     private Future<JsonObject> introspect(RoutingContext ctx) {
-        FormBody form = FormBody.of(ctx);
+        FormBody form = FormBodyReader.of(ctx);
         return authenticator
                 .authenticateConfidential(ctx.request().getHeader("Authorization"), form)
                 .compose(client -> introspection.introspect(client, form.required("token")));
-    }
-
-    static void respond(RoutingContext ctx, Future<JsonObject> result) {
-        result.onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else {
-                ctx.response()
-                        .putHeader("Content-Type", "application/json;charset=UTF-8")
-                        .end(ar.result().encode());
-            }
-        });
     }
 }

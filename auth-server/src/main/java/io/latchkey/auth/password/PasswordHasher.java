@@ -1,7 +1,7 @@
 package io.latchkey.auth.password;
 
 import io.latchkey.auth.config.Argon2Settings;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

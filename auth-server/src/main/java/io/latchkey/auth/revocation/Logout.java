@@ -1,8 +1,8 @@
 package io.latchkey.auth.revocation;
 
 import io.latchkey.auth.audit.AuditLog;
-import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.db.Transactions;

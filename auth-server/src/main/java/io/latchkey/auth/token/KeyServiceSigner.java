@@ -1,6 +1,6 @@
 package io.latchkey.auth.token;
 
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.common.concurrent.EventLoopBatcher;
 import io.latchkey.common.tls.ClientTls;
 import io.vertx.core.AsyncResult;
@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs access tokens through key-service's {@code POST /internal/sign}, trying each configured URL in turn
- * when one cannot be reached or answers 5xx. A 4xx means auth-server built bad claims: no retry, a logged
- * {@code server_error}. Tokens that queue up on an event loop while earlier requests are out go together to
+ * when one cannot be reached or answers 5xx (each such attempt a warning; when all fail, 503 {@code
+ * temporarily_unavailable}). A 4xx means auth-server built bad claims: no retry, a {@code server_error} whose
+ * cause the failure handler logs. Tokens that queue up on an event loop while earlier requests are out go together to
  * {@code POST /internal/sign/batch}; a key-service without it (404, an older version) gets them one by one.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
@@ -95,11 +96,14 @@ public final class KeyServiceSigner implements TokenSigner {
             if (response.statusCode() != 200) {
                 return refused(response);
             }
+            JsonObject result;
             try {
-                return token(response.bodyAsJsonObject());
+                result = response.bodyAsJsonObject();
             } catch (RuntimeException e) {
-                return Future.failedFuture(OAuthError.serverError());
+                // Not the decoder's message: it may quote the body.
+                return failure("key-service answered a sign request with a malformed body");
             }
+            return token(result);
         });
     }
 
@@ -114,29 +118,34 @@ public final class KeyServiceSigner implements TokenSigner {
             results = null;
         }
         if (results == null || results.size() != expected) {
-            LOG.error("key-service answered a batch of {} with a malformed body", expected);
-            return Future.failedFuture(OAuthError.serverError());
+            return failure("key-service answered a batch of " + expected + " with a malformed body");
         }
         List<AsyncResult<String>> tokens = new ArrayList<>(expected);
         for (Object result : results) {
-            tokens.add(result instanceof JsonObject json ? token(json) : Future.failedFuture(OAuthError.serverError()));
+            tokens.add(
+                    result instanceof JsonObject json
+                            ? token(json)
+                            : failure("key-service answered a batch with a malformed result"));
         }
         return Future.succeededFuture(tokens);
     }
 
     /** A 4xx other than the batch path's 404: auth-server built bad claims, which retrying cannot fix. */
     private static <T> Future<T> refused(HttpResponse<Buffer> response) {
-        LOG.error("key-service refused to sign: HTTP {}", response.statusCode());
-        return Future.failedFuture(OAuthError.serverError());
+        return failure("key-service refused to sign: HTTP " + response.statusCode());
     }
 
     private static Future<String> token(JsonObject result) {
         String token = result.getValue("token") instanceof String t ? t : null;
         if (token == null) {
-            LOG.error("key-service refused to sign: {}", result.getValue("error"));
-            return Future.failedFuture(OAuthError.serverError());
+            return failure("key-service refused to sign: " + result.getValue("error"));
         }
         return Future.succeededFuture(token);
+    }
+
+    /** A {@code server_error} whose cause says what went wrong; the request's failure handler logs it once. */
+    private static <T> Future<T> failure(String what) {
+        return Future.failedFuture(OAuthError.serverError(new IllegalStateException(what)));
     }
 
     /**
@@ -163,7 +172,7 @@ public final class KeyServiceSigner implements TokenSigner {
                                 url,
                                 ar.cause().getClass().getSimpleName());
                     } else {
-                        LOG.error(
+                        LOG.warn(
                                 "key-service {} failed to sign: HTTP {}",
                                 url,
                                 ar.result().statusCode());

@@ -1,6 +1,6 @@
 package io.latchkey.auth.token;
 
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.latchkey.auth.client.ClientAuthenticator.Credentials;
-import io.latchkey.auth.http.FormBody;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.FormBody;
+import io.latchkey.auth.oauth.OAuthError;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;

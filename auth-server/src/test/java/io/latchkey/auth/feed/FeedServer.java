@@ -2,6 +2,8 @@ package io.latchkey.auth.feed;
 
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.PgClientRepository;
+import io.latchkey.auth.http.FeedRoutes;
+import io.latchkey.auth.http.OAuthErrors;
 import io.latchkey.db.Database;
 import io.latchkey.db.DatabaseSettings;
 import io.vertx.core.Future;
@@ -50,6 +52,7 @@ final class FeedServer extends VerticleBase {
                         new ConfidentialClientFeedAccess(new ClientAuthenticator(new PgClientRepository(pool))),
                         Clock.systemUTC())
                 .mount(router);
+        router.route().failureHandler(OAuthErrors::render);
         server = vertx.createHttpServer(httpOptions).requestHandler(router);
         return feed.start().compose(v -> server.listen()).onSuccess(v -> pruner.start());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.config.Argon2Settings;
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.test.Await;
 import io.latchkey.common.config.Env;
 import io.vertx.core.Context;

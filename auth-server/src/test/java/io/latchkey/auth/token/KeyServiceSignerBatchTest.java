@@ -3,7 +3,7 @@ package io.latchkey.auth.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.latchkey.auth.http.OAuthError;
+import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.common.testing.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

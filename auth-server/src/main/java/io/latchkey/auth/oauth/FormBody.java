@@ -1,10 +1,5 @@
-package io.latchkey.auth.http;
+package io.latchkey.auth.oauth;
 
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,16 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads an {@code application/x-www-form-urlencoded} body strictly: at most 64 KiB (413), the right content
- * type, valid percent-encoding and UTF-8, and no parameter twice (400). Parameters sent without a value count
- * as omitted. A client that sends {@code Expect: 100-continue} is told to go on once the declared length fits.
- * The parsed form is stored in the routing context for the next handlers.
+ * The parameters of an {@code application/x-www-form-urlencoded} request body, parsed strictly: the right content
+ * type, valid percent-encoding and UTF-8, no NUL, and no parameter twice (400 {@code invalid_request}). Parameters
+ * sent without a value count as omitted. A plain value: the HTTP layer reads the bytes, everything after it sees
+ * only this.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#appendix-B">RFC 6749 Appendix B</a>
  */
 public final class FormBody {
-    public static final int LIMIT = 64 * 1024;
-    private static final String KEY = "latchkey.form";
+    private static final FormBody EMPTY = new FormBody(Map.of());
 
     private final Map<String, String> params;
 
@@ -32,76 +27,9 @@ public final class FormBody {
         this.params = params;
     }
 
-    /** The route handler: reads the body, then hands on or fails the context. */
-    public static void read(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        String length = request.getHeader("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > LIMIT) {
-                    ctx.fail(OAuthError.bodyTooLarge());
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                ctx.fail(OAuthError.invalidRequest("Content-Length is malformed"));
-                return;
-            }
-        }
-        if (expectsContinue(request)) {
-            // The client holds the body back until told to send it; without this it waits its own timeout
-            // (a second for curl). A body declared too large was answered 413 above, before any 100.
-            request.response().writeContinue();
-        }
-        Buffer body = Buffer.buffer();
-        boolean[] done = {false};
-        request.handler(chunk -> {
-            if (done[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > LIMIT) {
-                done[0] = true;
-                ctx.fail(OAuthError.bodyTooLarge());
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(e -> {
-            if (!done[0]) {
-                done[0] = true;
-                ctx.fail(OAuthError.invalidRequest("The request body could not be read"));
-            }
-        });
-        request.endHandler(v -> {
-            if (done[0]) {
-                return;
-            }
-            done[0] = true;
-            try {
-                ctx.put(KEY, parse(request.getHeader("Content-Type"), body.getBytes()));
-                ctx.next();
-            } catch (OAuthError e) {
-                ctx.fail(e);
-            }
-        });
-        request.resume();
-    }
-
-    /** An HTTP/1.1 request with {@code Expect: 100-continue}; HTTP/1.0 ones must be ignored (RFC 9110 §10.1.1). */
-    private static boolean expectsContinue(HttpServerRequest request) {
-        String expect = request.getHeader("Expect");
-        return expect != null
-                && expect.trim().equalsIgnoreCase("100-continue")
-                && request.version() != HttpVersion.HTTP_1_0;
-    }
-
-    public static FormBody of(RoutingContext ctx) {
-        FormBody form = ctx.get(KEY);
-        return form == null ? new FormBody(Map.of()) : form;
-    }
-
     /** A form with no parameters, for callers that authenticate a client from its headers alone. */
     public static FormBody empty() {
-        return new FormBody(Map.of());
+        return EMPTY;
     }
 
     /** Parses a body with its content type; a form with no body at all is an empty form. */
@@ -151,10 +79,8 @@ public final class FormBody {
                 }
                 out.write(hi * 16 + lo);
                 i += 2;
-            } else if (c > 0x7f) {
-                // Raw non-ASCII bytes arrive as ISO-8859-1 chars here; re-encode them and let UTF-8 decide.
-                out.write(c);
             } else {
+                // Raw non-ASCII bytes arrive as ISO-8859-1 chars here: written back as bytes, UTF-8 decides below.
                 out.write(c);
             }
         }
@@ -183,12 +109,6 @@ public final class FormBody {
 
     public String required(String name) {
         return optional(name).orElseThrow(() -> OAuthError.invalidRequest("The parameter " + name + " is required"));
-    }
-
-    public MultiMap asMultiMap() {
-        MultiMap map = MultiMap.caseInsensitiveMultiMap();
-        params.forEach(map::add);
-        return map;
     }
 
     private static String safeName(String name) {

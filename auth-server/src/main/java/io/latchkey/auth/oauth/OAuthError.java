@@ -1,15 +1,17 @@
-package io.latchkey.auth.http;
+package io.latchkey.auth.oauth;
 
 import io.vertx.core.json.JsonObject;
 
 /**
- * An OAuth error that is safe to show: its status, RFC error code and a description written for the client.
- * Anything else that fails a request becomes a generic {@code server_error}.
+ * An OAuth error that is safe to show: its status, RFC error code and a description written for the client, one
+ * factory per code. Anything else that fails a request becomes a generic {@code server_error}. A cause, when
+ * there is one, is for the log only and never reaches a client.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
 public final class OAuthError extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private static final String BASIC_CHALLENGE = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
 
     private final int status;
     private final String code;
@@ -17,7 +19,12 @@ public final class OAuthError extends RuntimeException {
     private final Long retryAfterSeconds;
 
     private OAuthError(int status, String code, String description, String wwwAuthenticate, Long retryAfter) {
-        super(description, null, false, false);
+        this(status, code, description, wwwAuthenticate, retryAfter, null);
+    }
+
+    private OAuthError(
+            int status, String code, String description, String wwwAuthenticate, Long retryAfter, Throwable cause) {
+        super(description, cause, false, false);
         this.status = status;
         this.code = code;
         this.wwwAuthenticate = wwwAuthenticate;
@@ -32,14 +39,26 @@ public final class OAuthError extends RuntimeException {
         return new OAuthError(413, "invalid_request", "The request body is larger than 64 KiB", null, null);
     }
 
-    /** Every client-authentication failure: one body, the detail only in logs. */
+    /** Every client-authentication failure at the OAuth endpoints: one body, the detail only in logs. */
     public static OAuthError invalidClient() {
-        return new OAuthError(
-                401,
-                "invalid_client",
-                "Client authentication failed",
-                "Basic realm=\"latchkey\", charset=\"UTF-8\"",
-                null);
+        return new OAuthError(401, "invalid_client", "Client authentication failed", BASIC_CHALLENGE, null);
+    }
+
+    /**
+     * The revocation feed's {@code invalid_client}: the same status and challenge as {@link #invalidClient()}, in
+     * the lower-case wording the feed has answered with since it shipped.
+     */
+    public static OAuthError invalidFeedClient() {
+        return new OAuthError(401, "invalid_client", "client authentication failed", BASIC_CHALLENGE, null);
+    }
+
+    /**
+     * 403 for a client authenticated with its own credentials (not a bearer token) that lacks {@code scope}: no
+     * challenge, since other credentials of the same client would not help. Worded as the revocation feed has
+     * always answered.
+     */
+    public static OAuthError clientLacksScope(String scope) {
+        return new OAuthError(403, "insufficient_scope", "the client is not allowed " + scope, null, null);
     }
 
     public static OAuthError invalidGrant(String description) {
@@ -68,7 +87,12 @@ public final class OAuthError extends RuntimeException {
     }
 
     public static OAuthError serverError() {
-        return new OAuthError(500, "server_error", "The server could not handle the request", null, null);
+        return serverError(null);
+    }
+
+    /** A {@code server_error} whose {@code cause} (what went wrong, for the operator) is logged with it. */
+    public static OAuthError serverError(Throwable cause) {
+        return new OAuthError(500, "server_error", "The server could not handle the request", null, null, cause);
     }
 
     /** RFC 6750 §3.1: a missing, malformed, expired or revoked bearer token. */

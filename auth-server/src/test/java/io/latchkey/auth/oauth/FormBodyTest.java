@@ -1,4 +1,4 @@
-package io.latchkey.auth.http;
+package io.latchkey.auth.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,195 @@
+package io.latchkey.auth;
+
+import io.latchkey.auth.admin.AdminAuthorization;
+import io.latchkey.auth.admin.AdminClientBootstrap;
+import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.client.ClientRepository;
+import io.latchkey.auth.client.PgClientRepository;
+import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
+import io.latchkey.auth.feed.PgRevocationFeedRepository;
+import io.latchkey.auth.feed.RevocationFeed;
+import io.latchkey.auth.feed.RevocationPruner;
+import io.latchkey.auth.grant.ClientCredentialsGrant;
+import io.latchkey.auth.grant.GrantDispatcher;
+import io.latchkey.auth.grant.PasswordGrant;
+import io.latchkey.auth.grant.RefreshTokenGrant;
+import io.latchkey.auth.http.AdminRoutes;
+import io.latchkey.auth.http.AuthServerRouter;
+import io.latchkey.auth.http.ClientIp;
+import io.latchkey.auth.http.FeedRoutes;
+import io.latchkey.auth.http.LogoutRoutes;
+import io.latchkey.auth.http.RevokeRoutes;
+import io.latchkey.auth.http.TokenRoutes;
+import io.latchkey.auth.introspect.Introspection;
+import io.latchkey.auth.jwt.AccessTokenVerifier;
+import io.latchkey.auth.jwt.SigningKeys;
+import io.latchkey.auth.metadata.ServerMetadata;
+import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.password.PasswordHasher;
+import io.latchkey.auth.revocation.Logout;
+import io.latchkey.auth.revocation.RevocationRateLimiter;
+import io.latchkey.auth.revocation.TokenRevocation;
+import io.latchkey.auth.session.PgSessionRepository;
+import io.latchkey.auth.session.SessionPruner;
+import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.throttle.PgLoginThrottle;
+import io.latchkey.auth.token.AccessTokenFactory;
+import io.latchkey.auth.token.KeyServiceSigner;
+import io.latchkey.auth.user.PgUserRepository;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * auth-server's object graph, built once per verticle from its settings, the pool and Vert.x: repositories,
+ * services, the background jobs and the routes over them. {@link #start()} brings up what must run before the
+ * listener accepts requests; {@link #endStreams()} and {@link #close()} take it down around the listener's
+ * shutdown.
+ */
+final class AuthServerComponents {
+    /** Per client and replica (RFC 7009 §2.2.1 lets the server refuse a client that floods it). */
+    private static final int REVOCATIONS_PER_SECOND = 20;
+    /** HTTP connections to key-service per event loop. */
+    private static final int SIGNING_CONNECTIONS = 64;
+
+    private final Vertx vertx;
+    private final AuthServerConfig config;
+    private final Pool pool;
+    private final PasswordHasher hasher;
+    private final ClientRepository clients;
+    private final KeyServiceSigner signer;
+    private final SessionPruner sessionPruner;
+    private final RevocationFeed feed;
+    private final RevocationPruner revocationPruner;
+    private final AuthServerRouter router;
+    private long sessionPruneTimer = -1;
+
+    /** Builds the graph; the password hasher (and its dummy hash) is made off the event loop. */
+    static Future<AuthServerComponents> create(
+            Vertx vertx, AuthServerConfig config, Pool pool, AuthMetrics metrics, ServiceMetrics serviceMetrics) {
+        return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
+                .map(hasher -> new AuthServerComponents(vertx, config, pool, hasher, metrics, serviceMetrics));
+    }
+
+    private AuthServerComponents(
+            Vertx vertx,
+            AuthServerConfig config,
+            Pool pool,
+            PasswordHasher hasher,
+            AuthMetrics metrics,
+            ServiceMetrics serviceMetrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.pool = pool;
+        this.hasher = hasher;
+        metrics.watch(hasher);
+        Clock clock = Clock.systemUTC();
+
+        // Repositories, token verification and pruning over the database.
+        clients = new PgClientRepository(pool);
+        var users = new PgUserRepository(pool);
+        var sessions = new PgSessionRepository();
+        var revocationList = new PgRevocationFeedRepository(pool);
+        var verifier =
+                new AccessTokenVerifier(new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
+        sessionPruner = new SessionPruner(pool);
+        feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), config.feed());
+        metrics.watch(feed);
+        revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
+
+        // Services.
+        var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock, metrics);
+        signer = new KeyServiceSigner(
+                vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
+        var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
+        var authenticator = new ClientAuthenticator(clients);
+        var grants = new GrantDispatcher(
+                authenticator,
+                List.of(
+                        new ClientCredentialsGrant(tokens, signer, metrics),
+                        new PasswordGrant(
+                                pool,
+                                users,
+                                sessions,
+                                new PgLoginThrottle(),
+                                hasher,
+                                tokens,
+                                signer,
+                                config.refreshTokenTtl(),
+                                config.sessionMaxAge(),
+                                clock,
+                                metrics),
+                        new RefreshTokenGrant(
+                                pool, sessions, terminator, tokens, signer, config.refreshTokenTtl(), clock, metrics)),
+                metrics);
+        var logout = new Logout(pool, verifier, sessions, terminator);
+        var revocation = new TokenRevocation(pool, verifier, sessions, terminator, clock);
+        var admin = new AdminService(pool, users, clients, hasher, terminator);
+
+        // Routes.
+        var clientIp = new ClientIp(config.trustedProxies());
+        router = new AuthServerRouter(
+                config.tls(),
+                serviceMetrics,
+                new TokenRoutes(
+                        ServerMetadata.of(config.issuer(), config.jwksUri()),
+                        grants,
+                        authenticator,
+                        new Introspection(verifier),
+                        clientIp),
+                new RevokeRoutes(
+                        authenticator,
+                        new RevocationRateLimiter(REVOCATIONS_PER_SECOND, System::nanoTime),
+                        revocation,
+                        clientIp),
+                new LogoutRoutes(logout, clientIp),
+                new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
+                new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock));
+    }
+
+    AuthServerRouter router() {
+        return router;
+    }
+
+    /** Seeds {@code admin-cli} when its secret is set, then waits until this replica's feed follows the list. */
+    Future<Void> start() {
+        sessionPruneTimer = sessionPruner.schedule(vertx);
+        return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
+                .compose(v -> feed.start());
+    }
+
+    /** Once the listener accepts requests. */
+    void listening() {
+        revocationPruner.start();
+    }
+
+    /** Ready when the database answers and this replica's revocation feed follows it. */
+    Future<?> ready() {
+        return Database.ping(pool)
+                .compose(v -> feed.healthy()
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("revocation feed is not following the database"));
+    }
+
+    /** Stops the pruners and ends every revocation stream, so no open stream holds the listener's shutdown. */
+    Future<Void> endStreams() {
+        revocationPruner.stop();
+        if (sessionPruneTimer >= 0) {
+            vertx.cancelTimer(sessionPruneTimer);
+        }
+        return feed.stop();
+    }
+
+    /** Releases the key-service client and the hashing threads; the pool is the caller's. */
+    Future<Void> close() {
+        signer.close();
+        hasher.close();
+        return Future.succeededFuture();
+    }
+}

@@ -1,0 +1,81 @@
+package io.latchkey.auth.http;
+
+import io.latchkey.auth.admin.AdminAuthorization;
+import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.oauth.OAuthError;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The admin API routes: every call authorized by {@link AdminAuthorization}, JSON bodies parsed here, the rules
+ * in {@link AdminService} and {@code NewClient}.
+ */
+public final class AdminRoutes {
+    private static final String ACTOR = "latchkey.admin.actor";
+
+    private final AdminAuthorization authorization;
+    private final AdminService admin;
+
+    public AdminRoutes(AdminAuthorization authorization, AdminService admin) {
+        this.authorization = authorization;
+        this.admin = admin;
+    }
+
+    public void mount(Router router) {
+        router.route("/admin/*")
+                // The body is read first: the authorization below is asynchronous and must not lose it.
+                .handler(BodyHandler.create(false).setBodyLimit(FormBodyReader.LIMIT))
+                .handler(NoStore::apply)
+                .handler(this::authorize);
+        router.post("/admin/users").handler(Reply.json(201, ctx -> admin.createUser(actor(ctx), json(ctx))));
+        router.post("/admin/users/:id/disable")
+                .handler(Reply.empty(204, ctx -> admin.disableUser(actor(ctx), ctx.pathParam("id"))));
+        router.post("/admin/users/:id/password")
+                .handler(Reply.empty(204, ctx -> admin.changePassword(actor(ctx), ctx.pathParam("id"), json(ctx))));
+        router.post("/admin/clients").handler(Reply.json(201, ctx -> admin.createClient(actor(ctx), json(ctx))));
+        router.post("/admin/clients/:id/disable")
+                .handler(Reply.empty(204, ctx -> admin.disableClient(actor(ctx), ctx.pathParam("id"))));
+        router.post("/admin/clients/:id/secret")
+                .handler(Reply.json(200, ctx -> admin.rotateSecret(actor(ctx), ctx.pathParam("id"))));
+    }
+
+    private void authorize(RoutingContext ctx) {
+        authorization
+                .authorize(ctx.request().getHeader("Authorization"))
+                .onSuccess(actor -> {
+                    ctx.put(ACTOR, actor);
+                    ctx.next();
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private static String actor(RoutingContext ctx) {
+        return ctx.get(ACTOR);
+    }
+
+    /** The request's JSON object body; throws {@code invalid_request} for anything else. */
+    private static JsonObject json(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
+            throw OAuthError.invalidRequest("The content type must be application/json");
+        }
+        var buffer = ctx.body().buffer();
+        if (buffer == null || buffer.length() == 0) {
+            throw OAuthError.invalidRequest("The body must be a JSON object");
+        }
+        Object parsed;
+        try {
+            parsed = Json.decodeValue(buffer);
+        } catch (DecodeException e) {
+            throw OAuthError.invalidRequest("The body is not valid JSON");
+        }
+        if (!(parsed instanceof JsonObject object)) {
+            throw OAuthError.invalidRequest("The body must be a JSON object");
+        }
+        return object;
+    }
+}

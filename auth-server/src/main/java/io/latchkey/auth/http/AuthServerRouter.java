@@ -1,0 +1,62 @@
+package io.latchkey.auth.http;
+
+import io.latchkey.common.http.HealthRoutes;
+import io.latchkey.common.http.Hsts;
+import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.RequestIdHandler;
+import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.tls.ServerTls;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/**
+ * auth-server's router: a request id on every response, HSTS under TLS, health and {@code /metrics}, every route
+ * group, and {@link OAuthErrors} as the one renderer of failures (404 and 405 included). Each listener gets a
+ * router of its own over the same route objects.
+ */
+public final class AuthServerRouter {
+    private final ServerTls tls;
+    private final ServiceMetrics metrics;
+    private final TokenRoutes token;
+    private final RevokeRoutes revoke;
+    private final LogoutRoutes logout;
+    private final AdminRoutes admin;
+    private final FeedRoutes feed;
+
+    public AuthServerRouter(
+            ServerTls tls,
+            ServiceMetrics metrics,
+            TokenRoutes token,
+            RevokeRoutes revoke,
+            LogoutRoutes logout,
+            AdminRoutes admin,
+            FeedRoutes feed) {
+        this.tls = tls;
+        this.metrics = metrics;
+        this.token = token;
+        this.revoke = revoke;
+        this.logout = logout;
+        this.admin = admin;
+        this.feed = feed;
+    }
+
+    /** A router for one listener; {@code readiness} succeeds when the server can serve. */
+    public Router create(Vertx vertx, Supplier<Future<?>> readiness) {
+        Router router = Router.router(vertx);
+        RequestIdHandler.mount(router);
+        Hsts.mount(router, tls);
+        HealthRoutes.mount(vertx, router, readiness);
+        MetricsRoutes.mount(router, metrics);
+        token.mount(router);
+        logout.mount(router);
+        revoke.mount(router);
+        admin.mount(router);
+        feed.mount(router);
+        router.errorHandler(404, OAuthErrors::render);
+        router.errorHandler(405, OAuthErrors.methodNotAllowed(router));
+        router.route().failureHandler(OAuthErrors::render);
+        return router;
+    }
+}
