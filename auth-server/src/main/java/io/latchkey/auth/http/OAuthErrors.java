@@ -33,7 +33,7 @@ public final class OAuthErrors {
         }
         OAuthError error = toOAuthError(ctx);
         if (error.status() >= 500) {
-            LOG.error("{} answered {} {}", request, error.status(), error.code(), failure == null ? error : failure);
+            logServerSide(request, error, failure);
         }
         if (response.closed()) {
             LOG.info("client went away before its answer on {}: {}", request, describe(failure));
@@ -82,6 +82,20 @@ public final class OAuthErrors {
             }
         }
         return OAuthError.serverError();
+    }
+
+    /**
+     * A 5xx with a cause (an exception, or an {@link OAuthError} that wraps one) is unexpected: logged once at ERROR
+     * with its stack trace. A deliberate 503 without one (the revocation rate limit, a full password queue) is an
+     * answer the server chose, not a failure: one WARN line.
+     */
+    private static void logServerSide(String request, OAuthError error, Throwable failure) {
+        Throwable cause = failure instanceof OAuthError ? failure.getCause() : failure;
+        if (cause == null && failure instanceof OAuthError && error.status() == 503) {
+            LOG.warn("{} answered {} {}", request, error.status(), error.code());
+        } else {
+            LOG.error("{} answered {} {}", request, error.status(), error.code(), cause);
+        }
     }
 
     private static String describe(Throwable t) {

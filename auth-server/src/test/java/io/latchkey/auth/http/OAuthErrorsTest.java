@@ -2,6 +2,7 @@ package io.latchkey.auth.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -47,6 +48,9 @@ class OAuthErrorsTest {
                         204,
                         ctx -> Future.failedFuture(OAuthError.serverError(
                                 new IllegalStateException("key-service refused to sign: HTTP 400")))));
+        router.get("/busy")
+                .handler(Reply.empty(
+                        204, ctx -> Future.failedFuture(OAuthError.temporarilyUnavailable("Too many requests", 1))));
         router.get("/bad").handler(Reply.empty(204, ctx -> {
             throw OAuthError.invalidRequest("The parameter x is required");
         }));
@@ -97,6 +101,17 @@ class OAuthErrorsTest {
         assertEquals(
                 "key-service refused to sign: HTTP 400",
                 event.getThrowableProxy().getCause().getMessage());
+    }
+
+    @Test
+    void renderWhenDeliberate503ThenRetryAfterAndOneWarnLineWithoutTrace() {
+        HttpResponse<Buffer> response = get("/busy");
+
+        assertEquals(503, response.statusCode());
+        assertEquals("1", response.getHeader("Retry-After"));
+        ILoggingEvent event = onlyEvent();
+        assertEquals(Level.WARN, event.getLevel());
+        assertNull(event.getThrowableProxy());
     }
 
     @Test
