@@ -4,12 +4,13 @@ import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminClientBootstrap;
 import io.latchkey.auth.admin.AdminRoutes;
 import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.audit.PgAuditRepository;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.FeedRoutes;
-import io.latchkey.auth.feed.PgRevocationFeedRepository;
+import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.feed.RevocationPruner;
 import io.latchkey.auth.grant.ClientCredentialsGrant;
@@ -23,6 +24,7 @@ import io.latchkey.auth.http.RevokeRoutes;
 import io.latchkey.auth.http.TokenRoutes;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
+import io.latchkey.auth.jwt.PgSigningKeyRepository;
 import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
@@ -106,7 +108,11 @@ public final class AuthServerVerticle extends VerticleBase {
             var clients = new PgClientRepository(pool);
             var users = new PgUserRepository(pool);
             var sessions = new PgSessionRepository();
-            var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock, metrics);
+            var revocationList = new PgRevocationRepository(pool);
+            var throttle = new PgLoginThrottle();
+            var audit = new PgAuditRepository();
+            var terminator = new SessionTerminator(
+                    sessions, users, clients, revocationList, config.accessTokenTtl(), clock, metrics);
             // The dummy hash is computed here, off the event loop.
             return vertx.executeBlocking(() -> new PasswordHasher(vertx, config.argon2()))
                     .compose(h -> {
@@ -125,7 +131,8 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 pool,
                                                 users,
                                                 sessions,
-                                                new PgLoginThrottle(),
+                                                throttle,
+                                                audit,
                                                 hasher,
                                                 tokens,
                                                 signer,
@@ -137,6 +144,7 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 pool,
                                                 sessions,
                                                 terminator,
+                                                audit,
                                                 tokens,
                                                 signer,
                                                 config.refreshTokenTtl(),
@@ -144,20 +152,23 @@ public final class AuthServerVerticle extends VerticleBase {
                                                 metrics)),
                                 metrics);
                         var verifier = new AccessTokenVerifier(
-                                new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
+                                new SigningKeys(new PgSigningKeyRepository(pool), clock::millis),
+                                revocationList,
+                                config.issuer(),
+                                clock::millis);
                         var tokenRoutes = new TokenRoutes(
                                 ServerMetadata.of(config.issuer(), config.jwksUri()),
                                 tokenEndpoint,
                                 authenticator,
                                 new Introspection(verifier));
                         var clientIp = new ClientIp(config.trustedProxies());
-                        var logoutRoutes = new LogoutRoutes(new Logout(pool, verifier, sessions, terminator), clientIp);
+                        var logoutRoutes =
+                                new LogoutRoutes(new Logout(pool, verifier, sessions, terminator, audit), clientIp);
                         var revokeRoutes = new RevokeRoutes(
                                 authenticator,
                                 new RevocationRateLimiter(REVOCATIONS_PER_SECOND, System::nanoTime),
-                                new TokenRevocation(pool, verifier, sessions, terminator, clock),
+                                new TokenRevocation(pool, verifier, sessions, terminator, audit, clock),
                                 clientIp);
-                        var revocationList = new PgRevocationFeedRepository(pool);
                         feed = new RevocationFeed(
                                 vertx, revocationList, config.database().connectOptions(), config.feed());
                         metrics.watch(feed);
@@ -166,7 +177,7 @@ public final class AuthServerVerticle extends VerticleBase {
                                 revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock);
                         var adminRoutes = new AdminRoutes(
                                 new AdminAuthorization(verifier, config.issuer()),
-                                new AdminService(pool, users, clients, hasher, terminator));
+                                new AdminService(pool, users, clients, hasher, terminator, audit));
                         Function<Vertx, Router> routers = v -> {
                             Router router = Router.router(v);
                             RequestIdHandler.mount(router);
@@ -183,7 +194,7 @@ public final class AuthServerVerticle extends VerticleBase {
                             router.route().failureHandler(OAuthErrors::render);
                             return router;
                         };
-                        pruneTimer = new SessionPruner(pool).schedule(vertx);
+                        pruneTimer = new SessionPruner(pool, sessions, throttle).schedule(vertx);
                         HttpServerOptions options = config.tls()
                                 .applyTo(new HttpServerOptions()
                                         .setHost(config.host())

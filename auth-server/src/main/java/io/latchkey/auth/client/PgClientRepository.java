@@ -37,6 +37,9 @@ public final class PgClientRepository implements ClientRepository {
             UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
     private static final String DISABLE = """
             UPDATE clients SET disabled = true, updated_at = now() WHERE client_id = $1""";
+    private static final String RAISE_TOKENS_NOT_BEFORE = """
+            UPDATE clients SET tokens_not_before = GREATEST(tokens_not_before, $2), updated_at = now()
+            WHERE client_id = $1""";
     private static final String UPSERT_ADMIN = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
             VALUES ($1, $2, ARRAY['client_credentials'], ARRAY['admin'], $3)
@@ -102,6 +105,13 @@ public final class PgClientRepository implements ClientRepository {
     @Override
     public Future<Boolean> disable(SqlClient sql, String clientId) {
         return sql.preparedQuery(DISABLE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Future<Void> raiseTokensNotBefore(SqlClient sql, String clientId, long notBefore) {
+        return sql.preparedQuery(RAISE_TOKENS_NOT_BEFORE)
+                .execute(Tuple.of(clientId, notBefore))
+                .mapEmpty();
     }
 
     @Override

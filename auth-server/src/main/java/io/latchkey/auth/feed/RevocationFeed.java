@@ -218,9 +218,8 @@ public final class RevocationFeed {
         PgConnection listenConnection = listener.actualConnection();
         if (listening && listenConnection != null && !pinging) {
             pinging = true;
-            listenConnection
-                    .query("SELECT 1")
-                    .execute()
+            repository
+                    .ping(listenConnection)
                     .timeout(
                             Math.max(
                                     MIN_PING_TIMEOUT_MS,

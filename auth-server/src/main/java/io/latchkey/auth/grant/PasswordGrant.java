@@ -1,6 +1,7 @@
 package io.latchkey.auth.grant;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.http.OAuthError;
 import io.latchkey.auth.metrics.AuthMetrics;
@@ -46,6 +47,7 @@ public final class PasswordGrant implements Grant {
     private final UserRepository users;
     private final SessionRepository sessions;
     private final LoginThrottle throttle;
+    private final AuditRepository audit;
     private final PasswordHasher hasher;
     private final AccessTokenFactory tokens;
     private final TokenSigner signer;
@@ -59,6 +61,7 @@ public final class PasswordGrant implements Grant {
             UserRepository users,
             SessionRepository sessions,
             LoginThrottle throttle,
+            AuditRepository audit,
             PasswordHasher hasher,
             AccessTokenFactory tokens,
             TokenSigner signer,
@@ -70,6 +73,7 @@ public final class PasswordGrant implements Grant {
         this.users = users;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.audit = audit;
         this.hasher = hasher;
         this.tokens = tokens;
         this.signer = signer;
@@ -129,14 +133,13 @@ public final class PasswordGrant implements Grant {
                         pool,
                         sql -> Future.join(
                                 throttle.recordFailure(sql, username, request.ip()),
-                                AuditLog.record(
+                                audit.record(
                                         sql,
-                                        "login_failed",
-                                        request.client().clientId(),
-                                        user.map(User::id).orElse(null),
-                                        null,
-                                        request.ip(),
-                                        new JsonObject().put("reason", why))))
+                                        AuditEvent.loginFailed(
+                                                request.client().clientId(),
+                                                user.map(User::id).orElse(null),
+                                                request.ip(),
+                                                why))))
                 .compose(v -> Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS)));
     }
 
@@ -160,7 +163,7 @@ public final class PasswordGrant implements Grant {
                             throttle.clear(sql, username, request.ip()),
                             sessions.open(sql, sid, user.id(), client.clientId(), scope, authTime, sessionEnd),
                             sessions.addRefreshToken(sql, sid, RefreshTokens.hash(refresh), refreshEnd),
-                            AuditLog.record(sql, "login", client.clientId(), user.id(), sid, request.ip(), null));
+                            audit.record(sql, AuditEvent.login(client.clientId(), user.id(), sid, request.ip())));
                     return Future.join(reread, written).transform(done -> {
                         if (reread.succeeded() && !stillValid(reread.result(), verifiedHash)) {
                             return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));

@@ -103,7 +103,7 @@ public final class FeedLatencyBenchmark {
     private void run() throws Exception {
         int port = Integer.parseInt(expect("PORT"));
         TestFeedClients reader = await(TestFeedClients.reader("bench-reader").insert(pool));
-        base = await(new PgRevocationFeedRepository(pool).highestSeq());
+        base = await(new PgRevocationRepository(pool).highestSeq());
         long heapBefore = heap();
 
         HttpClient http =

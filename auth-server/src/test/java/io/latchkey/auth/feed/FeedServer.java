@@ -40,7 +40,7 @@ final class FeedServer extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = Database.pool(vertx, database, 8);
-        var revocations = new PgRevocationFeedRepository(pool);
+        var revocations = new PgRevocationRepository(pool);
         feed = new RevocationFeed(vertx, revocations, database.connectOptions(), settings);
         pruner = new RevocationPruner(vertx, revocations, Clock.systemUTC(), settings);
         Router router = Router.router(vertx);

@@ -28,7 +28,7 @@ class RevocationPrunerTest {
     @BeforeAll
     static void start(Vertx vertx) {
         pool = db.pool(vertx);
-        repository = new PgRevocationFeedRepository(pool);
+        repository = new PgRevocationRepository(pool);
         pruner = new RevocationPruner(vertx, repository, Clock.systemUTC(), FeedSettings.defaults());
     }
 
