@@ -58,6 +58,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires auth-server: migrations, pool, repositories, services, routes, listener. The listener serves HTTPS with
@@ -79,6 +80,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private RevocationFeed feed;
     private RevocationPruner revocationPruner;
     private volatile Future<?> readyAfter = Future.succeededFuture();
+    private UnaryOperator<HttpServerOptions> listenerOptions = UnaryOperator.identity();
 
     public AuthServerVerticle(AuthServerConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
@@ -97,6 +99,15 @@ public final class AuthServerVerticle extends VerticleBase {
      */
     public AuthServerVerticle readyAfter(Future<?> gate) {
         this.readyAfter = gate;
+        return this;
+    }
+
+    /**
+     * Adjusts the listener's options after the configured ones are applied: tests shrink its socket buffers, so a
+     * client that stops reading backs up into the server's write queue after kilobytes, not megabytes.
+     */
+    public AuthServerVerticle listenerOptions(UnaryOperator<HttpServerOptions> adjust) {
+        this.listenerOptions = adjust;
         return this;
     }
 
@@ -195,10 +206,10 @@ public final class AuthServerVerticle extends VerticleBase {
                             return router;
                         };
                         pruneTimer = new SessionPruner(pool, sessions, throttle).schedule(vertx);
-                        HttpServerOptions options = config.tls()
+                        HttpServerOptions options = listenerOptions.apply(config.tls()
                                 .applyTo(new HttpServerOptions()
                                         .setHost(config.host())
-                                        .setPort(ListenerVerticle.sharedPort(config.port())));
+                                        .setPort(ListenerVerticle.sharedPort(config.port()))));
                         server = vertx.createHttpServer(options);
                         Router router = routers.apply(vertx);
                         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())

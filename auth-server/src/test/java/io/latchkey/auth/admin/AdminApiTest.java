@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.latchkey.auth.test.AccessTokens;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

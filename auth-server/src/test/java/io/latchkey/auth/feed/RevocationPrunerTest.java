@@ -3,6 +3,8 @@ package io.latchkey.auth.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

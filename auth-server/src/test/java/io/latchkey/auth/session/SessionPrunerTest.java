@@ -2,11 +2,11 @@ package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestUsers;
 import io.latchkey.auth.throttle.PgLoginThrottle;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
