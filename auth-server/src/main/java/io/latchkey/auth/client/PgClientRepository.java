@@ -85,7 +85,7 @@ public final class PgClientRepository implements ClientRepository {
                         client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
                         client.grantTypes().toArray(String[]::new),
                         client.scopes().toArray(String[]::new),
-                        client.audience()))
+                        Audiences.toColumn(client.audience())))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -128,7 +128,7 @@ public final class PgClientRepository implements ClientRepository {
                 hash == null ? null : hash.getBytes(),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("grant_types"))),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
-                row.getString("audience"),
+                Audiences.fromColumn(row.getString("audience")),
                 row.getBoolean("disabled"),
                 row.getLong("tokens_not_before"));
     }
