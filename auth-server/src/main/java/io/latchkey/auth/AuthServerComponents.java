@@ -3,12 +3,13 @@ package io.latchkey.auth;
 import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminClientBootstrap;
 import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.audit.PgAuditRepository;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
-import io.latchkey.auth.feed.PgRevocationFeedRepository;
+import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.feed.RevocationPruner;
 import io.latchkey.auth.grant.ClientCredentialsGrant;
@@ -24,6 +25,7 @@ import io.latchkey.auth.http.RevokeRoutes;
 import io.latchkey.auth.http.TokenRoutes;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
+import io.latchkey.auth.jwt.PgSigningKeyRepository;
 import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
@@ -95,16 +97,22 @@ final class AuthServerComponents {
         clients = new PgClientRepository(pool);
         var users = new PgUserRepository(pool);
         var sessions = new PgSessionRepository();
-        var revocationList = new PgRevocationFeedRepository(pool);
-        var verifier =
-                new AccessTokenVerifier(new SigningKeys(pool, clock::millis), pool, config.issuer(), clock::millis);
-        sessionPruner = new SessionPruner(pool);
+        var revocationList = new PgRevocationRepository(pool);
+        var throttle = new PgLoginThrottle();
+        var audit = new PgAuditRepository();
+        var verifier = new AccessTokenVerifier(
+                new SigningKeys(new PgSigningKeyRepository(pool), clock::millis),
+                revocationList,
+                config.issuer(),
+                clock::millis);
+        sessionPruner = new SessionPruner(pool, sessions, throttle);
         feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), config.feed());
         metrics.watch(feed);
         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
 
         // Services.
-        var terminator = new SessionTerminator(sessions, config.accessTokenTtl(), clock, metrics);
+        var terminator = new SessionTerminator(
+                sessions, users, clients, revocationList, config.accessTokenTtl(), clock, metrics);
         signer = new KeyServiceSigner(
                 vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
@@ -117,7 +125,8 @@ final class AuthServerComponents {
                                 pool,
                                 users,
                                 sessions,
-                                new PgLoginThrottle(),
+                                throttle,
+                                audit,
                                 hasher,
                                 tokens,
                                 signer,
@@ -126,11 +135,19 @@ final class AuthServerComponents {
                                 clock,
                                 metrics),
                         new RefreshTokenGrant(
-                                pool, sessions, terminator, tokens, signer, config.refreshTokenTtl(), clock, metrics)),
+                                pool,
+                                sessions,
+                                terminator,
+                                audit,
+                                tokens,
+                                signer,
+                                config.refreshTokenTtl(),
+                                clock,
+                                metrics)),
                 metrics);
-        var logout = new Logout(pool, verifier, sessions, terminator);
-        var revocation = new TokenRevocation(pool, verifier, sessions, terminator, clock);
-        var admin = new AdminService(pool, users, clients, hasher, terminator);
+        var logout = new Logout(pool, verifier, sessions, terminator, audit);
+        var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
+        var admin = new AdminService(pool, users, clients, hasher, terminator, audit);
 
         // Routes.
         var clientIp = new ClientIp(config.trustedProxies());

@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires auth-server: migrations, pool, {@link AuthServerComponents}, then one listener per event loop (HTTPS with
@@ -29,6 +30,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private AuthServerComponents components;
     private HttpServer server;
     private volatile Future<?> readyAfter = Future.succeededFuture();
+    private UnaryOperator<HttpServerOptions> listenerOptions = UnaryOperator.identity();
 
     public AuthServerVerticle(AuthServerConfig config, ServiceMetrics serviceMetrics) {
         this.config = config;
@@ -50,6 +52,15 @@ public final class AuthServerVerticle extends VerticleBase {
         return this;
     }
 
+    /**
+     * Adjusts the listener's options after the configured ones are applied: tests shrink its socket buffers, so a
+     * client that stops reading backs up into the server's write queue after kilobytes, not megabytes.
+     */
+    public AuthServerVerticle listenerOptions(UnaryOperator<HttpServerOptions> adjust) {
+        this.listenerOptions = adjust;
+        return this;
+    }
+
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> Migrations.run(config.database()))
@@ -66,10 +77,10 @@ public final class AuthServerVerticle extends VerticleBase {
     }
 
     private Future<?> listen() {
-        HttpServerOptions options = config.tls()
+        HttpServerOptions options = listenerOptions.apply(config.tls()
                 .applyTo(new HttpServerOptions()
                         .setHost(config.host())
-                        .setPort(ListenerVerticle.sharedPort(config.port())));
+                        .setPort(ListenerVerticle.sharedPort(config.port()))));
         Function<Vertx, Router> routers = v -> components.router().create(v, this::ready);
         server = vertx.createHttpServer(options);
         return server.requestHandler(routers.apply(vertx))

@@ -1,6 +1,7 @@
 package io.latchkey.auth.admin;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.ClientSecrets;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * The admin operations on users and clients. Every change that must kill tokens (user disable, password change,
@@ -30,18 +32,21 @@ public final class AdminService {
     private final ClientRepository clients;
     private final PasswordHasher hasher;
     private final SessionTerminator terminator;
+    private final AuditRepository audit;
 
     public AdminService(
             Pool pool,
             UserRepository users,
             ClientRepository clients,
             PasswordHasher hasher,
-            SessionTerminator terminator) {
+            SessionTerminator terminator,
+            AuditRepository audit) {
         this.pool = pool;
         this.users = users;
         this.clients = clients;
         this.hasher = hasher;
         this.terminator = terminator;
+        this.audit = audit;
     }
 
     public Future<JsonObject> createUser(String actor, JsonObject body) {
@@ -63,7 +68,7 @@ public final class AdminService {
                 .recover(e -> e instanceof UserRepository.DuplicateUserException
                         ? Future.failedFuture(OAuthError.conflict("The username is taken"))
                         : Future.failedFuture(e))
-                .compose(user -> AuditLog.record(pool, "admin_user_created", actor, user.id(), null, null, null)
+                .compose(user -> audit.record(pool, AuditEvent.adminUserCreated(actor, user.id()))
                         .map(v ->
                                 new JsonObject().put("id", user.id().toString()).put("username", user.username())));
     }
@@ -74,7 +79,8 @@ public final class AdminService {
             return Future.failedFuture(noUser());
         }
         return Transactions.run(pool, sql -> users.disable(sql, id)
-                .compose(found -> endUserSessions(sql, found, actor, id, "user_disabled", "admin_user_disabled")));
+                .compose(found -> endUserSessions(
+                        sql, found, id, "user_disabled", ended -> AuditEvent.adminUserDisabled(actor, id, ended))));
     }
 
     public Future<Void> changePassword(String actor, String rawId, JsonObject body) {
@@ -90,23 +96,25 @@ public final class AdminService {
         }
         return hasher.hash(password.toCharArray())
                 .compose(hash -> Transactions.run(pool, sql -> users.updatePasswordHash(sql, id, hash)
-                        .compose(found ->
-                                endUserSessions(sql, found, actor, id, "password_changed", "admin_password_changed"))));
+                        .compose(found -> endUserSessions(
+                                sql,
+                                found,
+                                id,
+                                "password_changed",
+                                ended -> AuditEvent.adminPasswordChanged(actor, id, ended)))));
     }
 
     /**
      * After a change to a user row ({@code found} says whether it existed): ends every session of the user, listing
-     * each sid and a sub entry, and records the admin action, all in the caller's transaction.
+     * each sid and a sub entry, and records the admin action ({@code event} of how many sessions ended), all in
+     * the caller's transaction.
      */
     private Future<Void> endUserSessions(
-            SqlConnection sql, boolean found, String actor, UUID id, String reason, String auditEvent) {
+            SqlConnection sql, boolean found, UUID id, String reason, IntFunction<AuditEvent> event) {
         if (!found) {
             return Future.failedFuture(noUser());
         }
-        return terminator
-                .endUser(sql, id, reason)
-                .compose(ended -> AuditLog.record(
-                        sql, auditEvent, actor, id, null, null, new JsonObject().put("sessions_ended", ended.size())));
+        return terminator.endUser(sql, id, reason).compose(ended -> audit.record(sql, event.apply(ended.size())));
     }
 
     public Future<JsonObject> createClient(String actor, JsonObject body) {
@@ -126,14 +134,7 @@ public final class AdminService {
                 false,
                 0);
         return Transactions.run(pool, sql -> clients.create(sql, client)
-                        .compose(v -> AuditLog.record(
-                                sql,
-                                "admin_client_created",
-                                actor,
-                                null,
-                                null,
-                                null,
-                                new JsonObject().put("target_client_id", spec.clientId()))))
+                        .compose(v -> audit.record(sql, AuditEvent.adminClientCreated(actor, spec.clientId()))))
                 .recover(e -> e instanceof ClientRepository.DuplicateClientException
                         ? Future.failedFuture(OAuthError.conflict("The client_id is taken"))
                         : Future.failedFuture(e))
@@ -158,14 +159,7 @@ public final class AdminService {
             }
             return terminator
                     .endClient(sql, clientId, "client_disabled")
-                    .compose(ended -> AuditLog.record(
-                            sql,
-                            "admin_client_disabled",
-                            actor,
-                            null,
-                            null,
-                            null,
-                            new JsonObject().put("target_client_id", clientId).put("sessions_ended", ended.size())));
+                    .compose(ended -> audit.record(sql, AuditEvent.adminClientDisabled(actor, clientId, ended.size())));
         }));
     }
 
@@ -179,16 +173,8 @@ public final class AdminService {
                             }
                             return terminator
                                     .endClient(sql, clientId, "secret_rotated")
-                                    .compose(ended -> AuditLog.record(
-                                            sql,
-                                            "admin_client_secret_rotated",
-                                            actor,
-                                            null,
-                                            null,
-                                            null,
-                                            new JsonObject()
-                                                    .put("target_client_id", clientId)
-                                                    .put("sessions_ended", ended.size())));
+                                    .compose(ended -> audit.record(
+                                            sql, AuditEvent.adminClientSecretRotated(actor, clientId, ended.size())));
                         }))
                 .map(v -> new JsonObject().put("client_id", clientId).put("client_secret", secret));
     }

@@ -1,5 +1,6 @@
 package io.latchkey.auth.admin;
 
+import io.latchkey.auth.client.Audiences;
 import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.Scopes;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * A validated client registration from the admin API. {@code client_id} matches {@code [A-Za-z0-9._-]{1,64}} and
- * is not UUID-shaped (so it never collides with a user's {@code sub}); the audience is required; a supplied
+ * is not UUID-shaped (so it never collides with a user's {@code sub}); the audience is required, a string or an
+ * array of strings that the tokens' {@code aud} carries in the same form (see {@link Audiences}); a supplied
  * secret has at least 32 characters; only confidential clients without the password grant may hold {@code admin}
  * or {@code revocations:read}. {@code token_endpoint_auth_method} {@code none} (RFC 7591 §2) makes a public
  * client.
@@ -27,12 +29,13 @@ public record NewClient(
         boolean isPublic,
         List<String> grantTypes,
         List<String> scopes,
-        String audience) {
+        Object audience) {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
     private static final Set<String> GRANTS = Set.of("password", "client_credentials", "refresh_token");
     private static final Set<String> PRIVILEGED = Set.of("admin", "revocations:read");
+    private static final String AUDIENCE_SHAPE = "audience must be a string or a non-empty array of distinct strings";
 
     public static NewClient from(JsonObject json) {
         String clientId = string(json, "client_id", true);
@@ -72,11 +75,41 @@ public record NewClient(
             throw OAuthError.invalidRequest(
                     "Only confidential clients without the password grant may hold admin or revocations:read");
         }
-        String audience = string(json, "audience", true);
-        if (audience.isBlank() || audience.length() > 255 || audience.chars().anyMatch(Character::isISOControl)) {
+        return new NewClient(clientId, secret, isPublic, grants, scopes, audience(json));
+    }
+
+    private static Object audience(JsonObject json) {
+        Object value = json.getValue("audience");
+        if (value == null) {
+            throw OAuthError.invalidRequest("audience is required");
+        }
+        if (value instanceof String single) {
+            return checkedAudience(single);
+        }
+        if (!(value instanceof JsonArray array) || array.isEmpty()) {
+            throw OAuthError.invalidRequest(AUDIENCE_SHAPE);
+        }
+        Set<String> entries = new LinkedHashSet<>();
+        for (Object item : array) {
+            if (!(item instanceof String entry) || !entries.add(checkedAudience(entry))) {
+                throw OAuthError.invalidRequest(AUDIENCE_SHAPE);
+            }
+        }
+        List<String> list = new ArrayList<>(entries);
+        if (Audiences.storedLength(list) > Audiences.MAX_STORED_LENGTH) {
+            throw OAuthError.invalidRequest("audience must fit in " + Audiences.MAX_STORED_LENGTH
+                    + " characters, counting one separator per entry");
+        }
+        return new JsonArray(new ArrayList<Object>(list));
+    }
+
+    private static String checkedAudience(String audience) {
+        if (audience.isBlank()
+                || audience.length() > Audiences.MAX_STORED_LENGTH
+                || audience.chars().anyMatch(Character::isISOControl)) {
             throw OAuthError.invalidRequest("audience must have 1 to 255 printable characters");
         }
-        return new NewClient(clientId, secret, isPublic, grants, scopes, audience);
+        return audience;
     }
 
     private static String string(JsonObject json, String name, boolean required) {

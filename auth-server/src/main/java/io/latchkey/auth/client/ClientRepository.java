@@ -16,6 +16,9 @@ public interface ClientRepository {
 
     Future<Boolean> disable(SqlClient sql, String clientId);
 
+    /** Raises {@code tokens_not_before} to {@code notBefore} (epoch seconds) unless it is already higher. */
+    Future<Void> raiseTokensNotBefore(SqlClient sql, String clientId, long notBefore);
+
     /** Creates {@code admin-cli} or replaces its secret, scopes and audience. */
     Future<Void> upsertAdminClient(String clientId, byte[] secretHash, String audience);
 

@@ -37,6 +37,9 @@ public final class PgClientRepository implements ClientRepository {
             UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
     private static final String DISABLE = """
             UPDATE clients SET disabled = true, updated_at = now() WHERE client_id = $1""";
+    private static final String RAISE_TOKENS_NOT_BEFORE = """
+            UPDATE clients SET tokens_not_before = GREATEST(tokens_not_before, $2), updated_at = now()
+            WHERE client_id = $1""";
     private static final String UPSERT_ADMIN = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
             VALUES ($1, $2, ARRAY['client_credentials'], ARRAY['admin'], $3)
@@ -82,7 +85,7 @@ public final class PgClientRepository implements ClientRepository {
                         client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
                         client.grantTypes().toArray(String[]::new),
                         client.scopes().toArray(String[]::new),
-                        client.audience()))
+                        Audiences.toColumn(client.audience())))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -105,6 +108,13 @@ public final class PgClientRepository implements ClientRepository {
     }
 
     @Override
+    public Future<Void> raiseTokensNotBefore(SqlClient sql, String clientId, long notBefore) {
+        return sql.preparedQuery(RAISE_TOKENS_NOT_BEFORE)
+                .execute(Tuple.of(clientId, notBefore))
+                .mapEmpty();
+    }
+
+    @Override
     public Future<Void> upsertAdminClient(String clientId, byte[] secretHash, String audience) {
         return pool.preparedQuery(UPSERT_ADMIN)
                 .execute(Tuple.of(clientId, io.vertx.core.buffer.Buffer.buffer(secretHash), audience))
@@ -118,7 +128,7 @@ public final class PgClientRepository implements ClientRepository {
                 hash == null ? null : hash.getBytes(),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("grant_types"))),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
-                row.getString("audience"),
+                Audiences.fromColumn(row.getString("audience")),
                 row.getBoolean("disabled"),
                 row.getLong("tokens_not_before"));
     }

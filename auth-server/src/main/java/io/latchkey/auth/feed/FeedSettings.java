@@ -65,10 +65,6 @@ public record FeedSettings(
         return new FeedSettings(heartbeatInterval, interval, pruneInterval, maxPendingEntries, writeBacklogBytes);
     }
 
-    public FeedSettings withPruneInterval(Duration interval) {
-        return new FeedSettings(heartbeatInterval, catchUpInterval, interval, maxPendingEntries, writeBacklogBytes);
-    }
-
     public FeedSettings withWriteBacklogBytes(int bytes) {
         return new FeedSettings(heartbeatInterval, catchUpInterval, pruneInterval, maxPendingEntries, bytes);
     }

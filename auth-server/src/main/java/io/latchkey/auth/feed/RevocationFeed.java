@@ -1,5 +1,6 @@
 package io.latchkey.auth.feed;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>The feed is healthy while LISTEN is up and a read has succeeded since it (re)connected; only then do streams
  * get heartbeats and new streams open. When it stops being healthy it ends every stream, so clients reconnect
  * (perhaps to another replica) instead of trusting a silent one. Confined to the event loop that calls
- * {@link #start()}.
+ * {@link #start()}: a stream opened on another event loop (one listener per loop shares this feed) joins on the
+ * feed's loop, or a batch broadcast during its join could pass it by.
  *
  * @see <a href="https://www.postgresql.org/docs/current/sql-notify.html">PostgreSQL NOTIFY</a>
  */
@@ -45,11 +47,12 @@ public final class RevocationFeed {
     private final Set<FeedSubscriber> subscribers = new LinkedHashSet<>();
     private final Promise<Void> firstHealthy = Promise.promise();
 
+    private Context context;
     private PgSubscriber listener;
     private long lastSeen = -1;
     private long connection;
     private boolean listening;
-    private boolean healthy;
+    private volatile boolean healthy;
     private boolean reading;
     private boolean readAgain;
     private boolean stopped;
@@ -71,6 +74,7 @@ public final class RevocationFeed {
 
     /** Connects LISTEN; completes once the feed is first healthy (LISTEN up, then one read done). */
     public Future<Void> start() {
+        context = vertx.getOrCreateContext();
         listener = PgSubscriber.subscriber(vertx, listenOptions).reconnectPolicy(this::listenLost);
         listener.closeHandler(v -> listenLost(0));
         listener.channel(CHANNEL).subscribeHandler(v -> listening()).handler(payload -> catchUp());
@@ -107,14 +111,19 @@ public final class RevocationFeed {
      *     stopped being healthy meanwhile): the caller answers the request
      */
     public void subscribe(HttpServerResponse response, Future<RevocationPage> initial, Runnable unavailable) {
+        onFeedLoop(() -> attach(response, initial, unavailable));
+    }
+
+    private void attach(HttpServerResponse response, Future<RevocationPage> initial, Runnable unavailable) {
         FeedSubscriber[] holder = new FeedSubscriber[1];
         FeedSubscriber subscriber =
                 new FeedSubscriber(response, settings, () -> subscribers.remove(holder[0]), unavailable);
         holder[0] = subscriber;
         subscribers.add(subscriber);
-        response.closeHandler(v -> subscriber.connectionClosed());
-        response.exceptionHandler(e -> subscriber.connectionClosed());
-        initial.onComplete(read -> {
+        response.closeHandler(v -> onFeedLoop(subscriber::connectionClosed));
+        response.exceptionHandler(e -> onFeedLoop(subscriber::connectionClosed));
+        // The read completes on the request's loop; the join belongs on the feed's, in order with broadcasts.
+        initial.onComplete(read -> onFeedLoop(() -> {
             if (read.succeeded()) {
                 subscriber.join(read.result());
             } else {
@@ -123,7 +132,16 @@ public final class RevocationFeed {
                         read.cause().getClass().getSimpleName());
                 subscriber.end();
             }
-        });
+        }));
+    }
+
+    /** Runs {@code work} on the feed's event loop: at once when already there, else queued to it. */
+    private void onFeedLoop(Runnable work) {
+        if (Vertx.currentContext() == context) {
+            work.run();
+        } else {
+            context.runOnContext(v -> work.run());
+        }
     }
 
     private Long listenLost(Integer attempt) {
@@ -222,9 +240,8 @@ public final class RevocationFeed {
         PgConnection listenConnection = listener.actualConnection();
         if (listening && listenConnection != null && !pinging) {
             pinging = true;
-            listenConnection
-                    .query("SELECT 1")
-                    .execute()
+            repository
+                    .ping(listenConnection)
                     .timeout(
                             Math.max(
                                     MIN_PING_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 package io.latchkey.auth.feed;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 
 /** The reads and the pruning the revocation feed needs; entries are written only through {@code revocation_append}. */
@@ -23,4 +24,10 @@ public interface RevocationFeedRepository {
      * highest seq so the highest committed seq stays known; returns how many it deleted.
      */
     Future<Integer> prune(long cutoff, int limit);
+
+    /**
+     * Answers one trivial statement on {@code connection}, the feed's LISTEN connection rather than the pool: it
+     * fails when that connection has died silently.
+     */
+    Future<Void> ping(SqlClient connection);
 }

@@ -2,12 +2,13 @@
  * The revocation feed of auth-server behind {@code GET /revocations} and {@code GET /revocations/stream} (the
  * routes are {@code http.FeedRoutes}): the one LISTEN/NOTIFY follower per replica that broadcasts new entries to
  * every stream in seq order, who may read the feed, and the pruning of expired entries. Entries are written
- * elsewhere, only through {@code revocation_append} (see V4).
+ * elsewhere (the session terminator's transactions), only through
+ * {@link io.latchkey.auth.feed.PgRevocationRepository#append} and so {@code revocation_append} (see V4).
  *
  * <p>Wiring, in the components of the verticle that owns the pool (one feed per verticle instance):
  *
  * <pre>{@code
- * var revocationList = new PgRevocationFeedRepository(pool);
+ * var revocationList = new PgRevocationRepository(pool);
  * feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), feedSettings);
  * pruner = new RevocationPruner(vertx, revocationList, Clock.systemUTC(), feedSettings);
  * var access = new ConfidentialClientFeedAccess(clientAuthenticator);   // the token endpoint's authenticator

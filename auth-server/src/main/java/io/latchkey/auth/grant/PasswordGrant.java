@@ -1,6 +1,7 @@
 package io.latchkey.auth.grant;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
@@ -14,9 +15,11 @@ import io.latchkey.auth.token.TokenSigner;
 import io.latchkey.auth.user.User;
 import io.latchkey.auth.user.UserRepository;
 import io.latchkey.db.Transactions;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * password and disabled user give one body in the same time. A success opens a session (the {@code sid}) and
  * its first refresh token, clears the (username, IP) back-off and signs the access token inside that transaction,
  * so a failed signature leaves no orphan session and clears nothing. A login costs three database round trips:
- * the two reads sent together, the transaction's statements sent together, and its commit.
+ * the two reads sent together, the transaction's statements sent together, and its commit. Each step below is
+ * one stage of that pipeline: read, admit, check the password, rehash, open the session, issue.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
  */
@@ -46,6 +50,7 @@ public final class PasswordGrant implements Grant {
     private final UserRepository users;
     private final SessionRepository sessions;
     private final LoginThrottle throttle;
+    private final AuditRepository audit;
     private final PasswordHasher hasher;
     private final AccessTokenFactory tokens;
     private final TokenSigner signer;
@@ -59,6 +64,7 @@ public final class PasswordGrant implements Grant {
             UserRepository users,
             SessionRepository sessions,
             LoginThrottle throttle,
+            AuditRepository audit,
             PasswordHasher hasher,
             AccessTokenFactory tokens,
             TokenSigner signer,
@@ -70,6 +76,7 @@ public final class PasswordGrant implements Grant {
         this.users = users;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.audit = audit;
         this.hasher = hasher;
         this.tokens = tokens;
         this.signer = signer;
@@ -86,113 +93,162 @@ public final class PasswordGrant implements Grant {
 
     @Override
     public Future<JsonObject> handle(TokenRequest request) {
-        String username = request.form().required("username");
-        String password = request.form().required("password");
-        String scope =
-                Scopes.grant(request.form().optional("scope"), request.client().scopes());
-        String ip = request.ip();
-        // Both reads leave at once on one connection; a throttled attempt has then read a user row it does not
-        // use, which costs less than the second round trip every login would pay.
+        Login login = new Login(
+                request.client(),
+                request.ip(),
+                request.form().required("username"),
+                request.form().required("password"),
+                Scopes.grant(request.form().optional("scope"), request.client().scopes()));
+        return read(login)
+                .compose(attempt -> admit(login, attempt))
+                .compose(user -> checkPassword(login, user))
+                .compose(user -> rehashIfNeeded(user, login.password()).map(hash -> new Verified(user, hash)))
+                .compose(verified -> openSession(login, verified));
+    }
+
+    /** What the request asks for, once parsed. */
+    private record Login(Client client, String ip, String username, String password, String scope) {}
+
+    /** What the two reads found. */
+    private record Attempt(OptionalLong retryAfter, Optional<User> user) {}
+
+    /** A user whose password matched, and the hash it matched (or its replacement after a rehash). */
+    private record Verified(User user, String hash) {}
+
+    /** The session a successful login opens, its times fixed once inside the transaction. */
+    private record NewSession(
+            UUID id, String refreshToken, long authTime, OffsetDateTime end, OffsetDateTime refreshEnd) {}
+
+    /**
+     * Both reads leave at once on one connection; a throttled attempt has then read a user row it does not use,
+     * which costs less than the second round trip every login would pay.
+     */
+    private Future<Attempt> read(Login login) {
         return pool.withConnection(sql -> {
-                    Future<OptionalLong> retryAfter = throttle.retryAfter(sql, username, ip);
-                    Future<Optional<User>> user = users.findByUsername(sql, username);
-                    return Future.join(retryAfter, user).map(both -> new Attempt(retryAfter.result(), user.result()));
-                })
-                .compose(attempt -> {
-                    if (attempt.retryAfter().isPresent()) {
-                        metrics.loginThrottled();
-                        LOG.info(
-                                "login throttled client={} ip={}",
-                                request.client().clientId(),
-                                ip);
-                        return Future.failedFuture(
-                                OAuthError.throttled(attempt.retryAfter().getAsLong()));
+            Future<OptionalLong> retryAfter = throttle.retryAfter(sql, login.username(), login.ip());
+            Future<Optional<User>> user = users.findByUsername(sql, login.username());
+            return Future.join(retryAfter, user).map(both -> new Attempt(retryAfter.result(), user.result()));
+        });
+    }
+
+    /** Refuses a throttled attempt before any Argon2 work. */
+    private Future<Optional<User>> admit(Login login, Attempt attempt) {
+        if (attempt.retryAfter().isPresent()) {
+            metrics.loginThrottled();
+            LOG.info("login throttled client={} ip={}", login.client().clientId(), login.ip());
+            return Future.failedFuture(OAuthError.throttled(attempt.retryAfter().getAsLong()));
+        }
+        return Future.succeededFuture(attempt.user());
+    }
+
+    /**
+     * Verifies the password against the user's hash, or the dummy hash for an unknown user, so every failure
+     * costs the same; a disabled user fails after its real verification.
+     */
+    private Future<User> checkPassword(Login login, Optional<User> user) {
+        return hasher.verify(
+                        user.map(User::passwordHash).orElse(null),
+                        login.password().toCharArray())
+                .compose(matches -> {
+                    if (!matches || user.get().disabled()) {
+                        return refuse(login, user, matches ? "disabled" : "bad_credentials");
                     }
-                    Optional<User> user = attempt.user();
-                    return hasher.verify(user.map(User::passwordHash).orElse(null), password.toCharArray())
-                            .compose(matches -> {
-                                if (!matches || user.get().disabled()) {
-                                    return fail(request, username, user, matches ? "disabled" : "bad_credentials");
-                                }
-                                return succeed(request, username, user.get(), password, scope);
-                            });
+                    return Future.succeededFuture(user.get());
                 });
     }
 
-    private record Attempt(OptionalLong retryAfter, Optional<User> user) {}
-
-    private Future<JsonObject> fail(TokenRequest request, String username, Optional<User> user, String reason) {
+    /** Counts the failure and audits it in one transaction, then answers as for any bad credentials. */
+    private Future<User> refuse(Login login, Optional<User> user, String reason) {
         metrics.loginFailed();
         String why = user.isEmpty() ? "unknown_user" : reason;
-        LOG.info("login failed client={} ip={} reason={}", request.client().clientId(), request.ip(), why);
+        String clientId = login.client().clientId();
+        LOG.info("login failed client={} ip={} reason={}", clientId, login.ip(), why);
         return Transactions.run(
                         pool,
                         sql -> Future.join(
-                                throttle.recordFailure(sql, username, request.ip()),
-                                AuditLog.record(
+                                throttle.recordFailure(sql, login.username(), login.ip()),
+                                audit.record(
                                         sql,
-                                        "login_failed",
-                                        request.client().clientId(),
-                                        user.map(User::id).orElse(null),
-                                        null,
-                                        request.ip(),
-                                        new JsonObject().put("reason", why))))
+                                        AuditEvent.loginFailed(
+                                                clientId, user.map(User::id).orElse(null), login.ip(), why))))
                 .compose(v -> Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS)));
     }
 
-    private Future<JsonObject> succeed(
-            TokenRequest request, String username, User user, String password, String scope) {
-        Client client = request.client();
-        return rehashIfNeeded(user, password)
-                .compose(verifiedHash -> Transactions.run(pool, sql -> {
-                    long millis = clock.millis();
-                    long authTime = millis / 1000;
-                    OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-                    OffsetDateTime sessionEnd = now.plus(sessionMaxAge);
-                    OffsetDateTime refreshEnd = min(now.plus(refreshTtl), sessionEnd);
-                    UUID sid = UUID.randomUUID();
-                    String refresh = RefreshTokens.generate();
-                    // All leave together, the re-read first. It takes a share lock: a password change or disable that
-                    // committed since the verification wins, and one still in flight waits and then ends this new
-                    // session too. When the re-read refuses, the writes behind it roll back with the transaction.
-                    Future<Optional<User>> reread = users.findByIdForShare(sql, user.id());
-                    Future<?> written = Future.join(
-                            throttle.clear(sql, username, request.ip()),
-                            sessions.open(sql, sid, user.id(), client.clientId(), scope, authTime, sessionEnd),
-                            sessions.addRefreshToken(sql, sid, RefreshTokens.hash(refresh), refreshEnd),
-                            AuditLog.record(sql, "login", client.clientId(), user.id(), sid, request.ip(), null));
-                    return Future.join(reread, written).transform(done -> {
-                        if (reread.succeeded() && !stillValid(reread.result(), verifiedHash)) {
-                            return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));
-                        }
-                        if (done.failed()) {
-                            return Future.failedFuture(done.cause());
-                        }
-                        JsonObject claims = tokens.userToken(
-                                user.id().toString(),
-                                client.clientId(),
-                                client.audience(),
-                                scope,
-                                reread.result().get().tokensNotBefore(),
-                                sid.toString(),
-                                authTime);
-                        return signer.sign(claims).map(token -> {
-                            LOG.info(
-                                    "token issued grant=password client={} sub={} sid={} jti={}",
-                                    client.clientId(),
-                                    user.id(),
-                                    sid,
-                                    claims.getString("jti"));
-                            return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
-                        });
-                    });
-                }));
+    /**
+     * One transaction: the user re-read under a share lock and the session's writes leave together, then the
+     * token is signed before the commit.
+     */
+    private Future<JsonObject> openSession(Login login, Verified verified) {
+        return Transactions.run(pool, sql -> {
+            NewSession session = newSession();
+            // All leave together, the re-read first. It takes a share lock: a password change or disable that
+            // committed since the verification wins, and one still in flight waits and then ends this new
+            // session too. When the re-read refuses, the writes behind it roll back with the transaction.
+            Future<Optional<User>> reread =
+                    users.findByIdForShare(sql, verified.user().id());
+            Future<?> written = writeSession(sql, login, verified.user(), session);
+            return Future.join(reread, written)
+                    .transform(done -> confirm(reread, done, verified.hash()))
+                    .compose(current -> issue(login, current, session));
+        });
+    }
+
+    private NewSession newSession() {
+        long millis = clock.millis();
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+        OffsetDateTime end = now.plus(sessionMaxAge);
+        return new NewSession(
+                UUID.randomUUID(), RefreshTokens.generate(), millis / 1000, end, min(now.plus(refreshTtl), end));
+    }
+
+    /** Clears the back-off, opens the session with its first refresh token and audits the login, all at once. */
+    private Future<?> writeSession(SqlConnection sql, Login login, User user, NewSession session) {
+        String clientId = login.client().clientId();
+        return Future.join(
+                throttle.clear(sql, login.username(), login.ip()),
+                sessions.open(sql, session.id(), user.id(), clientId, login.scope(), session.authTime(), session.end()),
+                sessions.addRefreshToken(
+                        sql, session.id(), RefreshTokens.hash(session.refreshToken()), session.refreshEnd()),
+                audit.record(sql, AuditEvent.login(clientId, user.id(), session.id(), login.ip())));
+    }
+
+    /** The re-read user, when the login still holds against it and the writes went through. */
+    private static Future<User> confirm(Future<Optional<User>> reread, AsyncResult<?> done, String verifiedHash) {
+        if (reread.succeeded() && !stillValid(reread.result(), verifiedHash)) {
+            return Future.failedFuture(OAuthError.invalidGrant(BAD_CREDENTIALS));
+        }
+        if (done.failed()) {
+            return Future.failedFuture(done.cause());
+        }
+        return Future.succeededFuture(reread.result().get());
     }
 
     private static boolean stillValid(Optional<User> reread, String verifiedHash) {
         return reread.isPresent()
                 && !reread.get().disabled()
                 && reread.get().passwordHash().equals(verifiedHash);
+    }
+
+    /** Signs the access token, its {@code iat} no lower than the re-read user's {@code tokens_not_before}. */
+    private Future<JsonObject> issue(Login login, User user, NewSession session) {
+        Client client = login.client();
+        JsonObject claims = tokens.userToken(
+                user.id().toString(),
+                client.clientId(),
+                client.audience(),
+                login.scope(),
+                user.tokensNotBefore(),
+                session.id().toString(),
+                session.authTime());
+        return signer.sign(claims).map(token -> {
+            LOG.info(
+                    "token issued grant=password client={} sub={} sid={} jti={}",
+                    client.clientId(),
+                    user.id(),
+                    session.id(),
+                    claims.getString("jti"));
+            return TokenResponses.of(token, tokens.ttlSeconds(), login.scope(), session.refreshToken());
+        });
     }
 
     /** The stored hash after the login: rehashed when the Argon2 parameters changed, else the same. */
@@ -213,7 +269,7 @@ public final class PasswordGrant implements Grant {
                 .recover(e -> Future.succeededFuture(user.passwordHash()));
     }
 
-    static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {
+    private static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {
         return a.isBefore(b) ? a : b;
     }
 }

@@ -1,6 +1,7 @@
 package io.latchkey.auth.grant;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
@@ -42,6 +43,7 @@ public final class RefreshTokenGrant implements Grant {
     private final Pool pool;
     private final SessionRepository sessions;
     private final SessionTerminator terminator;
+    private final AuditRepository audit;
     private final AccessTokenFactory tokens;
     private final TokenSigner signer;
     private final Duration refreshTtl;
@@ -52,6 +54,7 @@ public final class RefreshTokenGrant implements Grant {
             Pool pool,
             SessionRepository sessions,
             SessionTerminator terminator,
+            AuditRepository audit,
             AccessTokenFactory tokens,
             TokenSigner signer,
             Duration refreshTtl,
@@ -60,6 +63,7 @@ public final class RefreshTokenGrant implements Grant {
         this.pool = pool;
         this.sessions = sessions;
         this.terminator = terminator;
+        this.audit = audit;
         this.tokens = tokens;
         this.signer = signer;
         this.refreshTtl = refreshTtl;
@@ -150,8 +154,8 @@ public final class RefreshTokenGrant implements Grant {
         LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
         return terminator
                 .endSession(sql, rt.sessionId(), "refresh_reuse")
-                .compose(v -> AuditLog.record(
-                        sql, "refresh_reuse", clientId, rt.userId(), rt.sessionId(), request.ip(), null))
+                .compose(v ->
+                        audit.record(sql, AuditEvent.refreshReuse(clientId, rt.userId(), rt.sessionId(), request.ip())))
                 .compose(v -> rejected());
     }
 

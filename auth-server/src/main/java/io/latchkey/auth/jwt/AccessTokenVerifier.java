@@ -1,10 +1,9 @@
 package io.latchkey.auth.jwt;
 
+import io.latchkey.auth.feed.RevocationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.util.Base64;
@@ -24,21 +23,15 @@ import java.util.function.LongSupplier;
 public final class AccessTokenVerifier {
     private static final long LEEWAY = 60;
     private static final int MAX_TOKEN_LENGTH = 8 * 1024;
-    private static final String REVOKED = """
-            SELECT 1 FROM revocations
-            WHERE (type = 'jti' AND value = $1)
-               OR (type = 'sid' AND value = $2)
-               OR (type = 'sub' AND value = $3 AND not_before > $4)
-            LIMIT 1""";
 
     private final SigningKeys keys;
-    private final Pool pool;
+    private final RevocationRepository revocations;
     private final String issuer;
     private final LongSupplier millis;
 
-    public AccessTokenVerifier(SigningKeys keys, Pool pool, String issuer, LongSupplier millis) {
+    public AccessTokenVerifier(SigningKeys keys, RevocationRepository revocations, String issuer, LongSupplier millis) {
         this.keys = keys;
-        this.pool = pool;
+        this.revocations = revocations;
         this.issuer = issuer;
         this.millis = millis;
     }
@@ -97,13 +90,13 @@ public final class AccessTokenVerifier {
 
     private Future<Boolean> notRevoked(JsonObject claims) {
         Object sid = claims.getValue("sid");
-        return pool.preparedQuery(REVOKED)
-                .execute(Tuple.of(
+        return revocations
+                .isRevoked(
                         claims.getString("jti"),
                         sid instanceof String s ? s : null,
                         claims.getString("sub"),
-                        claims.getLong("iat")))
-                .map(rows -> rows.size() == 0);
+                        claims.getLong("iat"))
+                .map(revoked -> !revoked);
     }
 
     private static boolean signatureValid(java.security.PublicKey key, Parsed parsed) {

@@ -2,7 +2,6 @@ package io.latchkey.auth.jwt;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -23,20 +22,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class SigningKeys {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
-    private static final String LOAD = """
-            SELECT kid, public_jwk FROM signing_keys
-            WHERE revoked_at IS NULL AND publish_at <= now() AND (remove_at IS NULL OR remove_at > now())""";
     private static final long MAX_AGE_MS = 1_000;
     private static final long UNKNOWN_KID_RELOAD_MS = 100;
 
-    private final Pool pool;
+    private final SigningKeyRepository repository;
     private final LongSupplier millis;
     private volatile Map<String, PublicKey> keys = Map.of();
     private volatile long loadedAt = Long.MIN_VALUE / 2;
     private Future<Map<String, PublicKey>> loading;
 
-    public SigningKeys(Pool pool, LongSupplier millis) {
-        this.pool = pool;
+    public SigningKeys(SigningKeyRepository repository, LongSupplier millis) {
+        this.repository = repository;
         this.millis = millis;
     }
 
@@ -53,13 +49,13 @@ public final class SigningKeys {
         if (loading != null) {
             return loading;
         }
-        Future<Map<String, PublicKey>> load = pool.query(LOAD).execute().map(rows -> {
+        Future<Map<String, PublicKey>> load = repository.livePublicKeys().map(jwks -> {
             Map<String, PublicKey> loaded = new HashMap<>();
-            rows.forEach(row -> {
+            jwks.forEach((kid, jwk) -> {
                 try {
-                    loaded.put(row.getString("kid"), rsa((JsonObject) row.getValue("public_jwk")));
+                    loaded.put(kid, rsa(jwk));
                 } catch (RuntimeException | java.security.GeneralSecurityException e) {
-                    LOG.error("signing key {} has an unusable public JWK", row.getString("kid"));
+                    LOG.error("signing key {} has an unusable public JWK", kid);
                 }
             });
             keys = Map.copyOf(loaded);

@@ -1,6 +1,7 @@
 package io.latchkey.auth.revocation;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.session.SessionRepository;
@@ -34,12 +35,19 @@ public final class Logout {
     private final AccessTokenVerifier verifier;
     private final SessionRepository sessions;
     private final SessionTerminator terminator;
+    private final AuditRepository audit;
 
-    public Logout(Pool pool, AccessTokenVerifier verifier, SessionRepository sessions, SessionTerminator terminator) {
+    public Logout(
+            Pool pool,
+            AccessTokenVerifier verifier,
+            SessionRepository sessions,
+            SessionTerminator terminator,
+            AuditRepository audit) {
         this.pool = pool;
         this.verifier = verifier;
         this.sessions = sessions;
         this.terminator = terminator;
+        this.audit = audit;
     }
 
     /** Ends the session of {@code accessToken} (or all of its user's with {@code everywhere}). */
@@ -77,7 +85,7 @@ public final class Logout {
             }
             return terminator
                     .endSession(sql, sid, "logout")
-                    .compose(v -> AuditLog.record(sql, "logout", clientId, user.get(), sid, ip, null));
+                    .compose(v -> audit.record(sql, AuditEvent.logout(clientId, user.get(), sid, ip)));
         });
     }
 
@@ -86,14 +94,8 @@ public final class Logout {
         // locking this token's session first would break that order.
         return terminator
                 .endUser(sql, user, "logout_everywhere")
-                .compose(ended -> AuditLog.record(
-                        sql,
-                        "logout_everywhere",
-                        clientId,
-                        user,
-                        sid,
-                        ip,
-                        new JsonObject().put("sessions_ended", ended.size())));
+                .compose(
+                        ended -> audit.record(sql, AuditEvent.logoutEverywhere(clientId, user, sid, ip, ended.size())));
     }
 
     private static Optional<UUID> uuid(Object value) {

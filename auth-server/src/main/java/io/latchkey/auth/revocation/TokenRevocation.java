@@ -1,6 +1,7 @@
 package io.latchkey.auth.revocation;
 
-import io.latchkey.auth.audit.AuditLog;
+import io.latchkey.auth.audit.AuditEvent;
+import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.session.LockedRefreshToken;
@@ -41,6 +42,7 @@ public final class TokenRevocation {
     private final AccessTokenVerifier verifier;
     private final SessionRepository sessions;
     private final SessionTerminator terminator;
+    private final AuditRepository audit;
     private final Clock clock;
 
     public TokenRevocation(
@@ -48,11 +50,13 @@ public final class TokenRevocation {
             AccessTokenVerifier verifier,
             SessionRepository sessions,
             SessionTerminator terminator,
+            AuditRepository audit,
             Clock clock) {
         this.pool = pool;
         this.verifier = verifier;
         this.sessions = sessions;
         this.terminator = terminator;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -72,16 +76,14 @@ public final class TokenRevocation {
             Object sid = claims.getValue("sid");
             return Transactions.run(pool, sql -> terminator
                             .revokeAccessToken(sql, jti, claims.getLong("exp"))
-                            .compose(v -> AuditLog.record(
+                            .compose(v -> audit.record(
                                     sql,
-                                    "token_revoked",
-                                    client.clientId(),
-                                    uuidOrNull(claims.getValue("sub")),
-                                    uuidOrNull(sid),
-                                    ip,
-                                    new JsonObject()
-                                            .put("token_type", "access_token")
-                                            .put("jti", jti))))
+                                    AuditEvent.accessTokenRevoked(
+                                            client.clientId(),
+                                            uuidOrNull(claims.getValue("sub")),
+                                            uuidOrNull(sid),
+                                            ip,
+                                            jti))))
                     .onSuccess(v -> LOG.info("access token revoked client={} jti={}", client.clientId(), jti));
         });
     }
@@ -111,14 +113,8 @@ public final class TokenRevocation {
     private Future<Void> endSession(SqlConnection sql, Client client, LockedRefreshToken rt, String ip) {
         return terminator
                 .endSession(sql, rt.sessionId(), "revoked")
-                .compose(v -> AuditLog.record(
-                        sql,
-                        "token_revoked",
-                        client.clientId(),
-                        rt.userId(),
-                        rt.sessionId(),
-                        ip,
-                        new JsonObject().put("token_type", "refresh_token")))
+                .compose(v -> audit.record(
+                        sql, AuditEvent.refreshTokenRevoked(client.clientId(), rt.userId(), rt.sessionId(), ip)))
                 .onSuccess(v -> LOG.info("refresh token revoked client={} sid={}", client.clientId(), rt.sessionId()));
     }
 

@@ -52,6 +52,10 @@ public final class PgSessionRepository implements SessionRepository {
             SELECT id FROM sessions WHERE client_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
+    private static final String PRUNE_SESSIONS = """
+            DELETE FROM sessions
+            WHERE (ended_at IS NOT NULL AND ended_at < now() - interval '1 hour') OR expires_at < now()""";
+    private static final String PRUNE_REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
 
     @Override
     public Future<Void> open(
@@ -132,6 +136,16 @@ public final class PgSessionRepository implements SessionRepository {
     @Override
     public Future<Boolean> end(SqlClient sql, UUID sessionId, String reason) {
         return sql.preparedQuery(END).execute(Tuple.of(sessionId, reason)).map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Future<Void> pruneSessions(SqlClient sql) {
+        return sql.query(PRUNE_SESSIONS).execute().mapEmpty();
+    }
+
+    @Override
+    public Future<Void> pruneRefreshTokens(SqlClient sql) {
+        return sql.query(PRUNE_REFRESH_TOKENS).execute().mapEmpty();
     }
 
     private static LockedRefreshToken lockedRefreshToken(Row row) {

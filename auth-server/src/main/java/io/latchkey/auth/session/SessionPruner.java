@@ -1,5 +1,6 @@
 package io.latchkey.auth.session;
 
+import io.latchkey.auth.throttle.LoginThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -14,20 +15,15 @@ import org.slf4j.LoggerFactory;
 public final class SessionPruner {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPruner.class);
     private static final long PERIOD_MS = 5 * 60 * 1000;
-    private static final String SESSIONS = """
-            DELETE FROM sessions
-            WHERE (ended_at IS NOT NULL AND ended_at < now() - interval '1 hour') OR expires_at < now()""";
-    private static final String REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
-    private static final String FAILURES_BY_IP =
-            "DELETE FROM login_failures_by_ip WHERE minute < now() - interval '11 minutes'";
-    private static final String FAILURES_BY_USER_IP = """
-            DELETE FROM login_failures_by_user_ip
-            WHERE last_failure_at < now() - interval '1 day' AND (blocked_until IS NULL OR blocked_until < now())""";
 
     private final Pool pool;
+    private final SessionRepository sessions;
+    private final LoginThrottle throttle;
 
-    public SessionPruner(Pool pool) {
+    public SessionPruner(Pool pool, SessionRepository sessions, LoginThrottle throttle) {
         this.pool = pool;
+        this.sessions = sessions;
+        this.throttle = throttle;
     }
 
     /** Prunes now and then every five minutes; returns the timer id. */
@@ -35,13 +31,11 @@ public final class SessionPruner {
         return vertx.setPeriodic(PERIOD_MS, PERIOD_MS, id -> prune());
     }
 
+    /** One statement at a time, each on a connection of its own from the pool, as no two need to agree. */
     public Future<Void> prune() {
-        return pool.query(SESSIONS)
-                .execute()
-                .compose(v -> pool.query(REFRESH_TOKENS).execute())
-                .compose(v -> pool.query(FAILURES_BY_IP).execute())
-                .compose(v -> pool.query(FAILURES_BY_USER_IP).execute())
-                .<Void>mapEmpty()
+        return sessions.pruneSessions(pool)
+                .compose(v -> sessions.pruneRefreshTokens(pool))
+                .compose(v -> throttle.prune(pool))
                 .onFailure(e -> LOG.warn("pruning failed: {}", e.getClass().getSimpleName()));
     }
 }

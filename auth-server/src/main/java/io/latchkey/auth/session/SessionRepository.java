@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Sessions and their refresh tokens. Every method runs on the caller's transaction. */
+/** Sessions and their refresh tokens. Every method runs on the caller's {@code sql}, usually its transaction. */
 public interface SessionRepository {
     /** Opens a session under an id the caller chose, so the statements that name it can leave together. */
     Future<Void> open(
@@ -52,4 +52,13 @@ public interface SessionRepository {
 
     /** Ends one session; false when it had already ended. */
     Future<Boolean> end(SqlClient sql, UUID sessionId, String reason);
+
+    /**
+     * Deletes sessions ended over an hour ago or past their absolute end; their refresh tokens go with them
+     * (the foreign key cascades).
+     */
+    Future<Void> pruneSessions(SqlClient sql);
+
+    /** Deletes refresh tokens past their idle end. */
+    Future<Void> pruneRefreshTokens(SqlClient sql);
 }

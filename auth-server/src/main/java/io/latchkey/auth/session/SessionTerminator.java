@@ -1,9 +1,11 @@
 package io.latchkey.auth.session;
 
+import io.latchkey.auth.client.ClientRepository;
+import io.latchkey.auth.feed.RevocationRepository;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,30 +16,33 @@ import java.util.UUID;
  * entries commit with the change that caused them. A {@code sid} entry per ended session and, when all of a
  * user's or client's tokens must die, a {@code sub} entry with {@code not_before} = now rounded up to the next
  * second, plus a raised {@code tokens_not_before} so later tokens carry {@code iat} at or above it. Entries are
- * appended only through {@code revocation_append}, which serialises writers so seq order is commit order.
+ * appended only through {@code revocation_append}, which serialises writers so seq order is commit order. Every
+ * statement runs on the caller's {@code sql}, each once the previous one has answered.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
  */
 public final class SessionTerminator {
-    private static final String APPEND = "SELECT revocation_append($1, $2, $3, $4)";
-    private static final String RAISE_USER = """
-            UPDATE users SET tokens_not_before = GREATEST(tokens_not_before, $2), updated_at = now() WHERE id = $1""";
-    private static final String RAISE_CLIENT = """
-            UPDATE clients SET tokens_not_before = GREATEST(tokens_not_before, $2), updated_at = now()
-            WHERE client_id = $1""";
-
     private final SessionRepository sessions;
+    private final UserRepository users;
+    private final ClientRepository clients;
+    private final RevocationRepository revocations;
     private final Duration accessTokenTtl;
     private final Clock clock;
     private final AuthMetrics metrics;
 
-    public SessionTerminator(SessionRepository sessions, Duration accessTokenTtl, Clock clock) {
-        this(sessions, accessTokenTtl, clock, new AuthMetrics());
-    }
-
     /** Counts every entry it appends in {@code metrics}, by type. */
-    public SessionTerminator(SessionRepository sessions, Duration accessTokenTtl, Clock clock, AuthMetrics metrics) {
+    public SessionTerminator(
+            SessionRepository sessions,
+            UserRepository users,
+            ClientRepository clients,
+            RevocationRepository revocations,
+            Duration accessTokenTtl,
+            Clock clock,
+            AuthMetrics metrics) {
         this.sessions = sessions;
+        this.users = users;
+        this.clients = clients;
+        this.revocations = revocations;
         this.accessTokenTtl = accessTokenTtl;
         this.clock = clock;
         this.metrics = metrics;
@@ -55,9 +60,8 @@ public final class SessionTerminator {
         return sessions.lockOpenByUser(sql, userId)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
                 .compose(ids -> appendSub(sql, userId.toString(), notBefore).map(ids))
-                .compose(ids -> sql.preparedQuery(RAISE_USER)
-                        .execute(Tuple.of(userId, notBefore))
-                        .map(ids));
+                .compose(ids ->
+                        users.raiseTokensNotBefore(sql, userId, notBefore).map(ids));
     }
 
     /** Ends every open session of a client and revokes its client_credentials tokens issued before now. */
@@ -66,9 +70,8 @@ public final class SessionTerminator {
         return sessions.lockOpenByClient(sql, clientId)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
                 .compose(ids -> appendSub(sql, clientId, notBefore).map(ids))
-                .compose(ids -> sql.preparedQuery(RAISE_CLIENT)
-                        .execute(Tuple.of(clientId, notBefore))
-                        .map(ids));
+                .compose(ids ->
+                        clients.raiseTokensNotBefore(sql, clientId, notBefore).map(ids));
     }
 
     /**
@@ -96,9 +99,9 @@ public final class SessionTerminator {
     }
 
     private Future<Void> append(SqlClient sql, String type, String value, Long notBefore, long expiresAt) {
-        return sql.preparedQuery(APPEND)
-                .execute(Tuple.of(type, value, notBefore, expiresAt))
-                .onSuccess(rows -> metrics.revocationAppended(type))
+        return revocations
+                .append(sql, type, value, notBefore, expiresAt)
+                .onSuccess(seq -> metrics.revocationAppended(type))
                 .mapEmpty();
     }
 

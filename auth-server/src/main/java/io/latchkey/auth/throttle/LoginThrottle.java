@@ -28,4 +28,10 @@ public interface LoginThrottle {
      * transaction, so a login that does not complete clears nothing.
      */
     Future<Void> clear(SqlClient sql, String username, String ip);
+
+    /**
+     * Deletes the counters that no longer throttle anyone: per-IP minutes outside the window, and (username, IP)
+     * rows quiet for a day and not blocked. The per-IP ones go first, then the others, one statement each.
+     */
+    Future<Void> prune(SqlClient sql);
 }

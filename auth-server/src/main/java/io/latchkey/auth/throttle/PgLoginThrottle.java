@@ -40,6 +40,11 @@ public final class PgLoginThrottle implements LoginThrottle {
             ON CONFLICT (ip, minute) DO UPDATE SET failures = f.failures + 1""";
     private static final String CLEAR = """
             DELETE FROM login_failures_by_user_ip WHERE username_hash = $1 AND ip = $2::text::inet""";
+    private static final String PRUNE_IP =
+            "DELETE FROM login_failures_by_ip WHERE minute < now() - interval '11 minutes'";
+    private static final String PRUNE_USER_IP = """
+            DELETE FROM login_failures_by_user_ip
+            WHERE last_failure_at < now() - interval '1 day' AND (blocked_until IS NULL OR blocked_until < now())""";
 
     @Override
     public Future<OptionalLong> retryAfter(SqlClient sql, String username, String ip) {
@@ -68,6 +73,14 @@ public final class PgLoginThrottle implements LoginThrottle {
     @Override
     public Future<Void> clear(SqlClient sql, String username, String ip) {
         return sql.preparedQuery(CLEAR).execute(Tuple.of(key(username), ip)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> prune(SqlClient sql) {
+        return sql.query(PRUNE_IP)
+                .execute()
+                .compose(v -> sql.query(PRUNE_USER_IP).execute())
+                .mapEmpty();
     }
 
     private static Buffer key(String username) {

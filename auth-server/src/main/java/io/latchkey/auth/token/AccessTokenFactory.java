@@ -1,5 +1,6 @@
 package io.latchkey.auth.token;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -26,12 +27,13 @@ public final class AccessTokenFactory {
         this.clock = clock;
     }
 
-    public JsonObject clientToken(String clientId, String audience, String scope, long notBefore) {
+    /** {@code audience} is a client's (see {@code Audiences}): a string, or an array that stays one in the token. */
+    public JsonObject clientToken(String clientId, Object audience, String scope, long notBefore) {
         return base(clientId, clientId, audience, scope, notBefore);
     }
 
     public JsonObject userToken(
-            String userId, String clientId, String audience, String scope, long notBefore, String sid, long authTime) {
+            String userId, String clientId, Object audience, String scope, long notBefore, String sid, long authTime) {
         return base(userId, clientId, audience, scope, notBefore)
                 .put("sid", sid)
                 .put("auth_time", authTime);
@@ -41,7 +43,7 @@ public final class AccessTokenFactory {
         return ttl.toSeconds();
     }
 
-    private JsonObject base(String sub, String clientId, String audience, String scope, long notBefore) {
+    private JsonObject base(String sub, String clientId, Object audience, String scope, long notBefore) {
         long now = clock.millis() / 1000;
         long iat = Math.max(now, notBefore);
         // exp counts from now, not iat, so a raised iat never stretches the lifetime past what key-service allows.
@@ -49,7 +51,7 @@ public final class AccessTokenFactory {
         return new JsonObject()
                 .put("iss", issuer)
                 .put("sub", sub)
-                .put("aud", audience)
+                .put("aud", audience instanceof JsonArray array ? array.copy() : audience)
                 .put("exp", exp)
                 .put("iat", iat)
                 .put("jti", jti())

@@ -25,6 +25,8 @@ public final class PgUserRepository implements UserRepository {
     private static final String REHASH =
             "UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2";
     private static final String DISABLE = "UPDATE users SET disabled = true, updated_at = now() WHERE id = $1";
+    private static final String RAISE_TOKENS_NOT_BEFORE = """
+            UPDATE users SET tokens_not_before = GREATEST(tokens_not_before, $2), updated_at = now() WHERE id = $1""";
 
     private final Pool pool;
 
@@ -69,6 +71,13 @@ public final class PgUserRepository implements UserRepository {
     @Override
     public Future<Boolean> disable(SqlClient sql, UUID id) {
         return sql.preparedQuery(DISABLE).execute(Tuple.of(id)).map(r -> r.rowCount() == 1);
+    }
+
+    @Override
+    public Future<Void> raiseTokensNotBefore(SqlClient sql, UUID id, long notBefore) {
+        return sql.preparedQuery(RAISE_TOKENS_NOT_BEFORE)
+                .execute(Tuple.of(id, notBefore))
+                .mapEmpty();
     }
 
     private static Optional<User> first(RowSet<Row> rows) {

@@ -23,6 +23,9 @@ public interface UserRepository {
 
     Future<Boolean> disable(SqlClient sql, UUID id);
 
+    /** Raises {@code tokens_not_before} to {@code notBefore} (epoch seconds) unless it is already higher. */
+    Future<Void> raiseTokensNotBefore(SqlClient sql, UUID id, long notBefore);
+
     final class DuplicateUserException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -5,18 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.latchkey.auth.test.AccessTokens;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,6 +270,42 @@ class AdminApiTest {
         assertEquals(
                 "{\"error\":\"invalid_request\",\"error_description\":\"Only confidential clients without the password grant may hold admin or revocations:read\"}",
                 privileged.bodyAsString());
+    }
+
+    @Test
+    void createClientWhenAudienceIsAnArrayThenTokensCarryBothAudiencesAsAnArray() throws Exception {
+        JsonArray audiences = new JsonArray().add("resource-demo").add("billing-api");
+        var created = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"multi","grant_types":["client_credentials"],"scopes":["notes:read"],"audience":["resource-demo","billing-api"]}"""));
+        assertEquals(201, created.statusCode());
+        assertEquals(audiences, created.bodyAsJsonObject().getJsonArray("audience"));
+        var issued = stack.auth()
+                .postForm(
+                        "/oauth2/token",
+                        "multi",
+                        created.bodyAsJsonObject().getString("client_secret"),
+                        "grant_type=client_credentials");
+        assertEquals(200, issued.statusCode());
+        String token = issued.bodyAsJsonObject().getString("access_token");
+
+        JWTClaimsSet claims = AccessTokens.verify(token, stack.jwksUrl(), "billing-api");
+        assertEquals(List.of("resource-demo", "billing-api"), claims.getAudience());
+        assertEquals(audiences, AccessTokens.claims(token).getJsonArray("aud"));
+    }
+
+    @Test
+    void createClientWhenAudienceArrayEmptyOrWithANonStringThenInvalidRequest() {
+        for (String audience : List.of("[]", "[\"resource-demo\", 7]")) {
+            var refused = post("/admin/clients", adminToken(), new JsonObject("""
+                    {"client_id":"odd-audience","grant_types":["client_credentials"],"scopes":[],"audience":%s}""".formatted(audience)));
+            assertEquals(400, refused.statusCode(), audience);
+            assertEquals(
+                    "{\"error\":\"invalid_request\",\"error_description\":"
+                            + "\"audience must be a string or a non-empty array of distinct strings\"}",
+                    refused.bodyAsString(),
+                    audience);
+        }
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM clients WHERE client_id = 'odd-audience'"));
     }
 
     static JsonObject introspect(String id, String secret, String token) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.oauth.OAuthError;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,41 @@ class NewClientTest {
         JsonObject json = valid();
         json.remove("audience");
         assertEquals("{\"error\":\"invalid_request\",\"error_description\":\"audience is required\"}", rejection(json));
+    }
+
+    @Test
+    void fromWhenAudienceIsAnArrayThenKeptAsAnArrayEvenOfOne() {
+        assertEquals(
+                new JsonArray().add("api").add("billing"),
+                NewClient.from(valid().put(
+                                        "audience", new JsonArray().add("api").add("billing")))
+                        .audience());
+        assertEquals(
+                new JsonArray().add("api"),
+                NewClient.from(valid().put("audience", new JsonArray().add("api")))
+                        .audience());
+    }
+
+    @Test
+    void fromWhenAudienceArrayEmptyOrNotOfDistinctStringsThenInvalidRequest() {
+        String shape = "{\"error\":\"invalid_request\",\"error_description\":"
+                + "\"audience must be a string or a non-empty array of distinct strings\"}";
+        assertEquals(shape, rejection(valid().put("audience", new JsonArray())));
+        assertEquals(
+                shape,
+                rejection(valid().put("audience", new JsonArray().add("api").add(7))));
+        assertEquals(
+                shape,
+                rejection(valid().put("audience", new JsonArray().add("api").add("api"))));
+        assertEquals(shape, rejection(valid().put("audience", 7)));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"audience must have 1 to 255 printable characters\"}",
+                rejection(valid().put("audience", new JsonArray().add("api").add(" "))));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":"
+                        + "\"audience must fit in 255 characters, counting one separator per entry\"}",
+                rejection(valid().put(
+                                "audience", new JsonArray().add("a".repeat(200)).add("b".repeat(55)))));
     }
 
     @Test

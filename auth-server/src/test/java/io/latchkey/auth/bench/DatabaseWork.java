@@ -3,7 +3,7 @@ package io.latchkey.auth.bench;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.RefreshTokens;
-import io.latchkey.auth.test.Await;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

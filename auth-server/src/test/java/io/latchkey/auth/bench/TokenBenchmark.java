@@ -4,10 +4,13 @@ import io.latchkey.auth.AuthServerVerticle;
 import io.latchkey.auth.config.Argon2Settings;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.password.Argon2id;
-import io.latchkey.auth.test.Await;
+import io.latchkey.auth.test.BenchFigures;
+import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestStack;
 import io.latchkey.common.NativeTransport;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.Database;
@@ -58,7 +61,6 @@ public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
     private static final int WRK_THREADS = 2;
     private static final int CHAINS = 64;
-    private static final String SECRET = "bench-internal-secret-0123456789abcdefghij";
     private static final String ISSUER = "http://localhost:8080";
     private static final String LOGIN =
             "grant_type=password&client_id=bench-app&username=bench&password=bench-password-1";
@@ -99,18 +101,8 @@ public final class TokenBenchmark {
         DatabaseSettings database = TestPostgres.get().createDatabase();
         Vertx vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
 
-        Map<String, String> keyEnv = new HashMap<>();
-        keyEnv.put("LATCHKEY_DB_URL", database.url());
-        keyEnv.put("LATCHKEY_DEV_MODE", "true");
-        keyEnv.put("LATCHKEY_HOST", "127.0.0.1");
-        keyEnv.put("LATCHKEY_PORT", "0");
-        keyEnv.put("LATCHKEY_INTERNAL_PORT", "0");
-        keyEnv.put("LATCHKEY_ISSUER", ISSUER);
-        keyEnv.put("LATCHKEY_INTERNAL_SECRET", SECRET);
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
-        keyEnv.put("LATCHKEY_KEK", Base64.getEncoder().encodeToString(kek));
-        KeyServiceVerticle keys = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
+        KeyServiceVerticle keys =
+                new KeyServiceVerticle(KeyServiceConfig.from(new Env(TestStack.keyServiceEnv(database.url(), ISSUER))));
         Await.result(vertx.deployVerticle(keys));
 
         Map<String, String> env = new HashMap<>();
@@ -119,7 +111,7 @@ public final class TokenBenchmark {
         env.put("LATCHKEY_HOST", "127.0.0.1");
         env.put("LATCHKEY_PORT", "0");
         env.put("LATCHKEY_ISSUER", ISSUER);
-        env.put("LATCHKEY_INTERNAL_SECRET", SECRET);
+        env.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
         env.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + keys.internalPort());
         AuthServerConfig config = AuthServerConfig.from(new Env(env));
         AuthServerVerticle auth = new AuthServerVerticle(config);
@@ -234,7 +226,7 @@ public final class TokenBenchmark {
                 "password              %6.1f/s = %.2f x the Argon2id rate measured around it (median of run ratios;"
                         + " aim 0.90); Argon2id alone %.1f/s%n",
                 median(loginRates), medianRatio(loginRates, hashRates), median(hashRates));
-        System.out.printf("load average at the end: %s%n", loadAverage());
+        System.out.printf("load average at the end: %s%n", BenchFigures.loadAverage());
         TestPostgres.get().dropDatabase(database);
         System.exit(0);
     }
@@ -323,15 +315,11 @@ public final class TokenBenchmark {
                 "POST",
                 null,
                 new JsonObject().put("typ", "at+jwt").put("claims", claims).encode(),
-                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + SECRET));
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
+                Map.of(
+                        "Content-Type",
+                        "application/json",
+                        "Authorization",
+                        "Bearer " + TestAuthServer.INTERNAL_SECRET));
     }
 
     private static double argon2Rate(Argon2Settings settings, int threads, int seconds) throws Exception {

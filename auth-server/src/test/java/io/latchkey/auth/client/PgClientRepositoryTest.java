@@ -10,6 +10,7 @@ import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,6 +82,28 @@ class PgClientRepositoryTest {
     void findWhenCalledOffTheEventLoopThenStillAnswers() throws Exception {
         assertEquals("svc-a", Await.result(clients.find("svc-a")).orElseThrow().clientId());
         assertEquals(Optional.empty(), Await.result(clients.find("nobody")));
+    }
+
+    @Test
+    void createWhenAudienceIsAnArrayThenFoundAsTheSameArrayEvenOfOne() throws Exception {
+        JsonArray two = new JsonArray().add("api-a").add("api-b");
+        JsonArray one = new JsonArray().add("api-a");
+        Await.result(clients.create(pool, client("svc-two", two)));
+        Await.result(clients.create(pool, client("svc-one", one)));
+
+        assertEquals(two, Await.result(clients.find("svc-two")).orElseThrow().audience());
+        assertEquals(one, Await.result(clients.find("svc-one")).orElseThrow().audience());
+    }
+
+    private static Client client(String clientId, Object audience) {
+        return new Client(
+                clientId,
+                ClientSecrets.sha256(TestClients.secretOf(clientId)),
+                List.of("client_credentials"),
+                List.of("notes:read"),
+                audience,
+                false,
+                0);
     }
 
     private static byte[] sha256(String secret) throws Exception {

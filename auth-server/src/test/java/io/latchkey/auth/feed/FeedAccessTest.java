@@ -2,8 +2,10 @@ package io.latchkey.auth.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -30,38 +32,35 @@ class FeedAccessTest {
     @RegisterExtension
     static final PostgresExtension db = new PostgresExtension();
 
-    private static FeedServer server;
+    private static TestAuthServer server;
     private static WebClient web;
-    private static String deployment;
-    private static TestFeedClients reader;
-    private static TestFeedClients oddReader;
-    private static TestFeedClients withoutScope;
-    private static TestFeedClients disabled;
-    private static TestFeedClients publicClient;
+    private static TestClients reader;
+    private static TestClients oddReader;
+    private static TestClients withoutScope;
+    private static TestClients disabled;
+    private static TestClients publicClient;
 
     @BeforeAll
     static void start(Vertx vertx) {
         Pool pool = db.pool(vertx);
-        server = new FeedServer(db.settings(), FeedSettings.defaults());
-        deployment = Await.result(vertx.deployVerticle(server));
+        server = TestAuthServer.start(vertx, TestAuthServer.feedEnv(db));
         web = WebClient.create(vertx);
-        reader = TestFeedClients.reader("feed-reader");
-        oddReader = TestFeedClients.reader("odd.reader_1").secret("a secret: with %, + and spaces, long enough");
-        withoutScope = TestFeedClients.reader("no-scope").scopes("notes:read");
-        disabled = TestFeedClients.reader("disabled-reader").disabled();
-        publicClient = TestFeedClients.reader("public-reader").publicClient();
-        Await.result(Future.all(List.of(
-                reader.insert(pool),
-                oddReader.insert(pool),
-                withoutScope.insert(pool),
-                disabled.insert(pool),
-                publicClient.insert(pool))));
-        pool.close();
+        reader = TestClients.revocationReader("feed-reader").insert(pool);
+        oddReader = TestClients.revocationReader("odd.reader_1")
+                .secret("a secret: with %, + and spaces, long enough")
+                .insert(pool);
+        withoutScope =
+                TestClients.revocationReader("no-scope").scopes("notes:read").insert(pool);
+        disabled = TestClients.revocationReader("disabled-reader").disabled().insert(pool);
+        publicClient = TestClients.publicClient("public-reader")
+                .scopes(FeedAccess.SCOPE)
+                .insert(pool);
+        Await.result(pool.close());
     }
 
     @AfterAll
-    static void stop(Vertx vertx) {
-        Await.result(vertx.undeploy(deployment));
+    static void stop() {
+        server.close();
     }
 
     @Test
@@ -74,17 +73,17 @@ class FeedAccessTest {
     @Test
     void feedWhenSecretIsWrongThenUnauthorized() {
         for (String endpoint : ENDPOINTS) {
-            assertUnauthorized(get(endpoint, TestFeedClients.basic("feed-reader", "wrong-secret")), endpoint);
+            assertUnauthorized(get(endpoint, TestAuthServer.basic("feed-reader", "wrong-secret")), endpoint);
         }
     }
 
     @Test
     void feedWhenClientUnknownDisabledOrPublicThenUnauthorized() {
         for (String endpoint : ENDPOINTS) {
-            assertUnauthorized(get(endpoint, TestFeedClients.basic("nobody", "whatever")), endpoint);
+            assertUnauthorized(get(endpoint, TestAuthServer.basic("nobody", "whatever")), endpoint);
             assertUnauthorized(get(endpoint, disabled.basic()), endpoint);
             assertUnauthorized(get(endpoint, publicClient.basic()), endpoint);
-            assertUnauthorized(get(endpoint, TestFeedClients.basic("public-reader", "")), endpoint);
+            assertUnauthorized(get(endpoint, TestAuthServer.basic("public-reader", "")), endpoint);
         }
     }
 

@@ -1,21 +1,28 @@
 package io.latchkey.auth.feed;
 
+import static io.latchkey.auth.test.BenchFigures.loadAverage;
+import static io.latchkey.auth.test.BenchFigures.percentileMs;
+
+import io.latchkey.auth.AuthServerMain;
+import io.latchkey.auth.test.SseArrivals;
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.db.Database;
-import io.latchkey.db.DatabaseSettings;
-import io.latchkey.db.test.TestPostgres;
+import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.sqlclient.Pool;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,13 +31,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Measures the revocation feed: with {@code subscribers} stream clients connected to one replica (running in its
- * own JVM, so its heap holds only the feed), appends {@code revocations} entries through
- * {@code revocation_append}, each in its own transaction, one every {@code spacingMs}; reports the latency from
- * the writer's commit acknowledgement to the event's arrival at each client (both read on this JVM's clock), and
- * the replica's heap per subscriber.
+ * Measures the revocation feed: with {@code subscribers} stream clients connected to one auth-server replica
+ * (started by its {@code main} in its own JVM, so its heap holds only the server), appends {@code revocations}
+ * entries through {@code revocation_append}, each in its own transaction, one every {@code spacingMs}; reports the
+ * latency from the writer's commit acknowledgement to the event's arrival at each client (both read on this JVM's
+ * clock), and the replica's heap per subscriber (read with {@code jcmd} after a full collection).
  *
  * <p>Run from the repository root: {@code ./mvnw -B -q -pl auth-server -am process-test-classes -Pfeed-benchmark
  * -Dspotless.check.skip=true}; add {@code -Dbench.subscribers=200 -Dbench.revocations=2000 -Dbench.spacingMs=5}
@@ -39,6 +48,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class FeedLatencyBenchmark {
     private static final double P99_CEILING_MS = 100;
     private static final long DEADLINE_SECONDS = 120;
+    private static final Duration DEADLINE = Duration.ofSeconds(DEADLINE_SECONDS);
+    /** A heap line of {@code jcmd GC.heap_info}, whatever the collector: "&lt;space&gt; total 123K, used 45K". */
+    private static final Pattern HEAP_USED = Pattern.compile("^ \\S.* total \\d+K, used (\\d+)K");
 
     private final int subscribers = Integer.getInteger("subscribers", 120);
     private final int revocations = Integer.getInteger("revocations", 1_000);
@@ -50,8 +62,7 @@ public final class FeedLatencyBenchmark {
     private final Vertx vertx;
     private final Vertx writerVertx;
     private final Pool pool;
-    private final BufferedReader serverOut;
-    private final PrintWriter serverIn;
+    private final int port;
     /** Per revocation index: when the writer saw its commit acknowledged, in nanoTime. */
     private final AtomicLongArray committedAt;
     /** Per revocation index: when the writer sent it, in nanoTime (an upper bound of the latency's start). */
@@ -59,51 +70,56 @@ public final class FeedLatencyBenchmark {
     /** Per subscriber, per revocation index: when the event arrived, in nanoTime; 0 until it does. */
     private final List<AtomicLongArray> receivedAt = new ArrayList<>();
 
-    private final Process server;
+    private final ServiceProcess server;
     private long base;
 
-    private FeedLatencyBenchmark(Vertx vertx, Vertx writerVertx, Pool pool, Process server) {
+    private FeedLatencyBenchmark(Vertx vertx, Vertx writerVertx, Pool pool, ServiceProcess server, int port) {
         this.vertx = vertx;
         this.writerVertx = writerVertx;
         this.server = server;
+        this.port = port;
         this.pool = pool;
-        this.serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        this.serverIn = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
         this.committedAt = new AtomicLongArray(total);
         this.sentAt = new AtomicLongArray(total);
     }
 
     public static void main(String[] args) throws Exception {
-        DatabaseSettings database = TestPostgres.get().createDatabase();
-        ProcessBuilder child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx512m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        FeedBenchmarkServer.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        child.environment().put("LATCHKEY_DB_URL", database.url());
-        Process server = child.start();
+        PostgresExtension db = new PostgresExtension();
+        db.beforeAll(null);
+        Path dir = Files.createTempDirectory("feed-benchmark");
+        int port = ServiceProcess.freePort();
+        ServiceProcess server = ServiceProcess.main("auth-server", AuthServerMain.class.getName())
+                .jvmOptions(List.of("-Xmx512m"))
+                .serviceLogging()
+                .env(TestAuthServer.env(db))
+                .env("LATCHKEY_PORT", Integer.toString(port))
+                .directory(dir)
+                .log(dir.resolve("auth-server.log"))
+                .start();
         Vertx vertx = Vertx.vertx();
         // The writer gets its own event loop, so the clients' work does not delay its commit acknowledgements.
         Vertx writerVertx = Vertx.vertx();
-        Pool pool = Database.pool(writerVertx, database, 4);
+        Pool pool = Database.pool(writerVertx, db.settings(), 4);
         int status = 1;
         try {
-            new FeedLatencyBenchmark(vertx, writerVertx, pool, server).run();
+            server.awaitReady(port, DEADLINE);
+            new FeedLatencyBenchmark(vertx, writerVertx, pool, server, port).run();
             status = 0;
         } finally {
-            server.destroyForcibly();
+            server.terminate();
+            if (!server.waitFor(Duration.ofSeconds(30))) {
+                server.close();
+            }
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             writerVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            db.afterAll(null);
         }
         System.exit(status);
     }
 
     private void run() throws Exception {
-        int port = Integer.parseInt(expect("PORT"));
-        TestFeedClients reader = await(TestFeedClients.reader("bench-reader").insert(pool));
-        base = await(new PgRevocationFeedRepository(pool).highestSeq());
+        TestClients reader = TestClients.revocationReader("bench-reader").insert(pool);
+        base = Await.result(TestRevocations.highestSeq(pool));
         long heapBefore = heap();
 
         HttpClient http =
@@ -113,9 +129,9 @@ public final class FeedLatencyBenchmark {
         for (int i = 0; i < subscribers; i++) {
             AtomicLongArray arrivals = new AtomicLongArray(total);
             receivedAt.add(arrivals);
-            connected.add(subscribe(http, port, reader.basic(), arrivals, allReceived));
+            connected.add(SseArrivals.follow(http, port, reader.basic(), base, arrivals, allReceived));
         }
-        await(Future.all(connected));
+        Await.result(Future.all(connected), DEADLINE);
         long heapSubscribed = heap();
 
         String loadBefore = loadAverage();
@@ -126,7 +142,6 @@ public final class FeedLatencyBenchmark {
         double writeSeconds = (System.nanoTime() - started) / 1e9;
         double cpuSeconds = (serverCpuNanos() - cpuBefore) / 1e9;
         long heapAfter = heap();
-        serverIn.println("quit");
 
         report(complete, writeSeconds, heapBefore, heapSubscribed, heapAfter);
         System.out.printf(
@@ -140,21 +155,12 @@ public final class FeedLatencyBenchmark {
     }
 
     private long serverCpuNanos() {
-        return server.toHandle()
+        return server.process()
+                .toHandle()
                 .info()
                 .totalCpuDuration()
                 .map(java.time.Duration::toNanos)
                 .orElse(0L);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts =
-                    java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 
     /** One revocation every spacingMs, each its own transaction, without waiting for the previous one. */
@@ -183,36 +189,6 @@ public final class FeedLatencyBenchmark {
         if (!written.await(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the writer did not finish");
         }
-    }
-
-    private Future<Void> subscribe(
-            HttpClient http, int port, String authorization, AtomicLongArray arrivals, CountDownLatch allReceived) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost("127.0.0.1")
-                .setPort(port)
-                .setURI("/revocations/stream")
-                .putHeader("Authorization", authorization)
-                .putHeader("Last-Event-ID", Long.toString(base));
-        int[] received = {0};
-        SseIds ids = new SseIds();
-        return http.request(options).compose(request -> request.send()).compose(response -> {
-            if (response.statusCode() != 200) {
-                return Future.failedFuture("stream answered " + response.statusCode());
-            }
-            response.handler(chunk -> {
-                long now = System.nanoTime();
-                ids.scan(chunk, seq -> {
-                    int index = (int) (seq - base - 1);
-                    if (index >= 0 && index < total && arrivals.compareAndSet(index, 0, now)) {
-                        if (++received[0] == total) {
-                            allReceived.countDown();
-                        }
-                    }
-                });
-            });
-            return Future.succeededFuture();
-        });
     }
 
     private void report(boolean complete, double writeSeconds, long heapBefore, long heapSubscribed, long heapAfter) {
@@ -300,31 +276,31 @@ public final class FeedLatencyBenchmark {
         System.out.println(trend);
     }
 
-    private static double percentileMs(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
-    private long heap() throws Exception {
-        serverIn.println("heap");
-        return Long.parseLong(expect("HEAP"));
-    }
-
-    /** Reads the child's stdout up to the line {@code <word> <value>}, returning the value. */
-    private String expect(String word) throws Exception {
-        String line;
-        while ((line = serverOut.readLine()) != null) {
-            if (line.startsWith(word + " ")) {
-                return line.substring(word.length() + 1).trim();
+    /** The replica's heap in use after a full collection, in bytes, as {@code jcmd} reports it. */
+    private long heap() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        long usedKib = 0;
+        for (String line : jcmd("GC.heap_info")) {
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                usedKib += Long.parseLong(m.group(1));
             }
         }
-        throw new IllegalStateException("the feed server ended before printing " + word);
+        return usedKib * 1024;
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    private List<String> jcmd(String command) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process process = new ProcessBuilder(
+                        jcmd, Long.toString(server.process().pid()), command)
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
+        if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + lines);
+        }
+        return lines;
     }
 }

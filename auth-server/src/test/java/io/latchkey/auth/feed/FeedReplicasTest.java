@@ -2,6 +2,11 @@ package io.latchkey.auth.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.latchkey.auth.test.SseClient;
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.Database;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
@@ -31,26 +36,24 @@ class FeedReplicasTest {
     static final PostgresExtension db = new PostgresExtension();
 
     private static Pool pool;
-    private static FeedServer replicaA;
-    private static FeedServer replicaB;
+    private static TestAuthServer replicaA;
+    private static TestAuthServer replicaB;
     private static HttpClient http;
-    private static TestFeedClients reader;
-    private static final List<String> deployments = new ArrayList<>();
+    private static TestClients reader;
 
     @BeforeAll
     static void start(Vertx vertx) {
         pool = db.pool(vertx);
-        replicaA = new FeedServer(db.settings(), FeedSettings.defaults());
-        replicaB = new FeedServer(db.settings(), FeedSettings.defaults());
-        deployments.add(Await.result(vertx.deployVerticle(replicaA)));
-        deployments.add(Await.result(vertx.deployVerticle(replicaB)));
+        replicaA = TestAuthServer.start(vertx, TestAuthServer.feedEnv(db));
+        replicaB = TestAuthServer.start(vertx, TestAuthServer.feedEnv(db));
         http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(20));
-        reader = Await.result(TestFeedClients.reader("replica-reader").insert(pool));
+        reader = TestClients.revocationReader("replica-reader").insert(pool);
     }
 
     @AfterAll
-    static void stop(Vertx vertx) {
-        deployments.forEach(id -> Await.result(vertx.undeploy(id)));
+    static void stop() {
+        replicaA.close();
+        replicaB.close();
     }
 
     @Test
@@ -69,7 +72,7 @@ class FeedReplicasTest {
 
     @Test
     void streamWhenManyWritersAppendConcurrentlyThenEverySubscriberGetsEveryCommittedEntryOnceInSeqOrder(Vertx vertx) {
-        long start = Await.result(highestSeq());
+        long start = Await.result(TestRevocations.highestSeq(pool));
         List<SseClient> clients =
                 List.of(open(replicaA, start), open(replicaA, start), open(replicaB, start), open(replicaB, start));
         Pool writers = Database.pool(vertx, db.settings(), WRITERS);
@@ -103,12 +106,6 @@ class FeedReplicasTest {
         return TestRevocations.jti(writers, writer + "-" + i).compose(seq -> appendInTurn(writers, writer, i + 1));
     }
 
-    private static Future<Long> highestSeq() {
-        return pool.query("SELECT COALESCE(max(seq), 0) AS seq FROM revocations")
-                .execute()
-                .map(rows -> rows.iterator().next().getLong("seq"));
-    }
-
     private static Future<List<Long>> seqsAfter(long start) {
         return pool.preparedQuery("SELECT seq FROM revocations WHERE seq > $1 ORDER BY seq")
                 .execute(Tuple.of(start))
@@ -119,11 +116,11 @@ class FeedReplicasTest {
                 });
     }
 
-    private static SseClient open(FeedServer replica) {
+    private static SseClient open(TestAuthServer replica) {
         return Await.result(SseClient.open(http, replica.port(), reader.basic(), null));
     }
 
-    private static SseClient open(FeedServer replica, long lastEventId) {
+    private static SseClient open(TestAuthServer replica, long lastEventId) {
         return Await.result(SseClient.open(http, replica.port(), reader.basic(), Long.toString(lastEventId)));
     }
 }

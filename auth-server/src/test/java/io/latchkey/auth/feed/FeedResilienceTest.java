@@ -3,13 +3,18 @@ package io.latchkey.auth.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.AuthServerVerticle;
+import io.latchkey.auth.test.SseClient;
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
@@ -42,10 +47,9 @@ class FeedResilienceTest {
 
     private static Vertx vertx;
     private static Pool pool;
-    private static FeedServer server;
+    private static TestAuthServer server;
     private static HttpClient http;
-    private static TestFeedClients reader;
-    private static String deployment;
+    private static TestClients reader;
 
     @BeforeAll
     static void start(Vertx v) {
@@ -56,15 +60,17 @@ class FeedResilienceTest {
                 .withCatchUpInterval(Duration.ofMillis(500))
                 .withWriteBacklogBytes(16 * 1024);
         // Small socket buffers, so a client that stops reading backs up into the server's write queue quickly.
-        server = new FeedServer(db.settings(), settings, new HttpServerOptions().setSendBufferSize(4096));
-        deployment = Await.result(vertx.deployVerticle(server));
+        server = TestAuthServer.start(
+                vertx,
+                new AuthServerVerticle(TestAuthServer.config(TestAuthServer.feedEnv(db), settings))
+                        .listenerOptions(options -> options.setSendBufferSize(4096)));
         http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(20));
-        reader = Await.result(TestFeedClients.reader("resilience-reader").insert(pool));
+        reader = TestClients.revocationReader("resilience-reader").insert(pool);
     }
 
     @AfterAll
     static void stop() {
-        Await.result(vertx.undeploy(deployment));
+        server.close();
     }
 
     @Test
@@ -114,7 +120,7 @@ class FeedResilienceTest {
         try (Socket slow = new Socket()) {
             slow.setReceiveBufferSize(4096);
             slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            slow.setSoTimeout((int) Await.DEADLINE.toMillis());
+            slow.setSoTimeout((int) Await.DEFAULT.toMillis());
             slow.getOutputStream()
                     .write(("GET /revocations/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + reader.basic()
                                     + "\r\nLast-Event-ID: " + start + "\r\n\r\n")

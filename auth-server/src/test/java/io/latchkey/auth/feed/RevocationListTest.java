@@ -3,6 +3,10 @@ package io.latchkey.auth.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,23 +29,21 @@ class RevocationListTest {
     static final PostgresExtension db = new PostgresExtension();
 
     private static Pool pool;
-    private static FeedServer server;
+    private static TestAuthServer server;
     private static WebClient web;
-    private static TestFeedClients reader;
-    private static String deployment;
+    private static TestClients reader;
 
     @BeforeAll
     static void start(Vertx vertx) {
         pool = db.pool(vertx);
-        server = new FeedServer(db.settings(), FeedSettings.defaults());
-        deployment = Await.result(vertx.deployVerticle(server));
+        server = TestAuthServer.start(vertx, TestAuthServer.feedEnv(db));
         web = WebClient.create(vertx);
-        reader = Await.result(TestFeedClients.reader("list-reader").insert(pool));
+        reader = TestClients.revocationReader("list-reader").insert(pool);
     }
 
     @AfterAll
-    static void stop(Vertx vertx) {
-        Await.result(vertx.undeploy(deployment));
+    static void stop() {
+        server.close();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.latchkey.auth.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +30,7 @@ class RevocationPrunerTest {
     @BeforeAll
     static void start(Vertx vertx) {
         pool = db.pool(vertx);
-        repository = new PgRevocationFeedRepository(pool);
+        repository = new PgRevocationRepository(pool);
         pruner = new RevocationPruner(vertx, repository, Clock.systemUTC(), FeedSettings.defaults());
     }
 

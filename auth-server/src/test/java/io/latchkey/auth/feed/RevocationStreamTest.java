@@ -3,6 +3,11 @@ package io.latchkey.auth.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.test.SseClient;
+import io.latchkey.auth.test.TestAuthServer;
+import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,9 +20,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,25 +36,25 @@ class RevocationStreamTest {
     static final PostgresExtension db = new PostgresExtension();
 
     private static Pool pool;
-    private static FeedServer server;
+    private static TestAuthServer server;
     private static HttpClient http;
     private static WebClient web;
-    private static String deployment;
-    private static TestFeedClients reader;
+    private static TestClients reader;
 
     @BeforeAll
     static void start(Vertx vertx) {
         pool = db.pool(vertx);
-        server = new FeedServer(db.settings(), FeedSettings.defaults().withHeartbeatInterval(Duration.ofMillis(200)));
-        deployment = Await.result(vertx.deployVerticle(server));
+        Map<String, String> env = TestAuthServer.feedEnv(db);
+        env.put(FeedSettings.HEARTBEAT_VARIABLE, "200ms");
+        server = TestAuthServer.start(vertx, env);
         http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(100));
         web = WebClient.create(vertx);
-        reader = Await.result(TestFeedClients.reader("stream-reader").insert(pool));
+        reader = TestClients.revocationReader("stream-reader").insert(pool);
     }
 
     @AfterAll
-    static void stop(Vertx vertx) {
-        Await.result(vertx.undeploy(deployment));
+    static void stop() {
+        server.close();
     }
 
     @Test

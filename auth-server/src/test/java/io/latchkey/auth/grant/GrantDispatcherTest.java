@@ -128,6 +128,11 @@ class GrantDispatcherTest {
         }
 
         @Override
+        public Future<Void> raiseTokensNotBefore(SqlClient sql, String clientId, long notBefore) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Future<Void> upsertAdminClient(String clientId, byte[] secretHash, String audience) {
             throw new UnsupportedOperationException();
         }

@@ -9,12 +9,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.latchkey.auth.config.Argon2Settings;
 import io.latchkey.auth.password.Argon2id;
 import io.latchkey.auth.test.AccessTokens;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.LogCapture;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -215,7 +215,8 @@ class PasswordGrantTest {
                     .sendBuffer(
                             Buffer.buffer("grant_type=password&client_id=app&username=dave&password=dave-password-1"));
             // The login verified the old password and now waits for the row lock, its writes queued behind.
-            Await.condition(
+            Await.until(
+                    "the login waiting on the user row's lock",
                     Duration.ofSeconds(30),
                     () -> Sql.count(
                                     pool,

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.test.AccessTokens;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -177,7 +177,8 @@ class RefreshTokenGrantTest {
                     .execute(Tuple.of(hash)));
             Future<HttpResponse<Buffer>> pending = send(first.getString("refresh_token"));
             // The refresh read the token unused and now waits for the lock.
-            Await.condition(
+            Await.until(
+                    "the refresh waiting on the session row's lock",
                     Duration.ofSeconds(30),
                     () -> Sql.count(
                                     pool,

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

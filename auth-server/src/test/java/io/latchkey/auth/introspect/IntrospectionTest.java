@@ -2,10 +2,10 @@ package io.latchkey.auth.introspect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,10 +33,7 @@ class IntrospectionTest {
                 .scopes("notes:read")
                 .audience("resource-demo")
                 .insert(pool);
-        TestClients.confidential("resource-demo")
-                .scopes("revocations:read")
-                .audience("resource-demo")
-                .insert(pool);
+        TestClients.revocationReader("resource-demo").insert(pool);
         TestClients.confidential("stranger")
                 .scopes("notes:read")
                 .audience("elsewhere")

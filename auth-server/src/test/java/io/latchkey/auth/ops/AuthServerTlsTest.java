@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.AuthServerVerticle;
 import io.latchkey.auth.config.AuthServerConfig;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestStack;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.TestPki;
 import io.latchkey.common.tls.ClientTls;
@@ -27,9 +28,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -70,15 +69,7 @@ class AuthServerTlsTest {
         ServiceMetrics metrics = ServiceMetrics.create();
         vertx = metrics.vertx(new VertxOptions());
 
-        Map<String, String> keyEnv = new HashMap<>();
-        keyEnv.put("LATCHKEY_DB_URL", db.url());
-        keyEnv.put("LATCHKEY_DEV_MODE", "true");
-        keyEnv.put("LATCHKEY_HOST", "127.0.0.1");
-        keyEnv.put("LATCHKEY_PORT", "0");
-        keyEnv.put("LATCHKEY_INTERNAL_PORT", "0");
-        keyEnv.put("LATCHKEY_ISSUER", ISSUER);
-        keyEnv.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
-        keyEnv.put("LATCHKEY_KEK", randomKek());
+        Map<String, String> keyEnv = TestStack.keyServiceEnv(db.url(), ISSUER);
         keyEnv.put("LATCHKEY_TLS_CERT", keyServiceCertificate.certificateChain().toString());
         keyEnv.put("LATCHKEY_TLS_KEY", keyServiceCertificate.privateKey().toString());
         keyEnv.put("LATCHKEY_TLS_CA", pki.caCertificate().toString());
@@ -156,7 +147,7 @@ class AuthServerTlsTest {
                 .getAbs("http://127.0.0.1:" + auth.port() + "/health/live")
                 .send();
 
-        Await.condition(Duration.ofSeconds(10), plain::isComplete);
+        Await.until("the plain request's end", Duration.ofSeconds(10), plain::isComplete);
         assertTrue(plain.failed(), "a plain HTTP request to a TLS listener fails");
     }
 
@@ -211,11 +202,5 @@ class AuthServerTlsTest {
 
     private static String url(AuthServerVerticle server, String path) {
         return "https://localhost:" + server.port() + path;
-    }
-
-    private static String randomKek() {
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
-        return Base64.getEncoder().encodeToString(kek);
     }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.latchkey.auth.AuthServerVerticle;
 import io.latchkey.auth.config.AuthServerConfig;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,7 +51,10 @@ class ReadinessGateTest {
         assertEquals(200, status(auth.port(), "/health/live"));
         assertEquals(503, status(auth.port(), "/health/ready"));
         seeded.complete();
-        Await.condition(Duration.ofSeconds(10), () -> status(auth.port(), "/health/ready") == 200);
+        Await.until(
+                "readiness once the gate opens",
+                Duration.ofSeconds(10),
+                () -> status(auth.port(), "/health/ready") == 200);
     }
 
     @Test

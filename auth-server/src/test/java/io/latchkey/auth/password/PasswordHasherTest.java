@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.config.Argon2Settings;
 import io.latchkey.auth.oauth.OAuthError;
-import io.latchkey.auth.test.Await;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

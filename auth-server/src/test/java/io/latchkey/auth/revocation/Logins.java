@@ -2,16 +2,14 @@ package io.latchkey.auth.revocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.common.testing.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -73,10 +71,5 @@ final class Logins {
 
     static String bearer(JsonObject tokenResponse) {
         return "Bearer " + tokenResponse.getString("access_token");
-    }
-
-    /** The claims of a JWS, read without verification (the server under test already verified it). */
-    static JsonObject claims(String jwt) {
-        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 }

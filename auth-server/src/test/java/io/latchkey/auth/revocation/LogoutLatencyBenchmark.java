@@ -1,9 +1,15 @@
 package io.latchkey.auth.revocation;
 
-import io.latchkey.auth.feed.SseIds;
+import static io.latchkey.auth.test.BenchFigures.loadAverage;
+import static io.latchkey.auth.test.BenchFigures.percentileMs;
+
+import io.latchkey.auth.test.AccessTokens;
+import io.latchkey.auth.test.SseArrivals;
 import io.latchkey.auth.test.TestClients;
+import io.latchkey.auth.test.TestRevocations;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.Database;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
@@ -11,15 +17,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +49,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class LogoutLatencyBenchmark {
     private static final double CEILING_MS = 100;
     private static final long DEADLINE_SECONDS = 180;
+    private static final Duration DEADLINE = Duration.ofSeconds(DEADLINE_SECONDS);
 
     private final int subscribers = Integer.getInteger("subscribers", 120);
     private final int logouts = Integer.getInteger("logouts", 1_000);
@@ -88,10 +92,7 @@ public final class LogoutLatencyBenchmark {
         Pool pool = Database.pool(clients, db.settings(), 4);
         try {
             TestClients.publicClient(Logins.APP).insert(pool);
-            TestClients.confidential(Logins.READER)
-                    .scopes("revocations:read")
-                    .audience("resource-demo")
-                    .insert(pool);
+            TestClients.revocationReader(Logins.READER).insert(pool);
             TestUsers.insert(pool, "bench", "bench-password-1");
             new LogoutLatencyBenchmark(clients, pool, stack.auth().port()).run();
             status = 0;
@@ -107,10 +108,7 @@ public final class LogoutLatencyBenchmark {
 
     private void run() throws Exception {
         loginAll();
-        base = await(pool.query("SELECT coalesce(max(seq), 0) FROM revocations").execute())
-                .iterator()
-                .next()
-                .getLong(0);
+        base = Await.result(TestRevocations.highestSeq(pool), DEADLINE);
         HttpClient http =
                 clients.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(subscribers + 10));
         CountDownLatch allReceived = new CountDownLatch(subscribers);
@@ -118,9 +116,9 @@ public final class LogoutLatencyBenchmark {
         for (int i = 0; i < subscribers; i++) {
             AtomicLongArray arrivals = new AtomicLongArray(total);
             receivedAt.add(arrivals);
-            connected.add(subscribe(http, arrivals, allReceived));
+            connected.add(SseArrivals.follow(http, port, Logins.readerBasic(), base, arrivals, allReceived));
         }
-        await(Future.all(connected));
+        Await.result(Future.all(connected), DEADLINE);
 
         String loadBefore = loadAverage();
         long started = System.nanoTime();
@@ -139,7 +137,7 @@ public final class LogoutLatencyBenchmark {
         for (int w = 0; w < 8; w++) {
             workers.add(loginNext(next));
         }
-        await(Future.all(workers));
+        Await.result(Future.all(workers), DEADLINE);
     }
 
     private Future<Void> loginNext(AtomicInteger next) {
@@ -157,7 +155,7 @@ public final class LogoutLatencyBenchmark {
                     }
                     String token = response.bodyAsJsonObject().getString("access_token");
                     accessTokens[index] = token;
-                    sids[index] = Logins.claims(token).getString("sid");
+                    sids[index] = AccessTokens.claims(token).getString("sid");
                     return loginNext(next);
                 });
     }
@@ -191,40 +189,12 @@ public final class LogoutLatencyBenchmark {
         }
     }
 
-    private Future<Void> subscribe(HttpClient http, AtomicLongArray arrivals, CountDownLatch allReceived) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost("127.0.0.1")
-                .setPort(port)
-                .setURI("/revocations/stream")
-                .putHeader("Authorization", Logins.readerBasic())
-                .putHeader("Last-Event-ID", Long.toString(base));
-        int[] received = {0};
-        SseIds ids = new SseIds();
-        return http.request(options).compose(request -> request.send()).compose(response -> {
-            if (response.statusCode() != 200) {
-                return Future.failedFuture("stream answered " + response.statusCode());
-            }
-            response.handler(chunk -> {
-                long now = System.nanoTime();
-                ids.scan(chunk, seq -> {
-                    int index = (int) (seq - base - 1);
-                    if (index >= 0 && index < total && arrivals.compareAndSet(index, 0, now)) {
-                        if (++received[0] == total) {
-                            allReceived.countDown();
-                        }
-                    }
-                });
-            });
-            return Future.succeededFuture();
-        });
-    }
-
     /** The seq each logout's sid entry got, read back from the list. */
     private Map<String, Long> seqBySid() throws Exception {
         Map<String, Long> seqs = new HashMap<>();
-        for (Row row : await(pool.preparedQuery("SELECT seq, value FROM revocations WHERE seq > $1 AND type = 'sid'")
-                .execute(io.vertx.sqlclient.Tuple.of(base)))) {
+        for (Row row :
+                Await.result(pool.preparedQuery("SELECT seq, value FROM revocations WHERE seq > $1 AND type = 'sid'")
+                        .execute(io.vertx.sqlclient.Tuple.of(base)))) {
             seqs.put(row.getString("value"), row.getLong("seq"));
         }
         return seqs;
@@ -286,26 +256,5 @@ public final class LogoutLatencyBenchmark {
                 "  /logout response time: p50 %.2f ms, p99 %.2f ms%n",
                 percentileMs(sortedResponses, 0.50),
                 percentileMs(sortedResponses, 0.99));
-    }
-
-    private static double percentileMs(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -1,20 +1,20 @@
 package io.latchkey.auth.revocation;
 
 import static io.latchkey.auth.revocation.Logins.bearer;
-import static io.latchkey.auth.revocation.Logins.claims;
 import static io.latchkey.auth.revocation.Logins.login;
 import static io.latchkey.auth.revocation.Logins.logout;
+import static io.latchkey.auth.test.AccessTokens.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.latchkey.auth.feed.SseClient;
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
+import io.latchkey.auth.test.SseClient;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,10 +48,7 @@ class LogoutTest {
         pool = db.pool(vertx);
         http = vertx.createHttpClient();
         TestClients.publicClient(Logins.APP).insert(pool);
-        TestClients.confidential(Logins.READER)
-                .scopes("revocations:read")
-                .audience("resource-demo")
-                .insert(pool);
+        TestClients.revocationReader(Logins.READER).insert(pool);
         TestClients.confidential("svc").scopes("notes:read").insert(pool);
         for (String user : List.of("ann", "bob", "cid", "dee")) {
             TestUsers.insert(pool, user, user + "-password-1");

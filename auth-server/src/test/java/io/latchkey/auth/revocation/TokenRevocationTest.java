@@ -1,20 +1,20 @@
 package io.latchkey.auth.revocation;
 
 import static io.latchkey.auth.revocation.Logins.active;
-import static io.latchkey.auth.revocation.Logins.claims;
 import static io.latchkey.auth.revocation.Logins.login;
 import static io.latchkey.auth.revocation.Logins.revocations;
+import static io.latchkey.auth.test.AccessTokens.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,10 +47,7 @@ class TokenRevocationTest {
         pool = db.pool(vertx);
         TestClients.publicClient(Logins.APP).insert(pool);
         TestClients.publicClient("other-app").insert(pool);
-        TestClients.confidential(Logins.READER)
-                .scopes("revocations:read")
-                .audience("resource-demo")
-                .insert(pool);
+        TestClients.revocationReader(Logins.READER).insert(pool);
         TestClients.confidential("svc").scopes("notes:read").insert(pool);
         TestClients.confidential("other-svc").scopes("notes:read").insert(pool);
         TestClients.confidential("flood").scopes("notes:read").insert(pool);

@@ -2,10 +2,11 @@ package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.auth.throttle.PgLoginThrottle;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -54,7 +55,7 @@ class SessionPrunerTest {
                 "INSERT INTO refresh_tokens (token_hash, session_id, expires_at)"
                         + " VALUES (sha256('a'), $1, now() + interval '1 day')",
                 old);
-        Await.result(new SessionPruner(pool).prune());
+        Await.result(new SessionPruner(pool, new PgSessionRepository(), new PgLoginThrottle()).prune());
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM sessions WHERE id IN ($1, $2)", old, expired));
         assertEquals(1, Sql.count(pool, "SELECT count(*) FROM sessions WHERE id = $1", open));
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM refresh_tokens"));

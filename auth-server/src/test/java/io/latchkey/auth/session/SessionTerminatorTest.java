@@ -2,10 +2,14 @@ package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
+import io.latchkey.auth.client.PgClientRepository;
+import io.latchkey.auth.feed.PgRevocationRepository;
+import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.auth.user.PgUserRepository;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,13 +36,20 @@ class SessionTerminatorTest {
     static Vertx vertx;
     static Pool pool;
     static final PgSessionRepository sessions = new PgSessionRepository();
-    static final SessionTerminator terminator =
-            new SessionTerminator(sessions, Duration.ofSeconds(300), Clock.fixed(NOW, ZoneOffset.UTC));
+    static SessionTerminator terminator;
 
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
         pool = db.pool(vertx);
+        terminator = new SessionTerminator(
+                sessions,
+                new PgUserRepository(pool),
+                new PgClientRepository(pool),
+                new PgRevocationRepository(pool),
+                Duration.ofSeconds(300),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new AuthMetrics());
         TestClients.publicClient("app").insert(pool);
     }
 

@@ -1,5 +1,6 @@
 package io.latchkey.auth.test;
 
+import io.latchkey.common.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package io.latchkey.auth.test;
 
+import io.latchkey.common.testing.Await;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

@@ -2,7 +2,9 @@ package io.latchkey.auth.test;
 
 import io.latchkey.auth.AuthServerVerticle;
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.feed.FeedSettings;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +13,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,9 +31,9 @@ public final class TestAuthServer implements AutoCloseable {
     private final WebClient client;
     private final String deployment;
 
-    private TestAuthServer(Vertx vertx, Map<String, String> env) {
+    private TestAuthServer(Vertx vertx, AuthServerVerticle verticle) {
         this.vertx = vertx;
-        this.verticle = new AuthServerVerticle(AuthServerConfig.from(new Env(env)));
+        this.verticle = verticle;
         this.deployment = Await.result(vertx.deployVerticle(verticle));
         this.client = WebClient.create(
                 vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.port()));
@@ -51,8 +54,47 @@ public final class TestAuthServer implements AutoCloseable {
         return env;
     }
 
+    /**
+     * {@link #env} with one event loop, so every stream is served on the loop that runs the revocation feed: the
+     * feed is confined to that loop, and a stream opened on another listener's loop races with its broadcasts.
+     */
+    public static Map<String, String> feedEnv(PostgresExtension db) {
+        Map<String, String> env = env(db);
+        env.put("LATCHKEY_EVENT_LOOPS", "1");
+        return env;
+    }
+
     public static TestAuthServer start(Vertx vertx, Map<String, String> env) {
-        return new TestAuthServer(vertx, env);
+        return start(vertx, new AuthServerVerticle(AuthServerConfig.from(new Env(env))));
+    }
+
+    /** Deploys a verticle the test has configured further (its feed's pace, its listener's options). */
+    public static TestAuthServer start(Vertx vertx, AuthServerVerticle verticle) {
+        return new TestAuthServer(vertx, verticle);
+    }
+
+    /** The configuration {@code env} gives, with other feed settings than environment variables can say. */
+    public static AuthServerConfig config(Map<String, String> env, FeedSettings feed) {
+        AuthServerConfig c = AuthServerConfig.from(new Env(env));
+        return new AuthServerConfig(
+                c.database(),
+                c.host(),
+                c.port(),
+                c.issuer(),
+                c.jwksUri(),
+                c.keyServiceUrls(),
+                c.internalSecret(),
+                c.adminClientSecret(),
+                c.accessTokenTtl(),
+                c.refreshTokenTtl(),
+                c.sessionMaxAge(),
+                c.trustedProxies(),
+                c.argon2(),
+                c.databasePoolSize(),
+                c.eventLoops(),
+                feed,
+                c.tls(),
+                c.keyServiceTls());
     }
 
     public int port() {
@@ -77,10 +119,9 @@ public final class TestAuthServer implements AutoCloseable {
         return postForm("/oauth2/token", basicId, basicId == null ? null : TestClients.secretOf(basicId), form);
     }
 
+    /** {@code Authorization: Basic} of id and secret as given: a test that means to encode them does so first. */
     public static String basic(String id, String secret) {
-        return "Basic "
-                + Base64.getEncoder()
-                        .encodeToString((id + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

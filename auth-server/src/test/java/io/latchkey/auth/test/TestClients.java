@@ -1,20 +1,27 @@
 package io.latchkey.auth.test;
 
 import io.latchkey.auth.client.ClientSecrets;
+import io.latchkey.common.testing.Await;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Builds client rows: {@code TestClients.confidential("svc").grants("client_credentials").insert(pool)}. */
 public final class TestClients {
     public static final String SECRET_SUFFIX = "-secret-for-tests-0123456789abcdef";
+    private static final String INSERT = """
+            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled)
+            VALUES ($1, $2, $3, $4, $5, $6)""";
 
     private final String clientId;
-    private final String secret;
+    private String secret;
     private List<String> grants = List.of("client_credentials");
     private List<String> scopes = List.of("notes:read", "notes:write");
     private String audience = "resource-demo";
+    private boolean disabled;
 
     private TestClients(String clientId, String secret) {
         this.clientId = clientId;
@@ -22,11 +29,16 @@ public final class TestClients {
     }
 
     public static TestClients confidential(String clientId) {
-        return new TestClients(clientId, clientId + SECRET_SUFFIX);
+        return new TestClients(clientId, secretOf(clientId));
     }
 
     public static TestClients publicClient(String clientId) {
         return new TestClients(clientId, null).grants("password", "refresh_token");
+    }
+
+    /** A confidential client allowed {@code revocations:read}: a resource server following the revocation list. */
+    public static TestClients revocationReader(String clientId) {
+        return confidential(clientId).scopes("revocations:read");
     }
 
     public TestClients grants(String... grants) {
@@ -44,19 +56,41 @@ public final class TestClients {
         return this;
     }
 
+    /** A secret of the test's choosing instead of {@link #secretOf}. */
+    public TestClients secret(String secret) {
+        this.secret = secret;
+        return this;
+    }
+
+    public TestClients disabled() {
+        this.disabled = true;
+        return this;
+    }
+
     public static String secretOf(String clientId) {
         return clientId + SECRET_SUFFIX;
     }
 
+    /**
+     * {@code Authorization: Basic} with this client's id and secret (empty for a public client), form-url-encoded
+     * first as RFC 6749 §2.3.1 asks.
+     */
+    public String basic() {
+        return TestAuthServer.basic(
+                URLEncoder.encode(clientId, StandardCharsets.UTF_8),
+                URLEncoder.encode(secret == null ? "" : secret, StandardCharsets.UTF_8));
+    }
+
     /** Inserts the row and waits for it. */
-    public void insert(Pool pool) {
-        Await.result(pool.preparedQuery(
-                        "INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience) VALUES ($1,$2,$3,$4,$5)")
+    public TestClients insert(Pool pool) {
+        Await.result(pool.preparedQuery(INSERT)
                 .execute(Tuple.of(
                         clientId,
                         secret == null ? null : Buffer.buffer(ClientSecrets.sha256(secret)),
                         grants.toArray(String[]::new),
                         scopes.toArray(String[]::new),
-                        audience)));
+                        audience,
+                        disabled)));
+        return this;
     }
 }

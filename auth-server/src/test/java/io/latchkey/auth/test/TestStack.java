@@ -1,6 +1,7 @@
 package io.latchkey.auth.test;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
@@ -24,18 +25,8 @@ public final class TestStack implements AutoCloseable {
 
     private TestStack(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
         this.vertx = vertx;
-        Map<String, String> keyEnv = new HashMap<>();
-        keyEnv.put("LATCHKEY_DB_URL", db.url());
-        keyEnv.put("LATCHKEY_DEV_MODE", "true");
-        keyEnv.put("LATCHKEY_HOST", "127.0.0.1");
-        keyEnv.put("LATCHKEY_PORT", "0");
-        keyEnv.put("LATCHKEY_INTERNAL_PORT", "0");
-        keyEnv.put("LATCHKEY_ISSUER", TestAuthServer.ISSUER);
-        keyEnv.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
-        this.kek = Base64.getEncoder().encodeToString(kek);
-        keyEnv.put("LATCHKEY_KEK", this.kek);
+        Map<String, String> keyEnv = keyServiceEnv(db.url(), TestAuthServer.ISSUER);
+        this.kek = keyEnv.get("LATCHKEY_KEK");
         this.keyService = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
         this.keyDeployment = Await.result(vertx.deployVerticle(keyService));
         Map<String, String> env = TestAuthServer.env(db);
@@ -43,6 +34,25 @@ public final class TestStack implements AutoCloseable {
         env.put("LATCHKEY_JWKS_URI", jwksUrl());
         authSettings.accept(env);
         this.auth = TestAuthServer.start(vertx, env);
+    }
+
+    /**
+     * key-service's settings for tests: random ports on loopback, a random KEK, auth-server's internal secret, and
+     * the given database and issuer. A test adds what it needs (TLS) before it starts the service.
+     */
+    public static Map<String, String> keyServiceEnv(String databaseUrl, String issuer) {
+        Map<String, String> env = new HashMap<>();
+        env.put("LATCHKEY_DB_URL", databaseUrl);
+        env.put("LATCHKEY_DEV_MODE", "true");
+        env.put("LATCHKEY_HOST", "127.0.0.1");
+        env.put("LATCHKEY_PORT", "0");
+        env.put("LATCHKEY_INTERNAL_PORT", "0");
+        env.put("LATCHKEY_ISSUER", issuer);
+        env.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
+        byte[] kek = new byte[32];
+        new SecureRandom().nextBytes(kek);
+        env.put("LATCHKEY_KEK", Base64.getEncoder().encodeToString(kek));
+        return env;
     }
 
     public static TestStack start(Vertx vertx, PostgresExtension db) {

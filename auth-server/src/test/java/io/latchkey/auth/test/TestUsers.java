@@ -2,6 +2,7 @@ package io.latchkey.auth.test;
 
 import io.latchkey.auth.config.Argon2Settings;
 import io.latchkey.auth.password.Argon2id;
+import io.latchkey.common.testing.Await;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;

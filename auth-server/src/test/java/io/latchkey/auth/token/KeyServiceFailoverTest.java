@@ -2,9 +2,9 @@ package io.latchkey.auth.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.auth.test.Await;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,4 +1,4 @@
-package io.latchkey.auth.feed;
+package io.latchkey.auth.test;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -48,8 +48,8 @@ public final class SseClient {
 
     private SseClient() {}
 
-    /** Opens a stream; fails unless the answer is 200. */
-    public static Future<SseClient> open(HttpClient http, int port, String authorization, String lastEventId) {
+    /** {@code GET /revocations/stream} on loopback {@code port}, from {@code lastEventId} when it is not null. */
+    public static RequestOptions request(int port, String authorization, String lastEventId) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost("127.0.0.1")
@@ -60,21 +60,28 @@ public final class SseClient {
         if (lastEventId != null) {
             options.putHeader("Last-Event-ID", lastEventId);
         }
+        return options;
+    }
+
+    /** Opens a stream; fails unless the answer is 200. */
+    public static Future<SseClient> open(HttpClient http, int port, String authorization, String lastEventId) {
         SseClient client = new SseClient();
-        return http.request(options).compose(request -> request.send()).compose(response -> {
-            if (response.statusCode() != 200) {
-                return response.body()
-                        .compose(body -> Future.failedFuture(
-                                new IllegalStateException("stream answered " + response.statusCode() + " " + body)));
-            }
-            client.response = response;
-            client.context = Vertx.currentContext();
-            client.headers = response.headers();
-            response.handler(client::received);
-            response.endHandler(v -> client.closed());
-            response.exceptionHandler(e -> client.closed());
-            return Future.succeededFuture(client);
-        });
+        return http.request(request(port, authorization, lastEventId))
+                .compose(request -> request.send())
+                .compose(response -> {
+                    if (response.statusCode() != 200) {
+                        return response.body()
+                                .compose(body -> Future.failedFuture(new IllegalStateException(
+                                        "stream answered " + response.statusCode() + " " + body)));
+                    }
+                    client.response = response;
+                    client.context = Vertx.currentContext();
+                    client.headers = response.headers();
+                    response.handler(client::received);
+                    response.endHandler(v -> client.closed());
+                    response.exceptionHandler(e -> client.closed());
+                    return Future.succeededFuture(client);
+                });
     }
 
     /** Completes once what this client has received satisfies {@code condition}. */
@@ -97,21 +104,12 @@ public final class SseClient {
     }
 
     /** Completes once the server has ended or cut the stream. */
-    Future<Seen> untilEnded() {
+    public Future<Seen> untilEnded() {
         return until(Seen::ended);
     }
 
-    MultiMap headers() {
+    public MultiMap headers() {
         return headers;
-    }
-
-    /** Stops reading, as a slow client would. */
-    void pause() {
-        context.runOnContext(v -> response.pause());
-    }
-
-    void resume() {
-        context.runOnContext(v -> response.resume());
     }
 
     public void close() {

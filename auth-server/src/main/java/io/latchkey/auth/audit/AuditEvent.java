@@ -1,0 +1,93 @@
+package io.latchkey.auth.audit;
+
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * One audit row: what happened, which client acted (for admin actions the admin's client), for which user and
+ * session, from which IP, and a detail object. Never a secret, token or password. Built through a factory per
+ * event kind, so every row of a kind has the same shape.
+ */
+public record AuditEvent(String event, String clientId, UUID userId, UUID sessionId, String ip, JsonObject detail) {
+
+    public AuditEvent {
+        detail = detail == null ? new JsonObject() : detail;
+    }
+
+    public static AuditEvent login(String clientId, UUID userId, UUID sessionId, String ip) {
+        return new AuditEvent("login", clientId, userId, sessionId, ip, null);
+    }
+
+    /** {@code userId} is null for an unknown username; {@code reason} says which failure it was. */
+    public static AuditEvent loginFailed(String clientId, UUID userId, String ip, String reason) {
+        return new AuditEvent("login_failed", clientId, userId, null, ip, new JsonObject().put("reason", reason));
+    }
+
+    public static AuditEvent refreshReuse(String clientId, UUID userId, UUID sessionId, String ip) {
+        return new AuditEvent("refresh_reuse", clientId, userId, sessionId, ip, null);
+    }
+
+    public static AuditEvent logout(String clientId, UUID userId, UUID sessionId, String ip) {
+        return new AuditEvent("logout", clientId, userId, sessionId, ip, null);
+    }
+
+    public static AuditEvent logoutEverywhere(
+            String clientId, UUID userId, UUID sessionId, String ip, int sessionsEnded) {
+        return new AuditEvent("logout_everywhere", clientId, userId, sessionId, ip, sessionsEnded(sessionsEnded));
+    }
+
+    public static AuditEvent accessTokenRevoked(String clientId, UUID userId, UUID sessionId, String ip, String jti) {
+        return new AuditEvent(
+                "token_revoked",
+                clientId,
+                userId,
+                sessionId,
+                ip,
+                new JsonObject().put("token_type", "access_token").put("jti", jti));
+    }
+
+    public static AuditEvent refreshTokenRevoked(String clientId, UUID userId, UUID sessionId, String ip) {
+        return new AuditEvent(
+                "token_revoked", clientId, userId, sessionId, ip, new JsonObject().put("token_type", "refresh_token"));
+    }
+
+    public static AuditEvent adminUserCreated(String actor, UUID userId) {
+        return new AuditEvent("admin_user_created", actor, userId, null, null, null);
+    }
+
+    public static AuditEvent adminUserDisabled(String actor, UUID userId, int sessionsEnded) {
+        return new AuditEvent("admin_user_disabled", actor, userId, null, null, sessionsEnded(sessionsEnded));
+    }
+
+    public static AuditEvent adminPasswordChanged(String actor, UUID userId, int sessionsEnded) {
+        return new AuditEvent("admin_password_changed", actor, userId, null, null, sessionsEnded(sessionsEnded));
+    }
+
+    public static AuditEvent adminClientCreated(String actor, String targetClientId) {
+        return new AuditEvent(
+                "admin_client_created",
+                actor,
+                null,
+                null,
+                null,
+                new JsonObject().put("target_client_id", targetClientId));
+    }
+
+    public static AuditEvent adminClientDisabled(String actor, String targetClientId, int sessionsEnded) {
+        return new AuditEvent(
+                "admin_client_disabled", actor, null, null, null, targetClient(targetClientId, sessionsEnded));
+    }
+
+    public static AuditEvent adminClientSecretRotated(String actor, String targetClientId, int sessionsEnded) {
+        return new AuditEvent(
+                "admin_client_secret_rotated", actor, null, null, null, targetClient(targetClientId, sessionsEnded));
+    }
+
+    private static JsonObject sessionsEnded(int count) {
+        return new JsonObject().put("sessions_ended", count);
+    }
+
+    private static JsonObject targetClient(String clientId, int sessionsEnded) {
+        return new JsonObject().put("target_client_id", clientId).put("sessions_ended", sessionsEnded);
+    }
+}

@@ -1,0 +1,19 @@
+package io.latchkey.auth.feed;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+/** Writing entries to the revocation list, and checking a token against it. */
+public interface RevocationRepository {
+    /**
+     * Appends an entry on the caller's transaction through {@code revocation_append}, which takes the writers'
+     * advisory lock until that transaction ends, so seq order is commit order; returns its seq.
+     */
+    Future<Long> append(SqlClient sql, String type, String value, Long notBefore, long expiresAt);
+
+    /**
+     * Whether an entry revokes a token: its {@code jti}, its {@code sid} (may be null), or a {@code sub} entry
+     * whose {@code not_before} is after its {@code iat}.
+     */
+    Future<Boolean> isRevoked(String jti, String sid, String sub, long iat);
+}
