@@ -75,12 +75,12 @@ class MigrationsTest {
                 SQLException.class,
                 () -> exec(
                         db.settings(),
-                        "INSERT INTO clients (client_id, grant_types, audience) VALUES ('bad id!', '{password}', 'a')"));
+                        "INSERT INTO clients (client_id, grant_types, audience) VALUES ('bad id!', '{password}', '\"a\"')"));
         assertThrows(
                 SQLException.class,
                 () -> exec(
                         db.settings(),
-                        "INSERT INTO clients (client_id, grant_types, audience) VALUES ('pub', '{client_credentials}', 'a')"));
+                        "INSERT INTO clients (client_id, grant_types, audience) VALUES ('pub', '{client_credentials}', '\"a\"')"));
     }
 
     private static void exec(DatabaseSettings settings, String sql) throws SQLException {

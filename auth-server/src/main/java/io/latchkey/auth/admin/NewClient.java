@@ -95,17 +95,15 @@ public record NewClient(
                 throw OAuthError.invalidRequest(AUDIENCE_SHAPE);
             }
         }
-        List<String> list = new ArrayList<>(entries);
-        if (Audiences.storedLength(list) > Audiences.MAX_STORED_LENGTH) {
-            throw OAuthError.invalidRequest("audience must fit in " + Audiences.MAX_STORED_LENGTH
-                    + " characters, counting one separator per entry");
+        if (entries.size() > Audiences.MAX_ENTRIES) {
+            throw OAuthError.invalidRequest("audience may list at most " + Audiences.MAX_ENTRIES + " entries");
         }
-        return new JsonArray(new ArrayList<Object>(list));
+        return new JsonArray(new ArrayList<Object>(entries));
     }
 
     private static String checkedAudience(String audience) {
         if (audience.isBlank()
-                || audience.length() > Audiences.MAX_STORED_LENGTH
+                || audience.length() > Audiences.MAX_LENGTH
                 || audience.chars().anyMatch(Character::isISOControl)) {
             throw OAuthError.invalidRequest("audience must have 1 to 255 printable characters");
         }

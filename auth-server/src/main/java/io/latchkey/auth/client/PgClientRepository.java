@@ -3,6 +3,7 @@ package io.latchkey.auth.client;
 import io.latchkey.common.concurrent.EventLoopBatcher;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class PgClientRepository implements ClientRepository {
     private static final String FIND = """
-            SELECT client_id, secret_hash, grant_types, scopes, audience, disabled, tokens_not_before
+            SELECT client_id, secret_hash, grant_types, scopes, audience::text AS audience, disabled, tokens_not_before
             FROM clients WHERE client_id = ANY($1)""";
     /** The stored format (a CHECK in V2): nothing else can match, and a NUL byte would fail the shared query. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -32,7 +33,7 @@ public final class PgClientRepository implements ClientRepository {
     private static final int MAX_BATCH = 64;
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
-            VALUES ($1, $2, $3, $4, $5)""";
+            VALUES ($1, $2, $3, $4, $5::text::jsonb)""";
     private static final String REPLACE_SECRET = """
             UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
     private static final String DISABLE = """
@@ -42,7 +43,7 @@ public final class PgClientRepository implements ClientRepository {
             WHERE client_id = $1""";
     private static final String UPSERT_ADMIN = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
-            VALUES ($1, $2, ARRAY['client_credentials'], ARRAY['admin'], $3)
+            VALUES ($1, $2, ARRAY['client_credentials'], ARRAY['admin'], to_jsonb($3::text))
             ON CONFLICT (client_id) DO UPDATE
             SET secret_hash = EXCLUDED.secret_hash, grant_types = EXCLUDED.grant_types,
                 scopes = EXCLUDED.scopes, audience = EXCLUDED.audience, updated_at = now()
@@ -85,7 +86,7 @@ public final class PgClientRepository implements ClientRepository {
                         client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
                         client.grantTypes().toArray(String[]::new),
                         client.scopes().toArray(String[]::new),
-                        Audiences.toColumn(client.audience())))
+                        Json.encode(client.audience())))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -128,7 +129,7 @@ public final class PgClientRepository implements ClientRepository {
                 hash == null ? null : hash.getBytes(),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("grant_types"))),
                 List.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
-                Audiences.fromColumn(row.getString("audience")),
+                Json.decodeValue(row.getString("audience")),
                 row.getBoolean("disabled"),
                 row.getLong("tokens_not_before"));
     }

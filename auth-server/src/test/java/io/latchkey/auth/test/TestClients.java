@@ -14,7 +14,7 @@ public final class TestClients {
     public static final String SECRET_SUFFIX = "-secret-for-tests-0123456789abcdef";
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled)
-            VALUES ($1, $2, $3, $4, $5, $6)""";
+            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6)""";
 
     private final String clientId;
     private String secret;
