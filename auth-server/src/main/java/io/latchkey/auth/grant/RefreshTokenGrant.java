@@ -5,8 +5,8 @@ import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
-import io.latchkey.auth.session.LockedRefreshToken;
 import io.latchkey.auth.session.RefreshAttempt;
+import io.latchkey.auth.session.RefreshTokenState;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
@@ -17,7 +17,6 @@ import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +26,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The refresh_token grant with rotation. The session row is locked ({@code FOR UPDATE}) for the whole exchange,
- * so a refresh serialises with logout, reuse detection and user disable; the lock, the compare-and-set that
- * retires the old token and its successor are one statement, and {@code iat}/{@code exp} are fixed and the token
- * signed inside that transaction. A token that was already used ends the whole session and is answered {@code
- * invalid_grant}; a token of another client is refused with the session untouched.
+ * The refresh_token grant with rotation, holding no lock and no database connection while the token is signed:
+ *
+ * <ol>
+ *   <li>read the token with its session and user, without a lock;
+ *   <li>refuse what that read already rules out (another client's token, an ended, expired or disabled one; a used
+ *       token is a reuse and ends the session), then fix the claims ({@code iat}, {@code exp}, {@code jti}) and
+ *       sign them at key-service;
+ *   <li>in one statement, lock the session row, retire the token by compare-and-set and insert its successor, under
+ *       conditions that re-check everything the read saw and the signed {@code iat}: token unused and unexpired,
+ *       session open and unexpired, user enabled, the user's {@code tokens_not_before} not above {@code iat}. A
+ *       lost compare-and-set discards the signed token, which has never left the server.
+ * </ol>
+ *
+ * <p>Why each promise of the refresh grant still holds:
+ *
+ * <ul>
+ *   <li><b>Rotation on every use:</b> a token is answered only when step 3 retired the presented token and
+ *       inserted its successor in the same statement.
+ *   <li><b>Reuse ends the session:</b> a token read as used in step 1, or found used by step 3, ends its session
+ *       in a transaction that locks the session row, lists its {@code sid} and writes the audit row.
+ *   <li><b>Of two concurrent uses the second is a reuse:</b> both may read the token unused and both may sign; the
+ *       compare-and-set ({@code used_at IS NULL}, re-checked on the newest row version once the session lock is
+ *       held) lets exactly one retire it, whichever commits first, and the other is a reuse.
+ *   <li><b>A refresh racing a logout commits first or fails:</b> logout, user disable, password change and refresh
+ *       reuse end the session under its {@code FOR UPDATE} lock, which step 3 also takes. If step 3 takes the lock
+ *       first, it commits before the logout and its access token carries the {@code sid} the logout then lists;
+ *       if the logout commits first, step 3 sees the session ended and fails.
+ *   <li><b>{@code iat} never below the user's {@code not_before}:</b> {@code iat} is at least the {@code
+ *       not_before} read in step 1, and step 3 refuses to commit when the user's {@code tokens_not_before} has
+ *       risen above it since; every path that raises it also ends the user's sessions under their locks.
+ *   <li><b>A signing failure costs nothing:</b> nothing is written before the signature; the presented token stays
+ *       good.
+ * </ul>
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749 §6</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2">RFC 9700 §4.14.2</a>
@@ -76,37 +103,17 @@ public final class RefreshTokenGrant implements Grant {
         return "refresh_token";
     }
 
-    /** What the transaction decided: a body to send, or an error to send after the commit. */
-    private record Outcome(JsonObject body, OAuthError error) {}
-
     @Override
     public Future<JsonObject> handle(TokenRequest request) {
-        String presented = request.form().required("refresh_token");
-        byte[] hash = RefreshTokens.hash(presented);
-        String refresh = RefreshTokens.generate();
+        byte[] hash = RefreshTokens.hash(request.form().required("refresh_token"));
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
-        return Transactions.run(pool, sql -> sessions.lockAndRotate(
-                                sql,
-                                hash,
-                                request.client().clientId(),
-                                now,
-                                RefreshTokens.hash(refresh),
-                                now.plus(refreshTtl))
-                        .compose(found ->
-                                found.isEmpty() ? rejected() : exchange(sql, request, now, refresh, found.get())))
-                .compose(outcome -> outcome.error() == null
-                        ? Future.succeededFuture(outcome.body())
-                        : Future.failedFuture(outcome.error()));
+        return sessions.findByRefreshToken(pool, hash)
+                .compose(found -> found.isEmpty() ? rejected() : exchange(request, hash, now, found.get()));
     }
 
-    /**
-     * Answers from what the statement found, checking the same conditions it rotated under. A failure thrown here
-     * (a widened scope) rolls the rotation back; an {@link Outcome} with an error commits what it wrote.
-     */
-    private Future<Outcome> exchange(
-            SqlConnection sql, TokenRequest request, OffsetDateTime now, String refresh, RefreshAttempt attempt) {
+    /** Step 2: refuses what the unlocked read rules out, else signs and rotates. */
+    private Future<JsonObject> exchange(TokenRequest request, byte[] hash, OffsetDateTime now, RefreshTokenState rt) {
         Client client = request.client();
-        LockedRefreshToken rt = attempt.token();
         if (!rt.clientId().equals(client.clientId())) {
             LOG.info("refresh refused: token of another client presented by client={}", client.clientId());
             return rejected();
@@ -115,20 +122,12 @@ public final class RefreshTokenGrant implements Grant {
             return rejected();
         }
         if (rt.used()) {
-            return reuse(sql, request, rt);
+            return reuse(request, rt);
         }
-        if (!rt.tokenExpiresAt().isAfter(now) || !rt.sessionExpiresAt().isAfter(now)) {
-            return rejected();
-        }
-        if (rt.userDisabled()) {
+        if (!usable(rt, now)) {
             return rejected();
         }
         String scope = Scopes.grant(request.form().optional("scope"), Scopes.split(rt.scope()));
-        if (!attempt.rotated()) {
-            // The row read under the lock can predate a concurrent rotation that committed while this
-            // transaction waited; the compare-and-set saw it, and the second use is a reuse.
-            return reuse(sql, request, rt);
-        }
         JsonObject claims = tokens.userToken(
                 rt.userId().toString(),
                 client.clientId(),
@@ -137,29 +136,70 @@ public final class RefreshTokenGrant implements Grant {
                 rt.userTokensNotBefore(),
                 rt.sessionId().toString(),
                 rt.authTime());
-        return signer.sign(claims).map(token -> {
-            LOG.info(
-                    "token issued grant=refresh_token client={} sub={} sid={} jti={}",
-                    client.clientId(),
-                    rt.userId(),
-                    rt.sessionId(),
-                    claims.getString("jti"));
-            return new Outcome(TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh), null);
-        });
+        String refresh = RefreshTokens.generate();
+        return signer.sign(claims).compose(token -> sessions.rotate(
+                        pool,
+                        hash,
+                        client.clientId(),
+                        now,
+                        claims.getLong("iat"),
+                        RefreshTokens.hash(refresh),
+                        now.plus(refreshTtl))
+                .compose(attempt ->
+                        attempt.isEmpty() ? rejected() : settle(request, attempt.get(), now, claims.getLong("iat")))
+                .map(rotated -> {
+                    LOG.info(
+                            "token issued grant=refresh_token client={} sub={} sid={} jti={}",
+                            client.clientId(),
+                            rt.userId(),
+                            rt.sessionId(),
+                            claims.getString("jti"));
+                    return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
+                }));
     }
 
-    private Future<Outcome> reuse(SqlConnection sql, TokenRequest request, LockedRefreshToken rt) {
+    /** Step 3's answer: rotated, refused for what changed since the read, or a reuse. */
+    private Future<Void> settle(TokenRequest request, RefreshAttempt attempt, OffsetDateTime now, long iat) {
+        if (attempt.rotated()) {
+            return Future.succeededFuture();
+        }
+        RefreshTokenState rt = attempt.token();
+        if (rt.sessionEnded()) {
+            return rejected();
+        }
+        if (rt.used()) {
+            return reuse(request, rt);
+        }
+        if (!usable(rt, now) || rt.userTokensNotBefore() > iat) {
+            return rejected();
+        }
+        // Everything held but nothing rotated: the row read under the lock predates a rotation that committed
+        // while this statement waited for it, and the compare-and-set saw it. The second use is a reuse.
+        return reuse(request, rt);
+    }
+
+    private static boolean usable(RefreshTokenState rt, OffsetDateTime now) {
+        return rt.tokenExpiresAt().isAfter(now) && rt.sessionExpiresAt().isAfter(now) && !rt.userDisabled();
+    }
+
+    /** Ends the session under its lock (unless something else ended it first) and refuses the request. */
+    private <T> Future<T> reuse(TokenRequest request, RefreshTokenState rt) {
         String clientId = request.client().clientId();
         metrics.refreshReuseDetected();
         LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
-        return terminator
-                .endSession(sql, rt.sessionId(), "refresh_reuse")
-                .compose(v ->
-                        audit.record(sql, AuditEvent.refreshReuse(clientId, rt.userId(), rt.sessionId(), request.ip())))
+        return Transactions.run(pool, sql -> sessions.lockOpenById(sql, rt.sessionId())
+                        .compose(open -> open.isEmpty()
+                                ? Future.<Void>succeededFuture()
+                                : terminator
+                                        .endSession(sql, rt.sessionId(), "refresh_reuse")
+                                        .compose(v -> audit.record(
+                                                sql,
+                                                AuditEvent.refreshReuse(
+                                                        clientId, rt.userId(), rt.sessionId(), request.ip())))))
                 .compose(v -> rejected());
     }
 
-    private static Future<Outcome> rejected() {
-        return Future.succeededFuture(new Outcome(null, OAuthError.invalidGrant(INVALID)));
+    private static <T> Future<T> rejected() {
+        return Future.failedFuture(OAuthError.invalidGrant(INVALID));
     }
 }

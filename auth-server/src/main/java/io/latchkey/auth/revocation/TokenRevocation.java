@@ -4,7 +4,7 @@ import io.latchkey.auth.audit.AuditEvent;
 import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
-import io.latchkey.auth.session.LockedRefreshToken;
+import io.latchkey.auth.session.RefreshTokenState;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
@@ -101,7 +101,7 @@ public final class TokenRevocation {
     }
 
     /** Issued to this client, not yet rotated, unexpired, and its session open. */
-    private boolean revocable(Client client, LockedRefreshToken rt) {
+    private boolean revocable(Client client, RefreshTokenState rt) {
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
         return rt.clientId().equals(client.clientId())
                 && !rt.sessionEnded()
@@ -110,7 +110,7 @@ public final class TokenRevocation {
                 && rt.sessionExpiresAt().isAfter(now);
     }
 
-    private Future<Void> endSession(SqlConnection sql, Client client, LockedRefreshToken rt, String ip) {
+    private Future<Void> endSession(SqlConnection sql, Client client, RefreshTokenState rt, String ip) {
         return terminator
                 .endSession(sql, rt.sessionId(), "revoked")
                 .compose(v -> audit.record(

@@ -20,26 +20,28 @@ public final class PgSessionRepository implements SessionRepository {
     private static final String ADD_REFRESH = """
             INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)""";
     // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
-    // tokens_not_before ends this session under the same lock, so a stale user row always meets an ended session.
-    private static final String LOCK_BY_REFRESH = """
+    // tokens_not_before ends this session under the session's lock, so a stale user row always meets an ended
+    // session.
+    private static final String FIND_BY_REFRESH = """
             SELECT s.id, s.user_id, s.client_id, s.scope, s.auth_time, s.expires_at AS session_expires_at,
                    s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
                    u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before
             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
-            WHERE r.token_hash = $1
-            FOR UPDATE OF s""";
+            WHERE r.token_hash = $1""";
+    private static final String LOCK_BY_REFRESH = FIND_BY_REFRESH + "\nFOR UPDATE OF s";
     private static final String LOCK_BY_ID = """
             SELECT user_id, ended_at IS NOT NULL AS ended FROM sessions WHERE id = $1 FOR UPDATE""";
-    // The lock and the rotation in one statement, a round trip less than one after the other. The UPDATE re-checks
-    // used_at on the newest row version once the lock is held, so a rotation that committed while this one waited
-    // leaves rotated false (compare-and-set); its conditions are the ones RefreshTokenGrant checks on the row.
-    private static final String LOCK_AND_ROTATE = "WITH locked AS (" + LOCK_BY_REFRESH + "),\n" + """
+    // The lock and the rotation in one statement. The UPDATE re-checks used_at on the newest row version once the
+    // lock is held, so a rotation that committed while this one waited leaves rotated false (compare-and-set); its
+    // conditions are the ones RefreshTokenGrant checks on the row, plus the signed iat against not_before.
+    private static final String ROTATE = "WITH locked AS (" + LOCK_BY_REFRESH + "),\n" + """
             retired AS (
                 UPDATE refresh_tokens SET used_at = now()
                 WHERE token_hash = $1 AND used_at IS NULL
                   AND EXISTS (SELECT 1 FROM locked l
                               WHERE l.client_id = $2 AND NOT l.ended AND NOT l.used AND NOT l.user_disabled
-                                AND l.token_expires_at > $3 AND l.session_expires_at > $3)
+                                AND l.token_expires_at > $3 AND l.session_expires_at > $3
+                                AND l.user_tokens_not_before <= $6)
                 RETURNING session_id),
             successor AS (
                 INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
@@ -79,15 +81,22 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<Optional<LockedRefreshToken>> lockByRefreshToken(SqlClient sql, byte[] tokenHash) {
-        return sql.preparedQuery(LOCK_BY_REFRESH)
+    public Future<Optional<RefreshTokenState>> lockByRefreshToken(SqlClient sql, byte[] tokenHash) {
+        return refreshTokenState(sql, LOCK_BY_REFRESH, tokenHash);
+    }
+
+    @Override
+    public Future<Optional<RefreshTokenState>> findByRefreshToken(SqlClient sql, byte[] tokenHash) {
+        return refreshTokenState(sql, FIND_BY_REFRESH, tokenHash);
+    }
+
+    private static Future<Optional<RefreshTokenState>> refreshTokenState(
+            SqlClient sql, String statement, byte[] tokenHash) {
+        return sql.preparedQuery(statement)
                 .execute(Tuple.of(Buffer.buffer(tokenHash)))
                 .map(rows -> {
                     var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(lockedRefreshToken(it.next()));
+                    return it.hasNext() ? Optional.of(refreshTokenState(it.next())) : Optional.empty();
                 });
     }
 
@@ -104,22 +113,24 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<Optional<RefreshAttempt>> lockAndRotate(
+    public Future<Optional<RefreshAttempt>> rotate(
             SqlClient sql,
             byte[] usedHash,
             String clientId,
             OffsetDateTime now,
+            long signedIat,
             byte[] nextHash,
             OffsetDateTime nextExpiresAt) {
-        return sql.preparedQuery(LOCK_AND_ROTATE)
-                .execute(Tuple.of(Buffer.buffer(usedHash), clientId, now, Buffer.buffer(nextHash), nextExpiresAt))
+        return sql.preparedQuery(ROTATE)
+                .execute(Tuple.of(
+                        Buffer.buffer(usedHash), clientId, now, Buffer.buffer(nextHash), nextExpiresAt, signedIat))
                 .map(rows -> {
                     var it = rows.iterator();
                     if (!it.hasNext()) {
                         return Optional.empty();
                     }
                     Row row = it.next();
-                    return Optional.of(new RefreshAttempt(lockedRefreshToken(row), row.getBoolean("rotated")));
+                    return Optional.of(new RefreshAttempt(refreshTokenState(row), row.getBoolean("rotated")));
                 });
     }
 
@@ -148,8 +159,8 @@ public final class PgSessionRepository implements SessionRepository {
         return sql.query(PRUNE_REFRESH_TOKENS).execute().mapEmpty();
     }
 
-    private static LockedRefreshToken lockedRefreshToken(Row row) {
-        return new LockedRefreshToken(
+    private static RefreshTokenState refreshTokenState(Row row) {
+        return new RefreshTokenState(
                 row.getUUID("id"),
                 row.getUUID("user_id"),
                 row.getString("client_id"),

@@ -22,7 +22,7 @@ public interface SessionRepository {
     Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt);
 
     /** Finds a refresh token with its user and locks its session row ({@code FOR UPDATE}). */
-    Future<Optional<LockedRefreshToken>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);
+    Future<Optional<RefreshTokenState>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);
 
     /**
      * Locks one session row ({@code FOR UPDATE}) and returns its user, or empty when there is no such session
@@ -30,17 +30,22 @@ public interface SessionRepository {
      */
     Future<Optional<UUID>> lockOpenById(SqlClient sql, UUID sessionId);
 
+    /** Finds a refresh token with its session and user, without a lock: what a refresh signs from. */
+    Future<Optional<RefreshTokenState>> findByRefreshToken(SqlClient sql, byte[] tokenHash);
+
     /**
-     * In one statement: finds a refresh token with its user, locks its session row ({@code FOR UPDATE}) and, when
-     * the token is {@code clientId}'s, unused, unexpired at {@code now}, its session open and unexpired and its
-     * user enabled, marks it used by compare-and-set and adds its successor, which expires at {@code
-     * nextExpiresAt} or the session's end, whichever is first.
+     * In one statement: finds a refresh token with its user, locks its session row ({@code FOR UPDATE}, released when
+     * the statement's transaction ends) and, when the token is {@code clientId}'s, unused, unexpired at {@code now},
+     * its session open and unexpired, its user enabled and the user's {@code tokens_not_before} not above {@code
+     * signedIat}, marks it used by compare-and-set and adds its successor, which expires at {@code nextExpiresAt} or
+     * the session's end, whichever is first.
      */
-    Future<Optional<RefreshAttempt>> lockAndRotate(
+    Future<Optional<RefreshAttempt>> rotate(
             SqlClient sql,
             byte[] usedHash,
             String clientId,
             OffsetDateTime now,
+            long signedIat,
             byte[] nextHash,
             OffsetDateTime nextExpiresAt);
 

@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
 
 /**
  * The database part of a grant on its own, through the same repositories and statements the grants use, {@code
- * lanes} at once in closed loops: the client lookup of client_credentials, and the refresh grant's transaction
- * (lock the session by the presented token, rotate) without HTTP or signing.
+ * lanes} at once in closed loops: the client lookup of client_credentials, and the refresh grant's two statements
+ * (read the presented token unlocked; lock, retire and insert the successor) without HTTP or signing.
  */
 final class DatabaseWork {
     private final Pool pool;
@@ -59,9 +59,16 @@ final class DatabaseWork {
             String next = RefreshTokens.generate();
             byte[] presented = RefreshTokens.hash(tokens[lane]);
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            return Transactions.run(pool, sql -> sessions.lockAndRotate(
-                                    sql, presented, "bench-app", now, RefreshTokens.hash(next), expires)
-                            .map(found -> found.isPresent() && found.get().rotated()))
+            return sessions.findByRefreshToken(pool, presented)
+                    .compose(found -> sessions.rotate(
+                            pool,
+                            presented,
+                            "bench-app",
+                            now,
+                            found.orElseThrow().userTokensNotBefore(),
+                            RefreshTokens.hash(next),
+                            expires))
+                    .map(found -> found.isPresent() && found.get().rotated())
                     .map(rotated -> {
                         if (rotated) {
                             tokens[lane] = next;

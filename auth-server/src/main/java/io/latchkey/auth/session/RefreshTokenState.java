@@ -3,8 +3,11 @@ package io.latchkey.auth.session;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A refresh token's row with its session's and its user's, read under the session's row lock. */
-public record LockedRefreshToken(
+/**
+ * A refresh token's row with its session's and its user's: read under the session's row lock or not, as the method
+ * that returns it says.
+ */
+public record RefreshTokenState(
         UUID sessionId,
         UUID userId,
         String clientId,
