@@ -2,12 +2,14 @@ package io.latchkey.demo;
 
 import io.latchkey.common.NativeTransport;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.ServiceProcess;
+import io.latchkey.common.testing.Wrk;
 import io.latchkey.demo.crypto.NativeCrypto;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
 import io.latchkey.verifier.AccessToken;
 import io.latchkey.verifier.http.BearerAuthHandler;
-import io.latchkey.verifier.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;
@@ -18,11 +20,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Issue 6 "Measure": requests/s and p50/p99 of {@code GET /api/me} on resource-demo with a valid token, against the
@@ -82,8 +79,8 @@ public final class ResourceDemoBenchmark {
             Await.result(vertx.deployVerticle(cached));
             ResourceDemoVerticle uncached = new ResourceDemoVerticle(config(upstream, 0));
             Await.result(vertx.deployVerticle(uncached));
-            awaitReady(vertx, cached.port());
-            awaitReady(vertx, uncached.port());
+            awaitReady(cached.port());
+            awaitReady(uncached.port());
 
             String[] names = {
                 "authentication off", "valid token, repeated (cache)", "valid token, verified every request"
@@ -129,59 +126,20 @@ public final class ResourceDemoBenchmark {
         return ResourceDemoConfig.from(new Env(env));
     }
 
-    private static void awaitReady(Vertx vertx, int port) {
-        WebClient client = WebClient.create(vertx);
-        Await.untilEquals("resource-demo ready", Duration.ofSeconds(20), 200, () -> Await.result(
-                        client.get(port, "127.0.0.1", "/health/ready").send())
-                .statusCode());
-        client.close();
+    private static void awaitReady(int port) {
+        Await.untilEquals(
+                "resource-demo ready", Duration.ofSeconds(20), 200, () -> ServiceProcess.status(port, "/health/ready"));
     }
 
     private static Result run(String name, int port, String token, int seconds) throws Exception {
-        List<String> output = wrk(port, token, seconds);
-        double rps = 0;
-        String p50 = "?";
-        String p99 = "?";
-        long non2xx = 0;
-        for (String line : output) {
-            String trimmed = line.trim();
-            Matcher m;
-            if ((m = Pattern.compile("^Requests/sec:\\s+([0-9.]+)").matcher(trimmed)).find()) {
-                rps = Double.parseDouble(m.group(1));
-            } else if ((m = Pattern.compile("^50%\\s+(\\S+)").matcher(trimmed)).find()) {
-                p50 = m.group(1);
-            } else if ((m = Pattern.compile("^99%\\s+(\\S+)").matcher(trimmed)).find()) {
-                p99 = m.group(1);
-            } else if ((m = Pattern.compile("^Non-2xx or 3xx responses:\\s+(\\d+)")
-                            .matcher(trimmed))
-                    .find()) {
-                non2xx = Long.parseLong(m.group(1));
-            }
-        }
-        return new Result(name, rps, p50, p99, non2xx);
+        Wrk.Result result = wrk(port, token, seconds);
+        return new Result(name, result.requests() / result.seconds(), result.p50(), result.p99(), result.non2xx());
     }
 
-    private static List<String> wrk(int port, String token, int seconds) throws IOException, InterruptedException {
-        List<String> command =
-                new ArrayList<>(List.of("wrk", "-t1", "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency"));
-        if (token != null) {
-            command.add("-H");
-            command.add("Authorization: Bearer " + token);
-        }
-        command.add("http://127.0.0.1:" + port + "/api/me");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lines.add(line);
-            }
-        }
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + String.join("\n", lines));
-        }
-        return lines;
+    private static Wrk.Result wrk(int port, String token, int seconds) throws IOException, InterruptedException {
+        Path script =
+                Wrk.script("GET", null, null, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+        return Wrk.run(script, "http://127.0.0.1:" + port + "/api/me", 1, CONNECTIONS, seconds);
     }
 
     private static void report(List<Result> results, int seconds, int rounds) {

@@ -2,7 +2,7 @@ package io.latchkey.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.latchkey.verifier.testing.Await;
+import io.latchkey.common.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;

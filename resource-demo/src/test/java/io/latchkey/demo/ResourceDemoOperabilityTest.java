@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.config.Env;
 import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.common.testing.TestPki;
 import io.latchkey.common.tls.ClientTls;
 import io.latchkey.common.tls.ServerTls;
-import io.latchkey.verifier.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;
@@ -18,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -147,7 +147,6 @@ class ResourceDemoOperabilityTest {
         String id = Await.result(vertx.deployVerticle(second));
         int port = second.port();
         WebClient plainClient = WebClient.create(vertx);
-        NetClient probe = vertx.createNetClient();
         try {
             Await.untilEquals("second demo ready", Duration.ofSeconds(10), 200, () -> Await.result(
                             plainClient.get(port, "127.0.0.1", "/health/ready").send())
@@ -173,7 +172,7 @@ class ResourceDemoOperabilityTest {
 
             Future<Void> stopped = vertx.undeploy(id);
 
-            Await.until("new connections refused", Duration.ofSeconds(5), () -> refused(probe, port));
+            Await.until("new connections refused", Duration.ofSeconds(5), () -> ServiceProcess.refused(port));
             assertFalse(inFlight.isComplete(), "the request is still in flight");
             HttpResponse<Buffer> response = Await.result(inFlight);
             assertEquals(200, response.statusCode());
@@ -181,14 +180,7 @@ class ResourceDemoOperabilityTest {
         } finally {
             upstream.jwksDelay(0);
             plainClient.close();
-            probe.close();
         }
-    }
-
-    private static boolean refused(NetClient probe, int port) {
-        Future<Void> attempt = probe.connect(port, "127.0.0.1").compose(socket -> socket.close());
-        Await.until("connection attempt settled", Duration.ofSeconds(5), attempt::isComplete);
-        return attempt.failed();
     }
 
     private static ResourceDemoConfig demoConfigOnPlainHttp() {

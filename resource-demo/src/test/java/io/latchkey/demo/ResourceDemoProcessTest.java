@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.latchkey.verifier.testing.Await;
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;
@@ -12,19 +13,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,12 +37,12 @@ class ResourceDemoProcessTest {
     @TempDir
     Path dir;
 
-    private Process process;
+    private ServiceProcess process;
 
     @AfterEach
     void kill() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
+        if (process != null) {
+            process.close();
         }
     }
 
@@ -55,11 +50,13 @@ class ResourceDemoProcessTest {
     void sigtermWhenRequestInFlightThenItCompletesWith200AndNewConnectionsAreRefused(Vertx vertx) throws Exception {
         FakeUpstream upstream = new FakeUpstream(100, 300, KEY);
         Await.result(vertx.deployVerticle(upstream));
-        int port = freePort();
-        Path log = dir.resolve("resource-demo.log");
-        process = start(upstream, port, log);
+        int port = ServiceProcess.freePort();
+        process = start(upstream, port);
         WebClient client = WebClient.create(vertx);
-        NetClient probe = vertx.createNetClient();
+        // Readiness goes through the client that later sends the in-flight request: its connection, opened as soon
+        // as the port is bound and kept alive, is served by the listener that bound it. A request draining on another
+        // of the listeners sharing the port can keep the port accepting until it ends, so the request must not move
+        // to a fresh connection.
         Await.untilEquals("resource-demo ready", Duration.ofSeconds(30), 200, () -> readyStatus(client, port));
         // A token on a key the process has not seen yet waits for a JWKS refetch the upstream holds back.
         upstream.publish(NEXT_KEY);
@@ -78,44 +75,19 @@ class ResourceDemoProcessTest {
                 .send();
         Await.until("JWKS refetch in flight", Duration.ofSeconds(10), () -> upstream.jwksFetches() > fetches);
 
-        process.destroy(); // SIGTERM
+        process.terminate();
 
-        Await.until("new connections refused", Duration.ofSeconds(5), () -> refused(probe, port));
+        Await.until("new connections refused", Duration.ofSeconds(5), () -> ServiceProcess.refused(port));
         assertFalse(inFlight.isComplete(), "the request is still in flight");
         HttpResponse<Buffer> response = Await.result(inFlight);
         assertEquals(200, response.statusCode());
         assertEquals("in-flight-1", response.getHeader("X-Request-Id"));
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the process exits after its shutdown");
-        List<String> lines = Files.readAllLines(log);
+        assertTrue(process.waitFor(Duration.ofSeconds(20)), "the process exits after its shutdown");
+        List<String> lines = process.logLines();
         assertFalse(lines.isEmpty());
         List<JsonObject> events = lines.stream().map(JsonObject::new).toList();
         assertTrue(events.stream().anyMatch(e -> "resource-demo stopping".equals(e.getString("formattedMessage"))));
         client.close();
-        probe.close();
-    }
-
-    private Process start(FakeUpstream upstream, int port, Path log) throws IOException {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        // Surefire runs tests from a manifest-only jar; this property holds the real test class path.
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The test class path holds logback-test.xml; the process must use the service's own logback.xml.
-        ProcessBuilder builder = new ProcessBuilder(
-                        java,
-                        "-Dlogback.configurationFile=logback.xml",
-                        "-cp",
-                        classPath,
-                        ResourceDemoMain.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("LATCHKEY_HOST", "127.0.0.1");
-        env.put("LATCHKEY_PORT", Integer.toString(port));
-        env.put("LATCHKEY_ISSUER", upstream.issuer());
-        env.put("LATCHKEY_FEED_CLIENT_ID", FakeUpstream.FEED_CLIENT_ID);
-        env.put("LATCHKEY_FEED_CLIENT_SECRET", FakeUpstream.FEED_CLIENT_SECRET);
-        env.put("LATCHKEY_JWKS_REFETCH_INTERVAL", "100ms");
-        env.put("LATCHKEY_LOG_FORMAT", "json");
-        return builder.start();
     }
 
     private static int readyStatus(WebClient client, int port) {
@@ -125,16 +97,27 @@ class ResourceDemoProcessTest {
         return ready.succeeded() ? ready.result().statusCode() : -1;
     }
 
-    private static boolean refused(NetClient probe, int port) {
-        Future<Void> attempt = probe.connect(port, "127.0.0.1").compose(socket -> socket.close());
-        Await.until("connection attempt settled", Duration.ofSeconds(5), attempt::isComplete);
-        return attempt.failed();
-    }
-
-    /** A port free a moment ago; the process must bind a fixed port it is told. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The service's own logback.xml, not the test class path's logback-test.xml: its log format is under test. */
+    private ServiceProcess start(FakeUpstream upstream, int port) {
+        return ServiceProcess.main("resource-demo", ResourceDemoMain.class.getName())
+                .jvmOptions(List.of()) // the JVM's defaults, as the service runs in production
+                .serviceLogging()
+                .env(Map.of(
+                        "LATCHKEY_HOST",
+                        "127.0.0.1",
+                        "LATCHKEY_PORT",
+                        Integer.toString(port),
+                        "LATCHKEY_ISSUER",
+                        upstream.issuer(),
+                        "LATCHKEY_FEED_CLIENT_ID",
+                        FakeUpstream.FEED_CLIENT_ID,
+                        "LATCHKEY_FEED_CLIENT_SECRET",
+                        FakeUpstream.FEED_CLIENT_SECRET,
+                        "LATCHKEY_JWKS_REFETCH_INTERVAL",
+                        "100ms",
+                        "LATCHKEY_LOG_FORMAT",
+                        "json"))
+                .directory(dir)
+                .start();
     }
 }

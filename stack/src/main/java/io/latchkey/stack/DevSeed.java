@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Seeds the dev users and clients of DESIGN.md when they are absent, through auth-server's own admin API as
- * {@code admin-cli}: the same validation as any admin call, and no second way to write users or clients. A 409
- * (already there) counts as seeded, so a restart never duplicates nor overwrites anything.
+ * Seeds the dev user and clients (listed in the top-level README) when they are absent, through auth-server's own
+ * admin API as {@code admin-cli}: the same validation as any admin call, and no second way to write users or
+ * clients. A 409 (already there) counts as seeded, so a restart never duplicates nor overwrites anything.
  */
 final class DevSeed {
     private static final long SEED_SECONDS = 60;

@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
 
 /**
  * Starts PostgreSQL (embedded unless {@code LATCHKEY_DB_URL} is set), migrates, deploys key-service, auth-server
- * and resource-demo with the dev values of DESIGN.md, and seeds the dev data when it is absent. Every service
- * binds loopback only: the dev secrets are public. With {@code --tls} every listener serves HTTPS from the dev
- * certificates, every client trusts the dev CA, and key-service's internal listener requires auth-server's client
- * certificate (mutual TLS), as a production deployment would.
+ * and resource-demo with the dev values the top-level README lists, and seeds the dev data when it is absent.
+ * Every service binds loopback only: the dev secrets are public. With {@code --tls} every listener serves HTTPS
+ * from the dev certificates, every client trusts the dev CA, and key-service's internal listener requires
+ * auth-server's client certificate (mutual TLS), as a production deployment would.
  */
 final class DevStack implements AutoCloseable {
     private static final long START_SECONDS = 120;

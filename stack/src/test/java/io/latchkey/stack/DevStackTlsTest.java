@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.common.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,17 +15,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,36 +53,40 @@ class DevStackTlsTest {
 
     @Test
     void stackWhenStartedWithTlsThenEveryServiceAnswersOverHttpsTrustingTheDevCa() throws Exception {
-        int authPort = freePort();
-        int keyPort = freePort();
-        int demoPort = freePort();
+        int[] ports = ServiceProcess.freePorts(4);
+        int authPort = ports[0];
+        int keyPort = ports[1];
+        int demoPort = ports[3];
         StackSettings settings = StackSettings.from(
                 new Env(Map.of(
                         "LATCHKEY_STACK_DIR", dir.toString(),
                         "LATCHKEY_AUTH_SERVER_PORT", Integer.toString(authPort),
                         "LATCHKEY_KEY_SERVICE_PORT", Integer.toString(keyPort),
-                        "LATCHKEY_KEY_SERVICE_INTERNAL_PORT", Integer.toString(freePort()),
+                        "LATCHKEY_KEY_SERVICE_INTERNAL_PORT", Integer.toString(ports[2]),
                         "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(demoPort))),
                 List.of("--tls"));
         Vertx vertx = Vertx.vertx();
         try (DevStack stack = DevStack.start(settings)) {
             Path ca = dir.resolve("tls").resolve("ca.pem");
             WebClient https = WebClient.create(vertx, ClientTls.trusting(ca).applyTo(new WebClientOptions()));
-            JsonObject metadata = result(
+            JsonObject metadata = Await.result(
                             https.getAbs("https://localhost:" + authPort + "/.well-known/oauth-authorization-server")
                                     .send())
                     .bodyAsJsonObject();
             assertEquals("https://localhost:" + authPort, metadata.getString("issuer"));
             assertEquals("https://localhost:" + keyPort + "/.well-known/jwks.json", metadata.getString("jwks_uri"));
-            HttpResponse<Buffer> token = result(https.postAbs(metadata.getString("token_endpoint"))
+            HttpResponse<Buffer> token = Await.result(https.postAbs(metadata.getString("token_endpoint"))
                     .putHeader("Content-Type", "application/x-www-form-urlencoded")
                     .sendBuffer(Buffer.buffer(
                             "grant_type=password&client_id=demo-app&username=alice&password=alice-dev-password")));
             assertEquals(200, token.statusCode(), token.bodyAsString());
             assertEquals("max-age=31536000", token.getHeader("Strict-Transport-Security"));
             String accessToken = token.bodyAsJsonObject().getString("access_token");
-            await(() -> status(https, "https://localhost:" + demoPort + "/health/ready") == 200);
-            HttpResponse<Buffer> me = result(https.getAbs("https://localhost:" + demoPort + "/api/me")
+            Await.until(
+                    "resource-demo ready over HTTPS",
+                    Duration.ofSeconds(30),
+                    () -> status(https, "https://localhost:" + demoPort + "/health/ready") == 200);
+            HttpResponse<Buffer> me = Await.result(https.getAbs("https://localhost:" + demoPort + "/api/me")
                     .putHeader("Authorization", "Bearer " + accessToken)
                     .send());
             assertEquals(200, me.statusCode(), me.bodyAsString());
@@ -96,7 +100,7 @@ class DevStackTlsTest {
                     printed);
             https.close();
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            Await.result(vertx.close(), Duration.ofSeconds(20));
         }
     }
 
@@ -109,27 +113,6 @@ class DevStackTlsTest {
                     .statusCode();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private static <T> T result(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    /** A port free a moment ago; the stack binds the ports it is told. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.latchkey.stack;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -73,6 +74,24 @@ public final class LoopbackHttp {
         String header = jws.substring(0, jws.indexOf('.'));
         return new JsonObject(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8))
                 .getString("kid");
+    }
+
+    /** One of the calls above inside a polling condition ({@code Await}), its checked exceptions made unchecked. */
+    public static <T> T unchecked(Call<T> call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** An HTTP call of this class. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run() throws IOException, InterruptedException;
     }
 
     private static String encode(String value) {

@@ -1,10 +1,9 @@
 package io.latchkey.stack;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.db.DatabaseSettings;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,16 +23,16 @@ import java.util.stream.Collectors;
 final class ReplicatedStack implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(90);
 
-    final ServiceReplica keys1;
-    final ServiceReplica keys2;
-    final ServiceReplica auth1;
-    final ServiceReplica auth2;
-    final ServiceReplica demo1;
-    final ServiceReplica demo2;
+    final Replica keys1;
+    final Replica keys2;
+    final Replica auth1;
+    final Replica auth2;
+    final Replica demo1;
+    final Replica demo2;
     final String keys1Internal;
     final String keys2Internal;
     final String issuer;
-    private final List<ServiceReplica> all;
+    private final List<Replica> all;
 
     private ReplicatedStack(Builder b) {
         this.keys1 = b.keys1;
@@ -54,7 +53,7 @@ final class ReplicatedStack implements AutoCloseable {
      */
     static ReplicatedStack start(DatabaseSettings database, Path dir, SeedStep seed, PrintStream out) throws Exception {
         Builder b = new Builder();
-        int[] ports = freePorts(9);
+        int[] ports = ServiceProcess.freePorts(9);
         // Nobody listens on the issuer origin: it stands for the load balancer's public name, the same for every
         // replica. Everything reaches the replicas through their own back-channel URLs.
         b.issuer = "http://localhost:" + ports[8];
@@ -76,53 +75,51 @@ final class ReplicatedStack implements AutoCloseable {
                     "auth-server-1", ports[4], List.of(b.keys2Internal, b.keys1Internal), jwks, common, dir));
             b.auth2 = b.add(authServer(
                     "auth-server-2", ports[5], List.of(b.keys1Internal, b.keys2Internal), jwks, common, dir));
-            for (ServiceReplica replica : List.copyOf(b.started)) {
-                out.printf("  %-15s ready %5d ms after its JVM started%n", replica.name, millis(replica, READY));
+            for (Replica replica : List.copyOf(b.started)) {
+                out.printf("  %-15s ready %5d ms after its JVM started%n", replica.name(), millis(replica, READY));
             }
             seed.apply(b.auth1);
             out.printf("  seeded after %d ms%n", (System.nanoTime() - started) / 1_000_000);
             b.demo1 = b.add(resourceDemo("resource-demo-1", ports[6], List.of(b.auth2, b.auth1), common, dir));
             b.demo2 = b.add(resourceDemo("resource-demo-2", ports[7], List.of(b.auth1, b.auth2), common, dir));
-            for (ServiceReplica replica : List.of(b.demo1, b.demo2)) {
-                out.printf("  %-15s ready %5d ms after its JVM started%n", replica.name, millis(replica, READY));
+            for (Replica replica : List.of(b.demo1, b.demo2)) {
+                out.printf("  %-15s ready %5d ms after its JVM started%n", replica.name(), millis(replica, READY));
             }
             return new ReplicatedStack(b);
         } catch (Exception | AssertionError e) {
-            b.started.forEach(ServiceReplica::close);
+            b.started.forEach(replica -> replica.process().close());
             throw e;
         }
     }
 
     String logTails() {
-        return all.stream().map(ServiceReplica::logTail).collect(Collectors.joining("\n"));
+        return all.stream().map(replica -> replica.process().logTail()).collect(Collectors.joining("\n"));
     }
 
     @Override
     public void close() {
-        all.forEach(ServiceReplica::close);
+        all.forEach(replica -> replica.process().close());
     }
 
     /** What must exist before the resource-demos start; given a ready auth-server. */
     @FunctionalInterface
     interface SeedStep {
-        void apply(ServiceReplica authServer) throws Exception;
+        void apply(Replica authServer) throws Exception;
     }
 
-    private static ServiceReplica keyService(
-            String name, int port, int internalPort, String kek, Map<String, String> common, Path dir)
-            throws IOException {
+    private static Replica keyService(
+            String name, int port, int internalPort, String kek, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));
         env.put("LATCHKEY_INTERNAL_HOST", "127.0.0.1");
         env.put("LATCHKEY_INTERNAL_PORT", Integer.toString(internalPort));
         env.put("LATCHKEY_KEK", kek);
         env.put("LATCHKEY_INTERNAL_EVENT_LOOPS", "1");
-        return ServiceReplica.start(name, "io.latchkey.keys.KeyServiceMain", port, env, dir);
+        return Replica.start(name, "io.latchkey.keys.KeyServiceMain", port, env, dir);
     }
 
-    private static ServiceReplica authServer(
-            String name, int port, List<String> keyServices, String jwks, Map<String, String> common, Path dir)
-            throws IOException {
+    private static Replica authServer(
+            String name, int port, List<String> keyServices, String jwks, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));
         env.put("LATCHKEY_JWKS_URI", jwks);
@@ -134,12 +131,11 @@ final class ReplicatedStack implements AutoCloseable {
         env.put("LATCHKEY_ARGON2_THREADS", "1");
         env.put("LATCHKEY_EVENT_LOOPS", "1");
         env.put("LATCHKEY_DB_POOL_SIZE", "4");
-        return ServiceReplica.start(name, "io.latchkey.auth.AuthServerMain", port, env, dir);
+        return Replica.start(name, "io.latchkey.auth.AuthServerMain", port, env, dir);
     }
 
-    private static ServiceReplica resourceDemo(
-            String name, int port, List<ServiceReplica> authServers, Map<String, String> common, Path dir)
-            throws IOException {
+    private static Replica resourceDemo(
+            String name, int port, List<Replica> authServers, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));
         env.put("LATCHKEY_AUDIENCE", "resource-demo");
@@ -147,11 +143,11 @@ final class ReplicatedStack implements AutoCloseable {
         env.put("LATCHKEY_FEED_CLIENT_SECRET", DevValues.RESOURCE_DEMO_SECRET);
         env.put(
                 "LATCHKEY_AUTH_SERVER_URLS",
-                authServers.stream().map(ServiceReplica::url).collect(Collectors.joining(",")));
-        return ServiceReplica.start(name, "io.latchkey.demo.ResourceDemoMain", port, env, dir);
+                authServers.stream().map(Replica::url).collect(Collectors.joining(",")));
+        return Replica.start(name, "io.latchkey.demo.ResourceDemoMain", port, env, dir);
     }
 
-    private static long millis(ServiceReplica replica, Duration deadline) throws InterruptedException {
+    private static long millis(Replica replica, Duration deadline) {
         return replica.awaitReady(deadline).toMillis();
     }
 
@@ -161,37 +157,20 @@ final class ReplicatedStack implements AutoCloseable {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
     /** Collects the replicas as they start, so a failure half-way still stops every one already running. */
     private static final class Builder {
-        private final List<ServiceReplica> started = new ArrayList<>();
-        private ServiceReplica keys1;
-        private ServiceReplica keys2;
-        private ServiceReplica auth1;
-        private ServiceReplica auth2;
-        private ServiceReplica demo1;
-        private ServiceReplica demo2;
+        private final List<Replica> started = new ArrayList<>();
+        private Replica keys1;
+        private Replica keys2;
+        private Replica auth1;
+        private Replica auth2;
+        private Replica demo1;
+        private Replica demo2;
         private String keys1Internal;
         private String keys2Internal;
         private String issuer;
 
-        private ServiceReplica add(ServiceReplica replica) {
+        private Replica add(Replica replica) {
             started.add(replica);
             return replica;
         }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.testing.Await;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class ResourceServerOutageIT {
     static Path dir;
 
     private static DatabaseSettings database;
-    private static final List<ServiceReplica> replicas = new ArrayList<>();
+    private static final List<Replica> replicas = new ArrayList<>();
 
     @BeforeAll
     static void database() {
@@ -43,13 +46,13 @@ class ResourceServerOutageIT {
 
     @AfterAll
     static void stop() {
-        replicas.forEach(ServiceReplica::close);
+        replicas.forEach(replica -> replica.process().close());
         TestPostgres.get().dropDatabase(database);
     }
 
     @Test
     void resourceDemoWhenKeyServiceStopsThenVerifiesAndWhenFeedIsCutThenFailsClosedAndRecovers() throws Exception {
-        int[] ports = StackProcess.freePorts(4);
+        int[] ports = ServiceProcess.freePorts(4);
         Map<String, String> common = new HashMap<>();
         common.put("LATCHKEY_DEV_MODE", "true");
         common.put("LATCHKEY_HOST", "127.0.0.1");
@@ -61,7 +64,7 @@ class ResourceServerOutageIT {
         keyEnv.put("LATCHKEY_PORT", Integer.toString(ports[0]));
         keyEnv.put("LATCHKEY_INTERNAL_PORT", Integer.toString(ports[1]));
         keyEnv.put("LATCHKEY_KEK", ReplicatedStack.newKek());
-        ServiceReplica keys = start("key-service", "io.latchkey.keys.KeyServiceMain", ports[0], keyEnv);
+        Replica keys = start("key-service", "io.latchkey.keys.KeyServiceMain", ports[0], keyEnv);
 
         Map<String, String> authEnv = new HashMap<>(common);
         authEnv.put("LATCHKEY_PORT", Integer.toString(ports[2]));
@@ -70,7 +73,7 @@ class ResourceServerOutageIT {
         authEnv.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
         authEnv.put("LATCHKEY_ARGON2_MEMORY_KIB", "256");
         authEnv.put("LATCHKEY_ARGON2_ITERATIONS", "1");
-        ServiceReplica auth = start("auth-server", "io.latchkey.auth.AuthServerMain", ports[2], authEnv);
+        Replica auth = start("auth-server", "io.latchkey.auth.AuthServerMain", ports[2], authEnv);
         seed(auth);
 
         Map<String, String> demoEnv = new HashMap<>(common);
@@ -80,53 +83,48 @@ class ResourceServerOutageIT {
         demoEnv.put("LATCHKEY_AUTH_SERVER_URLS", auth.url());
         demoEnv.put("LATCHKEY_JWKS_URL", keys.url() + "/.well-known/jwks.json");
         demoEnv.put("LATCHKEY_FEED_STALENESS_BOUND", "3s");
-        ServiceReplica demo = start("resource-demo", "io.latchkey.demo.ResourceDemoMain", ports[3], demoEnv);
+        Replica demo = start("resource-demo", "io.latchkey.demo.ResourceDemoMain", ports[3], demoEnv);
 
         String seen = login(auth);
         String neverSeen = login(auth);
         assertEquals(200, me(demo, seen).statusCode());
 
-        keys.kill();
+        keys.process().kill();
         assertEquals(200, me(demo, seen).statusCode(), "a cached token stays valid without key-service");
         assertEquals(
                 200, me(demo, neverSeen).statusCode(), "a new token verifies with the kept keys without key-service");
 
-        auth.kill();
-        HttpResponse<String> closed = awaitStatus(demo, seen, status -> status == 503, Duration.ofSeconds(20));
+        auth.process().kill();
+        HttpResponse<String> closed = awaitStatus(demo, seen, 503, Duration.ofSeconds(20));
         assertEquals("temporarily_unavailable", new JsonObject(closed.body()).getString("error"), closed.body());
         assertTrue(closed.headers().firstValue("Retry-After").isPresent(), "503 carries Retry-After");
 
         start("auth-server-again", "io.latchkey.auth.AuthServerMain", ports[2], authEnv);
-        awaitStatus(demo, seen, status -> status == 200, Duration.ofSeconds(30));
+        awaitStatus(demo, seen, 200, Duration.ofSeconds(30));
     }
 
-    private static ServiceReplica start(String name, String mainClass, int port, Map<String, String> env)
-            throws Exception {
-        ServiceReplica replica = ServiceReplica.start(name, mainClass, port, env, dir);
+    private static Replica start(String name, String mainClass, int port, Map<String, String> env) {
+        Replica replica = Replica.start(name, mainClass, port, env, dir);
         replicas.add(replica);
         replica.awaitReady(READY);
         return replica;
     }
 
-    private static HttpResponse<String> me(ServiceReplica demo, String token) throws Exception {
+    private static HttpResponse<String> me(Replica demo, String token) throws IOException, InterruptedException {
         return HTTP.get(demo.url() + "/api/me", token);
     }
 
-    /** Polls until the status matches; fails at the deadline with the last answer. */
-    private static HttpResponse<String> awaitStatus(
-            ServiceReplica demo, String token, IntPredicate wanted, Duration deadline) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        HttpResponse<String> last = me(demo, token);
-        while (!wanted.test(last.statusCode())) {
-            assertTrue(
-                    System.nanoTime() < end, "still " + last.statusCode() + " " + last.body() + " after " + deadline);
-            // Each poll is a full HTTP round trip; that paces the loop without sleeping.
-            last = me(demo, token);
-        }
-        return last;
+    /** Polls until the status is {@code wanted}; returns that answer, or fails at the deadline with the last one. */
+    private static HttpResponse<String> awaitStatus(Replica demo, String token, int wanted, Duration deadline) {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        Await.untilEquals(demo.name() + " answers " + wanted, deadline, wanted, () -> {
+            last.set(LoopbackHttp.unchecked(() -> me(demo, token)));
+            return last.get().statusCode();
+        });
+        return last.get();
     }
 
-    private static String login(ServiceReplica auth) throws Exception {
+    private static String login(Replica auth) throws Exception {
         HttpResponse<String> response = HTTP.form(
                 auth.url() + "/oauth2/token",
                 null,
@@ -139,7 +137,7 @@ class ResourceServerOutageIT {
         return new JsonObject(response.body()).getString("access_token");
     }
 
-    private static void seed(ServiceReplica auth) throws Exception {
+    private static void seed(Replica auth) throws Exception {
         HttpResponse<String> token = HTTP.form(
                 auth.url() + "/oauth2/token",
                 LoopbackHttp.basic("admin-cli", DevValues.ADMIN_CLIENT_SECRET),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.testing.Await;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
 import io.vertx.core.json.JsonArray;
@@ -108,16 +109,16 @@ class ScaleOutIT {
     @Order(1)
     void tokensWhenIssuedByEitherAuthServerThenEveryResourceDemoAcceptsThem() throws Exception {
         long started = System.nanoTime();
-        for (ServiceReplica auth : List.of(stack.auth1, stack.auth2)) {
+        for (Replica auth : List.of(stack.auth1, stack.auth2)) {
             JsonObject token = login(auth, "ada");
-            for (ServiceReplica demo : List.of(stack.demo1, stack.demo2)) {
+            for (Replica demo : List.of(stack.demo1, stack.demo2)) {
                 HttpResponse<String> me = HTTP.get(demo.url() + "/api/me", token.getString("access_token"));
-                assertEquals(200, me.statusCode(), demo.name + ": " + me.body());
+                assertEquals(200, me.statusCode(), demo.name() + ": " + me.body());
                 assertEquals("demo-app", new JsonObject(me.body()).getString("client_id"));
                 assertEquals("notes:read notes:write", new JsonObject(me.body()).getString("scope"));
             }
             // The session lives in PostgreSQL, so the other replica rotates a refresh token it did not issue.
-            ServiceReplica other = auth == stack.auth1 ? stack.auth2 : stack.auth1;
+            Replica other = auth == stack.auth1 ? stack.auth2 : stack.auth1;
             HttpResponse<String> refreshed = HTTP.form(
                     other.url() + "/oauth2/token",
                     null,
@@ -125,7 +126,7 @@ class ScaleOutIT {
                             "grant_type", "refresh_token",
                             "refresh_token", token.getString("refresh_token"),
                             "client_id", "demo-app"));
-            assertEquals(200, refreshed.statusCode(), other.name + ": " + refreshed.body());
+            assertEquals(200, refreshed.statusCode(), other.name() + ": " + refreshed.body());
             assertNotEquals(
                     token.getString("refresh_token"), new JsonObject(refreshed.body()).getString("refresh_token"));
         }
@@ -144,7 +145,7 @@ class ScaleOutIT {
         assertEquals(201, rotated.statusCode(), rotated.body());
         String newKid = new JsonObject(rotated.body()).getString("kid");
         assertEquals("published", new JsonObject(rotated.body()).getString("state"));
-        for (ServiceReplica keys : List.of(stack.keys1, stack.keys2)) {
+        for (Replica keys : List.of(stack.keys1, stack.keys2)) {
             awaitJwksListing(keys, newKid, Duration.ofSeconds(5));
         }
         System.out.printf("[scale-out]   rotate: %s published on both key-services%n", newKid);
@@ -202,8 +203,8 @@ class ScaleOutIT {
     void logoutWhenSentToOneAuthServerThenEveryResourceDemoRefusesTheTokenWithinOneSecond() throws Exception {
         long started = System.nanoTime();
         String token = login(stack.auth2, "edsger").getString("access_token");
-        for (ServiceReplica demo : List.of(stack.demo1, stack.demo2)) {
-            assertEquals(200, HTTP.get(demo.url() + "/api/me", token).statusCode(), demo.name);
+        for (Replica demo : List.of(stack.demo1, stack.demo2)) {
+            assertEquals(200, HTTP.get(demo.url() + "/api/me", token).statusCode(), demo.name());
         }
 
         HttpResponse<String> logout = HTTP.post(stack.auth1.url() + "/logout", token);
@@ -212,7 +213,7 @@ class ScaleOutIT {
 
         List<Duration> rejections = awaitRejectedEverywhere(token, acknowledged, Duration.ofSeconds(5));
         System.out.printf(
-                "[scale-out]   logout at %s, token refused after %s%n", stack.auth1.name, describe(rejections));
+                "[scale-out]   logout at %s, token refused after %s%n", stack.auth1.name(), describe(rejections));
         for (Duration rejection : rejections) {
             assertTrue(
                     rejection.compareTo(PROPAGATION_BOUND) < 0,
@@ -232,13 +233,13 @@ class ScaleOutIT {
             load.awaitOutcomes(o -> o.size() >= 3, Duration.ofSeconds(20), "three passes before the kill");
 
             long killStarted = System.nanoTime();
-            for (ServiceReplica victim : List.of(stack.keys1, stack.auth1, stack.demo1)) {
-                victim.kill();
+            for (Replica victim : List.of(stack.keys1, stack.auth1, stack.demo1)) {
+                victim.process().kill();
             }
             killed[0] = System.nanoTime();
             System.out.printf(
                     "[scale-out]   SIGKILL to %s, %s, %s took %d ms%n",
-                    stack.keys1.name, stack.auth1.name, stack.demo1.name, (killed[0] - killStarted) / 1_000_000);
+                    stack.keys1.name(), stack.auth1.name(), stack.demo1.name(), (killed[0] - killStarted) / 1_000_000);
 
             load.awaitOutcomes(
                     o -> o.stream()
@@ -268,8 +269,8 @@ class ScaleOutIT {
                     "[scale-out]   survivors: %d passes after the kill, %d of %d passes in flight at the kill failed%n",
                     afterKill.size(), failedInFlight, inFlight.size());
         }
-        for (ServiceReplica survivor : List.of(stack.keys2, stack.auth2, stack.demo2)) {
-            assertTrue(survivor.alive(), survivor.name + " died");
+        for (Replica survivor : List.of(stack.keys2, stack.auth2, stack.demo2)) {
+            assertTrue(survivor.process().alive(), survivor.name() + " died");
             survivor.awaitReady(Duration.ofSeconds(5));
         }
 
@@ -282,7 +283,7 @@ class ScaleOutIT {
         Duration rejection = awaitRejected(stack.demo2, token, acknowledged, Duration.ofSeconds(5));
         System.out.printf(
                 "[scale-out]   after the kill, logout at %s refused at %s after %d ms%n",
-                stack.auth2.name, stack.demo2.name, rejection.toMillis());
+                stack.auth2.name(), stack.demo2.name(), rejection.toMillis());
         assertTrue(
                 rejection.compareTo(PROPAGATION_BOUND) < 0,
                 "the surviving resource-demo accepted the revoked token for " + rejection.toMillis() + " ms");
@@ -290,7 +291,7 @@ class ScaleOutIT {
     }
 
     /** Creates the users and the clients through the admin API as {@code admin-cli}, as the dev stack does. */
-    private static void seed(ServiceReplica auth) throws Exception {
+    private static void seed(Replica auth) throws Exception {
         HttpResponse<String> token = HTTP.form(
                 auth.url() + "/oauth2/token",
                 LoopbackHttp.basic("admin-cli", DevValues.ADMIN_CLIENT_SECRET),
@@ -331,7 +332,7 @@ class ScaleOutIT {
         return user + "-scale-out-password";
     }
 
-    private static HttpResponse<String> passwordGrant(ServiceReplica auth, String user) throws Exception {
+    private static HttpResponse<String> passwordGrant(Replica auth, String user) throws Exception {
         return HTTP.form(
                 auth.url() + "/oauth2/token",
                 null,
@@ -346,9 +347,9 @@ class ScaleOutIT {
                         password(user)));
     }
 
-    private static JsonObject login(ServiceReplica auth, String user) throws Exception {
+    private static JsonObject login(Replica auth, String user) throws Exception {
         HttpResponse<String> response = passwordGrant(auth, user);
-        assertEquals(200, response.statusCode(), auth.name + ": " + response.body());
+        assertEquals(200, response.statusCode(), auth.name() + ": " + response.body());
         return new JsonObject(response.body());
     }
 
@@ -361,15 +362,15 @@ class ScaleOutIT {
      */
     private static String issueAndVerify(int index, String revokedKid, String user) throws Exception {
         long started = System.nanoTime();
-        ServiceReplica auth = index % 2 == 0 ? stack.auth1 : stack.auth2;
+        Replica auth = index % 2 == 0 ? stack.auth1 : stack.auth2;
         HttpResponse<String> response = passwordGrant(auth, user);
         if (response.statusCode() != 200) {
-            return auth.name + " login: HTTP " + response.statusCode() + " " + response.body();
+            return auth.name() + " login: HTTP " + response.statusCode() + " " + response.body();
         }
         String token = new JsonObject(response.body()).getString("access_token");
         String kid = LoopbackHttp.kid(token);
         boolean inRefetchWindow = started - REVOKE_SENT.get() < REFETCH_WINDOW.toNanos();
-        for (ServiceReplica demo : List.of(stack.demo1, stack.demo2)) {
+        for (Replica demo : List.of(stack.demo1, stack.demo2)) {
             HttpResponse<String> me = HTTP.get(demo.url() + "/api/me", token);
             if (me.statusCode() == 200) {
                 continue;
@@ -382,8 +383,8 @@ class ScaleOutIT {
                 UNKNOWN_KID_REFUSALS.incrementAndGet();
                 continue;
             }
-            return demo.name + " refused a token of " + auth.name + " signed by " + kid + ": HTTP " + me.statusCode()
-                    + " " + me.body();
+            return demo.name() + " refused a token of " + auth.name() + " signed by " + kid + ": HTTP "
+                    + me.statusCode() + " " + me.body();
         }
         KIDS.put(index, kid);
         return null;
@@ -406,42 +407,37 @@ class ScaleOutIT {
     private static String survivorsServe(String earlier) throws Exception {
         HttpResponse<String> response = passwordGrant(stack.auth2, "ken");
         if (response.statusCode() != 200) {
-            return stack.auth2.name + " login: HTTP " + response.statusCode() + " " + response.body();
+            return stack.auth2.name() + " login: HTTP " + response.statusCode() + " " + response.body();
         }
         String fresh = new JsonObject(response.body()).getString("access_token");
         for (String token : List.of(fresh, earlier)) {
             HttpResponse<String> me = HTTP.get(stack.demo2.url() + "/api/me", token);
             if (me.statusCode() != 200) {
-                return stack.demo2.name + ": HTTP " + me.statusCode() + " " + me.body();
+                return stack.demo2.name() + ": HTTP " + me.statusCode() + " " + me.body();
             }
         }
         return null;
     }
 
-    private static void awaitJwksListing(ServiceReplica keys, String kid, Duration deadline) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            HttpResponse<String> jwks = HTTP.get(keys.url() + "/.well-known/jwks.json", null);
-            if (jwks.statusCode() == 200 && jwks.body().contains("\"" + kid + "\"")) {
-                return;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError(keys.name + " does not list " + kid + " within " + deadline);
-            }
-        }
+    private static void awaitJwksListing(Replica keys, String kid, Duration deadline) {
+        Await.until(keys.name() + " lists " + kid, deadline, () -> {
+            HttpResponse<String> jwks =
+                    LoopbackHttp.unchecked(() -> HTTP.get(keys.url() + "/.well-known/jwks.json", null));
+            return jwks.statusCode() == 200 && jwks.body().contains("\"" + kid + "\"");
+        });
     }
 
     /** Polls every live resource-demo at once; returns, per replica, the time from {@code since} to refusal. */
     private static List<Duration> awaitRejectedEverywhere(String token, long since, Duration deadline)
             throws Exception {
         List<CompletableFuture<Duration>> polls = new ArrayList<>();
-        for (ServiceReplica demo : List.of(stack.demo1, stack.demo2)) {
+        for (Replica demo : List.of(stack.demo1, stack.demo2)) {
             polls.add(CompletableFuture.supplyAsync(
                     () -> {
                         try {
                             return awaitRejected(demo, token, since, deadline);
                         } catch (Exception e) {
-                            throw new IllegalStateException(demo.name + ": " + e, e);
+                            throw new IllegalStateException(demo.name() + ": " + e, e);
                         }
                     },
                     POLLERS));
@@ -457,32 +453,31 @@ class ScaleOutIT {
      * Presents {@code token} until {@code demo} refuses it, then checks the whole RFC 6750 answer; the time is
      * measured from {@code since} (the revocation's acknowledgement) to the first refusal.
      */
-    private static Duration awaitRejected(ServiceReplica demo, String token, long since, Duration deadline)
-            throws Exception {
+    private static Duration awaitRejected(Replica demo, String token, long since, Duration deadline) throws Exception {
         long end = since + deadline.toNanos();
         while (true) {
             HttpResponse<String> me = HTTP.get(demo.url() + "/api/me", token);
             long now = System.nanoTime();
             if (me.statusCode() != 200) {
-                assertEquals(401, me.statusCode(), demo.name + ": " + me.body());
-                assertEquals(REVOKED, new JsonObject(me.body()), demo.name);
+                assertEquals(401, me.statusCode(), demo.name() + ": " + me.body());
+                assertEquals(REVOKED, new JsonObject(me.body()), demo.name());
                 String challenge = me.headers().firstValue("WWW-Authenticate").orElse("");
                 assertTrue(
                         challenge.startsWith("Bearer ") && challenge.contains("error=\"invalid_token\""),
-                        demo.name + ": " + challenge);
+                        demo.name() + ": " + challenge);
                 return Duration.ofNanos(now - since);
             }
             if (now > end) {
-                throw new AssertionError(demo.name + " still accepts the revoked token after " + deadline);
+                throw new AssertionError(demo.name() + " still accepts the revoked token after " + deadline);
             }
         }
     }
 
     private static String describe(List<Duration> rejections) {
         List<String> parts = new ArrayList<>();
-        List<ServiceReplica> demos = List.of(stack.demo1, stack.demo2);
+        List<Replica> demos = List.of(stack.demo1, stack.demo2);
         for (int i = 0; i < rejections.size(); i++) {
-            parts.add(rejections.get(i).toMillis() + " ms at " + demos.get(i).name);
+            parts.add(rejections.get(i).toMillis() + " ms at " + demos.get(i).name());
         }
         return String.join(", ", parts);
     }

@@ -52,15 +52,6 @@ public final class VerifierMetrics {
         rejected.get(reason).increment();
     }
 
-    /** Accepted tokens, both freshly verified and from the cache. */
-    public long accepted() {
-        return verified.sum() + cached.sum();
-    }
-
-    public long rejections(TokenRejected.Reason reason) {
-        return rejected.get(reason).sum();
-    }
-
     /** The counters and the given gauges as Prometheus text. */
     String render(boolean ready, int keys, int revocationEntries) {
         StringBuilder out = new StringBuilder(1024);

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.TestPki;
 import io.latchkey.common.tls.ClientTls;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.verifier.jwks.JwksCache;
-import io.latchkey.verifier.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.ProtectedTestApp;
 import io.latchkey.verifier.testing.TestKeys;

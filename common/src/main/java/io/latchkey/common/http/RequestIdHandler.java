@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * Gives every request an id: the caller's {@code X-Request-Id} when it is 1 to 64 characters of
  * {@code [A-Za-z0-9._-]} (anything else could forge or break log lines), else 128 random bits in hex. The id is
  * echoed in the response's {@code X-Request-Id}, kept in {@code RoutingContext} data under {@link #DATA_KEY}, and
- * attached to every log line written while the request is handled (see {@link RequestIdTurboFilter}).
+ * attached to every log line written while the request is handled (see {@link
+ * io.latchkey.common.logging.RequestIdTurboFilter}).
  */
 public final class RequestIdHandler implements Handler<RoutingContext> {
     public static final String HEADER = "X-Request-Id";

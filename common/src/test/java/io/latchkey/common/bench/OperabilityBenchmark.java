@@ -3,19 +3,16 @@ package io.latchkey.common.bench;
 import io.latchkey.common.http.MetricsRoutes;
 import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
+import io.latchkey.common.testing.Wrk;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the operability pieces cost per request: the same tiny route served plain (the ceiling), with Micrometer
@@ -99,45 +96,13 @@ public final class OperabilityBenchmark {
     }
 
     private static Result run(String name, int port, String path, int seconds) throws Exception {
-        double rps = 0;
-        String p50 = "?";
-        String p99 = "?";
-        for (String line : wrk(port, path, seconds)) {
-            String trimmed = line.trim();
-            Matcher m;
-            if ((m = Pattern.compile("^Requests/sec:\\s+([0-9.]+)").matcher(trimmed)).find()) {
-                rps = Double.parseDouble(m.group(1));
-            } else if ((m = Pattern.compile("^50%\\s+(\\S+)").matcher(trimmed)).find()) {
-                p50 = m.group(1);
-            } else if ((m = Pattern.compile("^99%\\s+(\\S+)").matcher(trimmed)).find()) {
-                p99 = m.group(1);
-            }
-        }
-        return new Result(name, rps, p50, p99);
+        Wrk.Result result = wrk(port, path, seconds);
+        return new Result(name, result.requests() / result.seconds(), result.p50(), result.p99());
     }
 
-    private static List<String> wrk(int port, String path, int seconds) throws Exception {
-        Process process = new ProcessBuilder(
-                        "wrk",
-                        "-t1",
-                        "-c" + CONNECTIONS,
-                        "-d" + seconds + "s",
-                        "--latency",
-                        "http://127.0.0.1:" + port + path)
-                .redirectErrorStream(true)
-                .start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lines.add(line);
-            }
-        }
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + String.join("\n", lines));
-        }
-        return lines;
+    private static Wrk.Result wrk(int port, String path, int seconds) throws Exception {
+        return Wrk.run(
+                Wrk.script("GET", null, null, Map.of()), "http://127.0.0.1:" + port + path, 1, CONNECTIONS, seconds);
     }
 
     private static void report(List<Result> results, Result scrape, int seconds, int rounds) {

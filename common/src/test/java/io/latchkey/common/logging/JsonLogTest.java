@@ -32,7 +32,9 @@ import org.slf4j.Logger;
 
 /**
  * The shared {@code latchkey-logback.xml} as a service includes it, in its own logger context, with the console
- * captured: JSON lines that parse and carry the message and the request id, even when requests interleave.
+ * captured: JSON lines that parse and carry the message and the request id, even when requests interleave; and a
+ * logged exception by level, in both formats: at ERROR (an unexpected failure) its stack trace, in JSON as the
+ * {@code stack_trace} field of the same one-line object; below ERROR (an expected failure) one line, no trace.
  */
 @ExtendWith(VertxExtension.class)
 class JsonLogTest {
@@ -158,33 +160,95 @@ class JsonLogTest {
     }
 
     @Test
-    void logWhenExceptionLoggedAsJsonThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
+    void logWhenErrorWithExceptionAsJsonThenOneLineWithItsStackTrace() throws Exception {
         configure("json");
 
         log.error("request failed", failure());
 
         String text = captured.toString(StandardCharsets.UTF_8);
-        assertFalse(text.contains("\tat ") || text.contains("stepArray"), text);
+        assertEquals(1, text.strip().lines().count(), text);
+        assertFalse(text.contains("stepArray"), text);
         JsonObject line = onlyLine();
+        assertEquals("ERROR", line.getString("level"));
+        assertEquals("request failed", line.getString("formattedMessage"));
         assertNull(line.getValue("throwable"), line.encode());
-        assertEquals(
-                "request failed [IllegalStateException: outer <- SQLException: inner line one line two]",
-                line.getString("formattedMessage"));
+        String trace = line.getString("stack_trace");
+        assertTrue(trace.startsWith("java.lang.IllegalStateException: outer\n\tat "), trace);
+        assertTrue(trace.contains("\tat io.latchkey.common.logging.JsonLogTest.failure("), trace);
+        assertTrue(trace.contains("\nCaused by: java.sql.SQLException: inner line one\nline two\n\tat "), trace);
     }
 
     @Test
-    void logWhenExceptionLoggedAsTextThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
-        configure(null);
+    void logWhenErrorMessageHasQuotesAndControlCharactersAsJsonThenTheTraceStaysOneLineAndExact() throws Exception {
+        configure("json");
+        Exception odd = new IllegalArgumentException("a \"quoted\" \\path\\ with\ttab, \u0001 and \u2028 inside");
 
-        log.error("request failed", failure());
+        log.error("odd failure", odd);
 
         String text = captured.toString(StandardCharsets.UTF_8);
         assertEquals(1, text.strip().lines().count(), text);
         assertTrue(
+                onlyLine()
+                        .getString("stack_trace")
+                        .startsWith("java.lang.IllegalArgumentException: " + odd.getMessage() + "\n\tat "),
+                text);
+    }
+
+    @Test
+    void logWhenWarnWithExceptionAsJsonThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
+        configure("json");
+
+        log.warn("client went away", failure());
+
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("\tat ") || text.contains("\\tat ") || text.contains("stepArray"), text);
+        JsonObject line = onlyLine();
+        assertNull(line.getValue("throwable"), line.encode());
+        assertNull(line.getValue("stack_trace"), line.encode());
+        assertEquals(
+                "client went away [IllegalStateException: outer <- SQLException: inner line one line two]",
+                line.getString("formattedMessage"));
+    }
+
+    @Test
+    void logWhenErrorWithExceptionAsTextThenTheLineThenItsStackTrace() throws Exception {
+        configure(null);
+
+        log.error("request failed", failure());
+
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).endsWith("- request failed"), lines.get(0));
+        assertEquals("java.lang.IllegalStateException: outer", lines.get(1));
+        assertTrue(lines.get(2).startsWith("\tat io.latchkey.common.logging.JsonLogTest.failure("), lines.get(2));
+        assertTrue(lines.contains("Caused by: java.sql.SQLException: inner line one"), lines.toString());
+        assertFalse(lines.get(lines.size() - 1).isBlank(), "no blank line after the trace");
+    }
+
+    @Test
+    void logWhenWarnWithExceptionAsTextThenOneLineWithItsTypesAndNoStackTrace() throws Exception {
+        configure(null);
+
+        log.warn("client went away", failure());
+
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.strip().lines().count(), text);
+        assertFalse(text.contains("\tat "), text);
+        assertTrue(
                 text.strip()
                         .endsWith(
-                                "- request failed [IllegalStateException: outer <- SQLException: inner line one line two]"),
+                                "- client went away [IllegalStateException: outer <- SQLException: inner line one line two]"),
                 text);
+    }
+
+    @Test
+    void logWhenErrorWithoutExceptionThenOneLine() throws Exception {
+        configure("json");
+
+        log.error("key-service refused to sign: HTTP 400");
+
+        JsonObject line = onlyLine();
+        assertEquals("key-service refused to sign: HTTP 400", line.getString("formattedMessage"));
+        assertFalse(line.containsKey("stack_trace"), line.encode());
     }
 
     /** A failure with a cause whose message spans lines, thrown so that both carry real stack frames. */

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place the demo API renders errors: a request problem is a 4xx with an RFC 6749 §5.2-style body naming it;
- * anything unexpected is a bare {@code server_error}, logged once, with no detail in the response.
+ * anything unexpected is a bare {@code server_error} with no detail in the response, logged once at ERROR with its
+ * stack trace. A client that hung up is expected: one line below ERROR, and nobody left to answer.
  */
 public final class ApiErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
@@ -25,6 +26,12 @@ public final class ApiErrors {
             render(ctx, 413, "invalid_request", "the request body is too large");
         } else if (status >= 400 && status < 500) {
             render(ctx, status, "invalid_request", "the request is not acceptable");
+        } else if (ctx.response().closed()) {
+            LOG.info(
+                    "Client closed the connection during {} {}",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    ctx.failure());
         } else {
             LOG.error(
                     "Unexpected failure on {} {}",

@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The demo API of DESIGN.md: {@code GET /api/me} (any valid token), {@code GET /api/notes} (scope {@code
+ * The demo API: {@code GET /api/me} (any valid token), {@code GET /api/notes} (scope {@code
  * notes:read}) and {@code POST /api/notes} (scope {@code notes:write}), notes kept per {@code sub}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>

@@ -1,17 +1,18 @@
 package io.latchkey.stack.bench;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
+import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
 import io.latchkey.demo.crypto.NativeCrypto;
 import io.latchkey.stack.LoopbackHttp;
-import io.latchkey.stack.ServiceReplica;
+import io.latchkey.stack.Replica;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -77,7 +79,7 @@ public final class StackBenchmark {
         int status = 0;
         try {
             new StackBenchmark().run(Path.of(System.getProperty("bench.out", "BENCHMARKS.md")));
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             e.printStackTrace();
             status = 1;
         }
@@ -101,25 +103,25 @@ public final class StackBenchmark {
         double jvmMillis = bareJvmMillis();
         Path dir = Files.createTempDirectory("latchkey-bench-");
         DatabaseSettings database = TestPostgres.get().createDatabase();
-        List<ServiceReplica> services = new ArrayList<>();
+        List<Replica> services = new ArrayList<>();
         try {
             Stack stack = Stack.start(database, dir, services);
-            for (ServiceReplica service : services) {
+            for (Replica service : services) {
                 row(
-                        "start of " + service.name + " (JVM start to /health/ready)",
-                        stack.startMillis.get(service.name),
+                        "start of " + service.name() + " (JVM start to /health/ready)",
+                        stack.startMillis.get(service.name()),
                         "ms",
                         jvmMillis,
                         "a bare JVM's `-version`");
             }
             measure(stack, signRate, verifyRate, hashRate);
             progress("resident memory");
-            for (ServiceReplica service : services) {
-                double mib = service.residentKib() / 1024.0;
-                row("resident memory of " + service.name, mib, "MiB", HEAP_MIB, "its -Xmx heap cap");
+            for (Replica service : services) {
+                double mib = service.process().residentKib() / 1024.0;
+                row("resident memory of " + service.name(), mib, "MiB", HEAP_MIB, "its -Xmx heap cap");
             }
         } finally {
-            services.forEach(ServiceReplica::close);
+            services.forEach(service -> service.process().close());
             TestPostgres.get().dropDatabase(database);
         }
         write(out);
@@ -383,17 +385,12 @@ public final class StackBenchmark {
      * Logins the warm-up left queued still run after wrk hung up; measuring before they end would start the run
      * with a full queue, and its first requests would be refused with 503.
      */
-    private static void awaitNoLoginBacklog(String authUrl) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Map<String, Double> samples =
-                    PrometheusText.parse(HTTP.get(authUrl + "/metrics", null).body());
-            if (PrometheusText.sum(samples, "latchkey_argon2_in_flight") == 0) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new IllegalStateException("auth-server's login backlog did not drain within 60 s");
+    private static void awaitNoLoginBacklog(String authUrl) {
+        Await.until("auth-server's login backlog drained", Duration.ofSeconds(60), () -> {
+            String metrics = LoopbackHttp.unchecked(() -> HTTP.get(authUrl + "/metrics", null))
+                    .body();
+            return PrometheusText.sum(PrometheusText.parse(metrics), "latchkey_argon2_in_flight") == 0;
+        });
     }
 
     record Figure(double rate, String p50, String p99, long non2xx) {}
@@ -500,14 +497,10 @@ public final class StackBenchmark {
 
     /** The services under measurement and when each was ready. */
     private record Stack(
-            ServiceReplica keys,
-            ServiceReplica auth,
-            ServiceReplica demo,
-            ServiceReplica demoNoCache,
-            Map<String, Double> startMillis) {
+            Replica keys, Replica auth, Replica demo, Replica demoNoCache, Map<String, Double> startMillis) {
 
-        static Stack start(DatabaseSettings database, Path dir, List<ServiceReplica> started) throws Exception {
-            int[] ports = freePorts(5);
+        static Stack start(DatabaseSettings database, Path dir, List<Replica> started) throws Exception {
+            int[] ports = ServiceProcess.freePorts(5);
             String issuer = "http://localhost:" + ports[2];
             Map<String, String> common = new HashMap<>();
             common.put("LATCHKEY_DEV_MODE", "true");
@@ -521,35 +514,29 @@ public final class StackBenchmark {
             keysEnv.put("LATCHKEY_PORT", Integer.toString(ports[0]));
             keysEnv.put("LATCHKEY_INTERNAL_PORT", Integer.toString(ports[1]));
             keysEnv.put("LATCHKEY_KEK", newKek());
-            ServiceReplica keys = add(
-                    started,
-                    ServiceReplica.start(
-                            "key-service", "io.latchkey.keys.KeyServiceMain", ports[0], keysEnv, dir, JVM_OPTIONS));
-            ready.put(keys.name, millis(keys));
+            Replica keys =
+                    add(started, launch("key-service", "io.latchkey.keys.KeyServiceMain", ports[0], keysEnv, dir));
+            ready.put(keys.name(), millis(keys));
 
             Map<String, String> authEnv = new HashMap<>(common);
             authEnv.put("LATCHKEY_PORT", Integer.toString(ports[2]));
             authEnv.put("LATCHKEY_JWKS_URI", keys.url() + "/.well-known/jwks.json");
             authEnv.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + ports[1]);
             authEnv.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
-            ServiceReplica auth = add(
-                    started,
-                    ServiceReplica.start(
-                            "auth-server", "io.latchkey.auth.AuthServerMain", ports[2], authEnv, dir, JVM_OPTIONS));
-            ready.put(auth.name, millis(auth));
+            Replica auth =
+                    add(started, launch("auth-server", "io.latchkey.auth.AuthServerMain", ports[2], authEnv, dir));
+            ready.put(auth.name(), millis(auth));
             seed(auth);
 
-            ServiceReplica demo = add(started, resourceDemo("resource-demo", ports[3], auth, common, dir, null));
-            ready.put(demo.name, millis(demo));
-            ServiceReplica noCache =
-                    add(started, resourceDemo("resource-demo-nocache", ports[4], auth, common, dir, "0"));
-            ready.put(noCache.name, millis(noCache));
+            Replica demo = add(started, resourceDemo("resource-demo", ports[3], auth, common, dir, null));
+            ready.put(demo.name(), millis(demo));
+            Replica noCache = add(started, resourceDemo("resource-demo-nocache", ports[4], auth, common, dir, "0"));
+            ready.put(noCache.name(), millis(noCache));
             return new Stack(keys, auth, demo, noCache, ready);
         }
 
-        private static ServiceReplica resourceDemo(
-                String name, int port, ServiceReplica auth, Map<String, String> common, Path dir, String cacheSize)
-                throws IOException {
+        private static Replica resourceDemo(
+                String name, int port, Replica auth, Map<String, String> common, Path dir, String cacheSize) {
             Map<String, String> env = new HashMap<>(common);
             env.put("LATCHKEY_PORT", Integer.toString(port));
             env.put("LATCHKEY_FEED_CLIENT_ID", "resource-demo");
@@ -558,10 +545,10 @@ public final class StackBenchmark {
             if (cacheSize != null) {
                 env.put("LATCHKEY_VERIFIED_TOKEN_CACHE_SIZE", cacheSize);
             }
-            return ServiceReplica.start(name, "io.latchkey.demo.ResourceDemoMain", port, env, dir, JVM_OPTIONS);
+            return launch(name, "io.latchkey.demo.ResourceDemoMain", port, env, dir);
         }
 
-        private static void seed(ServiceReplica auth) throws Exception {
+        private static void seed(Replica auth) throws Exception {
             HttpResponse<String> token = HTTP.form(
                     auth.url() + "/oauth2/token",
                     LoopbackHttp.basic("admin-cli", DevValues.ADMIN_CLIENT_SECRET),
@@ -610,36 +597,30 @@ public final class StackBenchmark {
             }
         }
 
-        private static ServiceReplica add(List<ServiceReplica> started, ServiceReplica replica) {
+        private static Replica add(List<Replica> started, Replica replica) {
             started.add(replica);
             return replica;
         }
 
-        private static double millis(ServiceReplica replica) throws InterruptedException {
-            return replica.awaitReady(java.time.Duration.ofSeconds(90)).toMillis();
+        /** A service JVM with the benchmark's options, not the tests' (no serial collector, no C1-only JIT). */
+        private static Replica launch(String name, String mainClass, int port, Map<String, String> env, Path dir) {
+            return new Replica(
+                    ServiceProcess.main(name, mainClass)
+                            .jvmOptions(JVM_OPTIONS)
+                            .env(env)
+                            .directory(dir)
+                            .start(),
+                    port);
+        }
+
+        private static double millis(Replica replica) {
+            return replica.awaitReady(Duration.ofSeconds(90)).toMillis();
         }
 
         private static String newKek() {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             return Base64.getEncoder().encodeToString(key);
-        }
-
-        private static int[] freePorts(int count) throws IOException {
-            List<ServerSocket> sockets = new ArrayList<>();
-            try {
-                int[] ports = new int[count];
-                for (int i = 0; i < count; i++) {
-                    ServerSocket socket = new ServerSocket(0);
-                    sockets.add(socket);
-                    ports[i] = socket.getLocalPort();
-                }
-                return ports;
-            } finally {
-                for (ServerSocket s : sockets) {
-                    s.close();
-                }
-            }
         }
     }
 }

@@ -63,10 +63,6 @@ public final class JwksCache {
         FAILED
     }
 
-    public JwksCache(Vertx vertx, WebClient client, URI jwksUrl, Duration minRefetchInterval, Clock clock) {
-        this(vertx, client, jwksUrl, minRefetchInterval, clock, outcome -> {});
-    }
-
     public JwksCache(
             Vertx vertx,
             WebClient client,

@@ -185,7 +185,8 @@ public final class RevocationFeed {
                 parser.feed(buffer);
                 heard();
             } catch (RuntimeException e) {
-                LOG.error("Revocation stream sent an unreadable event; reconnecting");
+                // The upstream's fault, handled by reconnecting: one line naming what was wrong, no trace.
+                LOG.warn("Revocation stream sent an unreadable event; reconnecting", e);
                 request.reset();
             }
         });

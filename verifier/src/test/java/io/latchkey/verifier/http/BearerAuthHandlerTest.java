@@ -3,7 +3,7 @@ package io.latchkey.verifier.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.latchkey.verifier.testing.Await;
+import io.latchkey.common.testing.Await;
 import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.ProtectedTestApp;
 import io.latchkey.verifier.testing.TestKeys;

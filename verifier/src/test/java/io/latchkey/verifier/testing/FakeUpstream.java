@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Stands in for auth-server and key-service, serving exactly what DESIGN.md promises a verifier: the RFC 8414
+ * Stands in for auth-server and key-service, serving exactly what they serve a verifier: the RFC 8414
  * metadata, the JWKS with {@code Cache-Control} and {@code ETag}, {@code GET /revocations?after=} and the
  * {@code /revocations/stream} event stream with heartbeats and {@code Last-Event-ID} resume, both behind HTTP Basic of
  * the feed client. Tests switch parts off to play outages. All state changes run on the verticle's context.
