@@ -2,6 +2,7 @@ package io.latchkey.auth.http;
 
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,10 +33,12 @@ public final class OAuthErrors {
             return;
         }
         OAuthError error = toOAuthError(ctx);
-        if (error.status() >= 500) {
+        boolean clientGone = response.closed();
+        // A connection the client closed fails whatever was writing to it: expected, one line below.
+        if (error.status() >= 500 && !(clientGone && failure instanceof HttpClosedException)) {
             logServerSide(request, error, failure);
         }
-        if (response.closed()) {
+        if (clientGone) {
             LOG.info("client went away before its answer on {}: {}", request, describe(failure));
             return;
         }

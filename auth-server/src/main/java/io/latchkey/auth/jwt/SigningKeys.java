@@ -55,7 +55,7 @@ public final class SigningKeys {
                 try {
                     loaded.put(kid, rsa(jwk));
                 } catch (RuntimeException | java.security.GeneralSecurityException e) {
-                    LOG.error("signing key {} has an unusable public JWK", kid);
+                    LOG.error("signing key {} has an unusable public JWK", kid, e);
                 }
             });
             keys = Map.copyOf(loaded);

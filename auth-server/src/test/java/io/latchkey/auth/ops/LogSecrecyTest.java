@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.latchkey.auth.test.TestStack;
+import io.latchkey.common.logging.JsonLineEncoder;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
@@ -139,7 +139,7 @@ class LogSecrecyTest {
     private static OutputStreamAppender<ILoggingEvent> jsonAppender(ByteArrayOutputStream out) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // The encoder as latchkey-logback.xml configures it for LATCHKEY_LOG_FORMAT=json.
-        JsonEncoder encoder = new JsonEncoder();
+        JsonLineEncoder encoder = new JsonLineEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
