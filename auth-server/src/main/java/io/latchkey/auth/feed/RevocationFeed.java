@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,17 +105,21 @@ public final class RevocationFeed {
     }
 
     /**
-     * Attaches a stream to {@code response}: it receives {@code initial} once read (entries after the client's
-     * position), then every later entry. Call only while {@link #healthy()}.
+     * Attaches a stream to {@code response}: it receives what {@code initialRead} returns (entries after the client's
+     * position), then every later entry. Call only while {@link #healthy()}. The read is started on the feed's event
+     * loop once the stream is attached, so an entry that commits after the read's snapshot reaches the stream by
+     * broadcast, one that commits before it is in the read, and one in both is sent once.
      *
      * @param unavailable run instead when the stream ends before it started (its initial read failed, or the feed
      *     stopped being healthy meanwhile): the caller answers the request
      */
-    public void subscribe(HttpServerResponse response, Future<RevocationPage> initial, Runnable unavailable) {
-        onFeedLoop(() -> attach(response, initial, unavailable));
+    public void subscribe(
+            HttpServerResponse response, Supplier<Future<RevocationPage>> initialRead, Runnable unavailable) {
+        onFeedLoop(() -> attach(response, initialRead, unavailable));
     }
 
-    private void attach(HttpServerResponse response, Future<RevocationPage> initial, Runnable unavailable) {
+    private void attach(
+            HttpServerResponse response, Supplier<Future<RevocationPage>> initialRead, Runnable unavailable) {
         FeedSubscriber[] holder = new FeedSubscriber[1];
         FeedSubscriber subscriber =
                 new FeedSubscriber(response, settings, () -> subscribers.remove(holder[0]), unavailable);
@@ -122,17 +127,19 @@ public final class RevocationFeed {
         subscribers.add(subscriber);
         response.closeHandler(v -> onFeedLoop(subscriber::connectionClosed));
         response.exceptionHandler(e -> onFeedLoop(subscriber::connectionClosed));
-        // The read completes on the request's loop; the join belongs on the feed's, in order with broadcasts.
-        initial.onComplete(read -> onFeedLoop(() -> {
-            if (read.succeeded()) {
-                subscriber.join(read.result());
-            } else {
-                LOG.warn(
-                        "revocation stream: initial read failed ({})",
-                        read.cause().getClass().getSimpleName());
-                subscriber.end();
-            }
-        }));
+        // The read completes on its own terms; the join belongs on the feed's loop, in order with broadcasts.
+        initialRead
+                .get()
+                .onComplete(read -> onFeedLoop(() -> {
+                    if (read.succeeded()) {
+                        subscriber.join(read.result());
+                    } else {
+                        LOG.warn(
+                                "revocation stream: initial read failed ({})",
+                                read.cause().getClass().getSimpleName());
+                        subscriber.end();
+                    }
+                }));
     }
 
     /** Runs {@code work} on the feed's event loop: at once when already there, else queued to it. */

@@ -83,7 +83,7 @@ public final class FeedRoutes {
         Context context = ctx.vertx().getOrCreateContext();
         feed.subscribe(
                 ctx.response(),
-                repository.list(after.orElse(0), now()),
+                () -> repository.list(after.orElse(0), now()),
                 () -> context.runOnContext(v -> ctx.fail(unavailable())));
     }
 

@@ -93,11 +93,10 @@ public final class OAuthErrors {
      * answer the server chose, not a failure: one WARN line.
      */
     private static void logServerSide(String request, OAuthError error, Throwable failure) {
-        Throwable cause = failure instanceof OAuthError ? failure.getCause() : failure;
-        if (cause == null && failure instanceof OAuthError && error.status() == 503) {
+        if (failure instanceof OAuthError deliberate && deliberate.getCause() == null && error.status() == 503) {
             LOG.warn("{} answered {} {}", request, error.status(), error.code());
         } else {
-            LOG.error("{} answered {} {}", request, error.status(), error.code(), cause);
+            LOG.error("{} answered {} {}", request, error.status(), error.code(), failure == null ? error : failure);
         }
     }
 

@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +77,11 @@ class FeedReplicasTest {
         Pool writers = Database.pool(vertx, db.settings(), WRITERS);
         List<Future<Void>> chains = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            chains.add(appendInTurn(writers, "writer-" + w, 0));
+            chains.add(TestRevocations.appendInTurn(writers, "writer-" + w, APPENDS_PER_WRITER));
         }
         Await.result(Future.all(chains), Duration.ofSeconds(60));
         writers.close();
-        List<Long> committed = Await.result(seqsAfter(start));
+        List<Long> committed = Await.result(TestRevocations.seqsAfter(pool, start));
         long last = committed.get(committed.size() - 1);
 
         List<SseClient.Seen> seen = Await.result(
@@ -97,23 +96,6 @@ class FeedReplicasTest {
             assertEquals(committed, s.ids());
         }
         clients.forEach(SseClient::close);
-    }
-
-    private static Future<Void> appendInTurn(Pool writers, String writer, int i) {
-        if (i == APPENDS_PER_WRITER) {
-            return Future.succeededFuture();
-        }
-        return TestRevocations.jti(writers, writer + "-" + i).compose(seq -> appendInTurn(writers, writer, i + 1));
-    }
-
-    private static Future<List<Long>> seqsAfter(long start) {
-        return pool.preparedQuery("SELECT seq FROM revocations WHERE seq > $1 ORDER BY seq")
-                .execute(Tuple.of(start))
-                .map(rows -> {
-                    List<Long> seqs = new ArrayList<>();
-                    rows.forEach(row -> seqs.add(row.getLong("seq")));
-                    return seqs;
-                });
     }
 
     private static SseClient open(TestAuthServer replica) {
