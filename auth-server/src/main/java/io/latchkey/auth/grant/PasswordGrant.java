@@ -107,7 +107,13 @@ public final class PasswordGrant implements Grant {
     }
 
     /** What the request asks for, once parsed. */
-    private record Login(Client client, String ip, String username, String password, String scope) {}
+    private record Login(Client client, String ip, String username, String password, String scope) {
+        /** Never the password, wherever a record ends up printed. */
+        @Override
+        public String toString() {
+            return "Login[client=" + client.clientId() + ", ip=" + ip + "]";
+        }
+    }
 
     /** What the two reads found. */
     private record Attempt(OptionalLong retryAfter, Optional<User> user) {}
