@@ -3,6 +3,7 @@ package io.latchkey.auth.admin;
 import io.latchkey.auth.audit.AuditEvent;
 import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
+import io.latchkey.auth.client.ClientIds;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
@@ -153,6 +154,9 @@ public final class AdminService {
     }
 
     public Future<Void> disableClient(String actor, String clientId) {
+        if (!ClientIds.wellFormed(clientId)) {
+            return Future.failedFuture(OAuthError.notFound("No client with this client_id"));
+        }
         return Transactions.run(pool, sql -> clients.disable(sql, clientId).compose(found -> {
             if (!found) {
                 return Future.failedFuture(OAuthError.notFound("No client with this client_id"));
@@ -164,6 +168,9 @@ public final class AdminService {
     }
 
     public Future<JsonObject> rotateSecret(String actor, String clientId) {
+        if (!ClientIds.wellFormed(clientId)) {
+            return Future.failedFuture(OAuthError.notFound("No confidential client with this client_id"));
+        }
         String secret = ClientSecrets.generate();
         return Transactions.run(pool, sql -> clients.replaceSecret(sql, clientId, ClientSecrets.sha256(secret))
                         .compose(found -> {

@@ -1,6 +1,7 @@
 package io.latchkey.auth.admin;
 
 import io.latchkey.auth.client.Audiences;
+import io.latchkey.auth.client.ClientIds;
 import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.Scopes;
@@ -30,7 +31,6 @@ public record NewClient(
         List<String> grantTypes,
         List<String> scopes,
         Object audience) {
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
     private static final Set<String> GRANTS = Set.of("password", "client_credentials", "refresh_token");
@@ -39,8 +39,7 @@ public record NewClient(
 
     public static NewClient from(JsonObject json) {
         String clientId = string(json, "client_id", true);
-        if (!CLIENT_ID.matcher(clientId).matches()
-                || UUID_SHAPE.matcher(clientId).matches()) {
+        if (!ClientIds.wellFormed(clientId) || UUID_SHAPE.matcher(clientId).matches()) {
             throw OAuthError.invalidRequest("client_id must match [A-Za-z0-9._-]{1,64} and not look like a UUID");
         }
         String method = Optional.ofNullable(string(json, "token_endpoint_auth_method", false))

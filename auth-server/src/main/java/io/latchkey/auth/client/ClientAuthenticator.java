@@ -131,7 +131,7 @@ public final class ClientAuthenticator {
         }
 
         String logId() {
-            return clientId.matches("[A-Za-z0-9._-]{1,64}") ? clientId : "(malformed client_id)";
+            return ClientIds.wellFormed(clientId) ? clientId : "(malformed client_id)";
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@link ClientRepository} on PostgreSQL. Lookups that queue up on an event loop while earlier ones are out go
@@ -26,8 +25,6 @@ public final class PgClientRepository implements ClientRepository {
     private static final String FIND = """
             SELECT client_id, secret_hash, grant_types, scopes, audience::text AS audience, disabled, tokens_not_before
             FROM clients WHERE client_id = ANY($1)""";
-    /** The stored format (a CHECK in V2): nothing else can match, and a NUL byte would fail the shared query. */
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private static final int LOOKUPS_IN_FLIGHT = 1;
     private static final int MAX_BATCH = 64;
@@ -60,7 +57,7 @@ public final class PgClientRepository implements ClientRepository {
 
     @Override
     public Future<Optional<Client>> find(String clientId) {
-        if (clientId == null || !CLIENT_ID.matcher(clientId).matches()) {
+        if (!ClientIds.wellFormed(clientId)) {
             return Future.succeededFuture(Optional.empty());
         }
         return lookups.submit(clientId);
