@@ -47,6 +47,7 @@ public final class AuthServerRouter {
         Router router = Router.router(vertx);
         RequestIdHandler.mount(router);
         Hsts.mount(router, tls);
+        SingletonHeaders.mount(router);
         HealthRoutes.mount(vertx, router, readiness);
         MetricsRoutes.mount(router, metrics);
         token.mount(router);

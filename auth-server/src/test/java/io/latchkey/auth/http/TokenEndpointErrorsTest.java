@@ -213,6 +213,18 @@ class TokenEndpointErrorsTest {
     }
 
     @Test
+    void tokenWhenAuthorizationHeaderRepeatedThenInvalidRequest() {
+        var request = server.client()
+                .request(HttpMethod.POST, "/oauth2/token")
+                .putHeader("Content-Type", "application/x-www-form-urlencoded");
+        request.headers()
+                .add("Authorization", TestAuthServer.basic("svc", TestClients.secretOf("svc")))
+                .add("Authorization", TestAuthServer.basic("app", ""));
+        var response = Await.result(request.sendBuffer(Buffer.buffer("grant_type=client_credentials")));
+        assertError(response, 400, "invalid_request", "Authorization must appear at most once");
+    }
+
+    @Test
     void tokenWhenContentTypeIsJsonThenInvalidRequest() {
         var response = Await.result(server.client()
                 .request(HttpMethod.POST, "/oauth2/token")
