@@ -34,6 +34,9 @@ public record NewClient(
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
     private static final Set<String> GRANTS = Set.of("password", "client_credentials", "refresh_token");
+    /** Every token of the client lists its granted scopes; a bound keeps tokens and lookups small. */
+    private static final int MAX_SCOPES = 100;
+
     private static final Set<String> PRIVILEGED = Set.of("admin", "revocations:read");
     private static final String AUDIENCE_SHAPE = "audience must be a string or a non-empty array of distinct strings";
 
@@ -64,6 +67,9 @@ public record NewClient(
             throw OAuthError.invalidRequest("A public client cannot use client_credentials");
         }
         List<String> scopes = strings(json, "scopes");
+        if (scopes.size() > MAX_SCOPES) {
+            throw OAuthError.invalidRequest("scopes may list at most " + MAX_SCOPES + " entries");
+        }
         for (String scope : scopes) {
             if (!Scopes.TOKEN.matcher(scope).matches()) {
                 throw OAuthError.invalidRequest("scopes must be scope tokens (RFC 6749 §3.3)");

@@ -3,8 +3,6 @@ package io.latchkey.auth.http;
 import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.oauth.OAuthError;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,19 +61,6 @@ public final class AdminRoutes {
         if (type == null || !type.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
             throw OAuthError.invalidRequest("The content type must be application/json");
         }
-        var buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
-            throw OAuthError.invalidRequest("The body must be a JSON object");
-        }
-        Object parsed;
-        try {
-            parsed = Json.decodeValue(buffer);
-        } catch (DecodeException e) {
-            throw OAuthError.invalidRequest("The body is not valid JSON");
-        }
-        if (!(parsed instanceof JsonObject object)) {
-            throw OAuthError.invalidRequest("The body must be a JSON object");
-        }
-        return object;
+        return StrictJson.object(ctx.body().buffer());
     }
 }

@@ -102,4 +102,15 @@ class NewClientTest {
                 "{\"error\":\"invalid_request\",\"error_description\":\"client_secret must have at least 32 characters\"}",
                 rejection(valid().put("client_secret", "too-short")));
     }
+
+    @Test
+    void fromWhenMoreThanAHundredScopesThenInvalidRequest() {
+        JsonArray scopes = new JsonArray();
+        for (int i = 0; i < 5_000; i++) {
+            scopes.add("scope-" + i);
+        }
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"scopes may list at most 100 entries\"}",
+                rejection(valid().put("scopes", scopes)));
+    }
 }

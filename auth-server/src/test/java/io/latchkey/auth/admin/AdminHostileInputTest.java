@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Hostile bytes in the admin API's path parameters (NUL, invalid UTF-8, 10 KB, dot segments, encoded slashes) get a
  * 4xx with an RFC-style body and change nothing; none reaches PostgreSQL, where a NUL byte fails the statement.
  */
-class AdminPathParametersTest {
+class AdminHostileInputTest {
     @RegisterExtension
     static final PostgresExtension db = new PostgresExtension();
 
@@ -84,6 +85,29 @@ class AdminPathParametersTest {
         }
         assertEquals(auditRows, Sql.count(pool, "SELECT count(*) FROM audit_events"));
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM clients WHERE disabled"));
+    }
+
+    @Test
+    void adminWhenBodyRepeatsAMemberOrHoldsALoneSurrogateThenInvalidRequestAndNoUser() {
+        String token = adminToken();
+        Map<String, String> refusals = Map.of(
+                "{\"username\":\"dup-a\",\"password\":\"long-enough-pw-1\",\"username\":\"dup-b\"}",
+                "The body repeats the member username",
+                "{\"username\":\"sur\\ud800x\",\"password\":\"long-enough-pw-1\"}",
+                "The body holds a string that is not valid Unicode");
+        refusals.forEach((body, description) -> {
+            HttpResponse<Buffer> response = Await.result(stack.auth()
+                    .client()
+                    .request(HttpMethod.POST, "/admin/users")
+                    .putHeader("Authorization", "Bearer " + token)
+                    .putHeader("Content-Type", "application/json")
+                    .sendBuffer(Buffer.buffer(body)));
+            assertEquals(400, response.statusCode(), body);
+            assertEquals(
+                    new JsonObject().put("error", "invalid_request").put("error_description", description),
+                    response.bodyAsJsonObject());
+        });
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM users"));
     }
 
     private static String adminToken() {
