@@ -78,12 +78,7 @@ class FeedEventLoopsTest {
         List<Long> committed = Await.result(TestRevocations.seqsAfter(pool, start));
         long last = committed.get(committed.size() - 1);
 
-        List<SseClient.Seen> seen = Await.result(
-                        Future.all(clients.stream()
-                                .map(c -> c.until(s -> s.lastId() >= last))
-                                .toList()),
-                        Duration.ofSeconds(60))
-                .list();
+        List<SseClient.Seen> seen = Await.result(SseClient.allUntil(clients, last), Duration.ofSeconds(60));
 
         assertEquals(WRITERS * APPENDS_PER_WRITER, committed.size());
         for (SseClient.Seen s : seen) {

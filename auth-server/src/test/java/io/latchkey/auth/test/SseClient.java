@@ -103,6 +103,14 @@ public final class SseClient {
         return until(seen -> seen.events().size() >= count);
     }
 
+    /** Completes once every one of {@code clients} has received the event with id {@code lastId} or a later one. */
+    public static Future<List<Seen>> allUntil(List<SseClient> clients, long lastId) {
+        return Future.all(clients.stream()
+                        .map(c -> c.until(s -> s.lastId() >= lastId))
+                        .toList())
+                .map(all -> all.list());
+    }
+
     /** Completes once the server has ended or cut the stream. */
     public Future<Seen> untilEnded() {
         return until(Seen::ended);
