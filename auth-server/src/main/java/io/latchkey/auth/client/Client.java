@@ -13,10 +13,28 @@ public record Client(
         List<String> scopes,
         Object audience,
         boolean disabled,
-        long tokensNotBefore) {
+        long tokensNotBefore,
+        ClientMetadata metadata) {
 
     public Client {
         audience = Audiences.checked(audience);
+    }
+
+    /** A client registered for the token endpoint only. */
+    public Client(
+            String clientId,
+            byte[] secretHash,
+            List<String> grantTypes,
+            List<String> scopes,
+            Object audience,
+            boolean disabled,
+            long tokensNotBefore) {
+        this(clientId, secretHash, grantTypes, scopes, audience, disabled, tokensNotBefore, ClientMetadata.NONE);
+    }
+
+    /** The name pages show: the registered {@code client_name}, else the {@code client_id}. */
+    public String displayName() {
+        return metadata.clientName().orElse(clientId);
     }
 
     public boolean isPublic() {

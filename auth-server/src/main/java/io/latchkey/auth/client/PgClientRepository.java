@@ -23,14 +23,18 @@ import java.util.Optional;
  */
 public final class PgClientRepository implements ClientRepository {
     private static final String FIND = """
-            SELECT client_id, secret_hash, grant_types, scopes, audience::text AS audience, disabled, tokens_not_before
+            SELECT client_id, secret_hash, grant_types, scopes, audience::text AS audience, disabled, tokens_not_before,
+                   redirect_uris, post_logout_redirect_uris, backchannel_logout_uri, allowed_cors_origins, first_party,
+                   client_name, access_token_signing_alg, dpop_bound_access_tokens
             FROM clients WHERE client_id = ANY($1)""";
 
     private static final int LOOKUPS_IN_FLIGHT = 1;
     private static final int MAX_BATCH = 64;
     private static final String INSERT = """
-            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience)
-            VALUES ($1, $2, $3, $4, $5::text::jsonb)""";
+            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, redirect_uris,
+                                 post_logout_redirect_uris, backchannel_logout_uri, allowed_cors_origins, first_party,
+                                 client_name, access_token_signing_alg, dpop_bound_access_tokens)
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)""";
     private static final String REPLACE_SECRET = """
             UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
     private static final String DISABLE = """
@@ -77,13 +81,22 @@ public final class PgClientRepository implements ClientRepository {
 
     @Override
     public Future<Void> create(SqlClient sql, Client client) {
+        ClientMetadata meta = client.metadata();
         return sql.preparedQuery(INSERT)
-                .execute(Tuple.of(
+                .execute(Tuple.from(Arrays.asList(
                         client.clientId(),
                         client.secretHash() == null ? null : io.vertx.core.buffer.Buffer.buffer(client.secretHash()),
                         client.grantTypes().toArray(String[]::new),
                         client.scopes().toArray(String[]::new),
-                        Json.encode(client.audience())))
+                        Json.encode(client.audience()),
+                        meta.redirectUris().toArray(String[]::new),
+                        meta.postLogoutRedirectUris().toArray(String[]::new),
+                        meta.backchannelLogoutUri().orElse(null),
+                        meta.allowedCorsOrigins().toArray(String[]::new),
+                        meta.firstParty(),
+                        meta.clientName().orElse(null),
+                        meta.accessTokenSigningAlg(),
+                        meta.dpopBoundAccessTokens())))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -124,10 +137,23 @@ public final class PgClientRepository implements ClientRepository {
         return new Client(
                 row.getString("client_id"),
                 hash == null ? null : hash.getBytes(),
-                List.copyOf(Arrays.asList(row.getArrayOfStrings("grant_types"))),
-                List.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
+                strings(row, "grant_types"),
+                strings(row, "scopes"),
                 Json.decodeValue(row.getString("audience")),
                 row.getBoolean("disabled"),
-                row.getLong("tokens_not_before"));
+                row.getLong("tokens_not_before"),
+                new ClientMetadata(
+                        strings(row, "redirect_uris"),
+                        strings(row, "post_logout_redirect_uris"),
+                        Optional.ofNullable(row.getString("backchannel_logout_uri")),
+                        strings(row, "allowed_cors_origins"),
+                        row.getBoolean("first_party"),
+                        Optional.ofNullable(row.getString("client_name")),
+                        row.getString("access_token_signing_alg"),
+                        row.getBoolean("dpop_bound_access_tokens")));
+    }
+
+    private static List<String> strings(Row row, String column) {
+        return List.of(row.getArrayOfStrings(column));
     }
 }
