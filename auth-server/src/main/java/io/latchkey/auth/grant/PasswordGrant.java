@@ -214,7 +214,12 @@ public final class PasswordGrant implements Grant {
                 throttle.clear(sql, login.username(), login.ip()),
                 sessions.open(sql, session.id(), user.id(), clientId, login.scope(), session.authTime(), session.end()),
                 sessions.addRefreshToken(
-                        sql, session.id(), RefreshTokens.hash(session.refreshToken()), session.refreshEnd()),
+                        sql,
+                        session.id(),
+                        clientId,
+                        login.scope(),
+                        RefreshTokens.hash(session.refreshToken()),
+                        session.refreshEnd()),
                 audit.record(sql, AuditEvent.login(clientId, user.id(), session.id(), login.ip())));
     }
 

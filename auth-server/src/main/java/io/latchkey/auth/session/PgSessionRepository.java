@@ -15,15 +15,18 @@ import java.util.UUID;
 /** {@link SessionRepository} on PostgreSQL. */
 public final class PgSessionRepository implements SessionRepository {
     private static final String OPEN = """
-            INSERT INTO sessions (id, user_id, client_id, scope, auth_time, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6)""";
+            WITH opened AS (
+                INSERT INTO sessions (id, user_id, client_id, scope, auth_time, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, client_id)
+            INSERT INTO session_clients (session_id, client_id) SELECT id, client_id FROM opened""";
     private static final String ADD_REFRESH = """
-            INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)""";
+            INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)
+            VALUES ($1, $2, $3, $4, $5)""";
     // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
     // tokens_not_before ends this session under the session's lock, so a stale user row always meets an ended
     // session.
     private static final String FIND_BY_REFRESH = """
-            SELECT s.id, s.user_id, s.client_id, s.scope, s.auth_time, s.expires_at AS session_expires_at,
+            SELECT s.id, s.user_id, r.client_id, r.scope, s.auth_time, s.expires_at AS session_expires_at,
                    s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
                    u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before
             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
@@ -44,14 +47,17 @@ public final class PgSessionRepository implements SessionRepository {
                                 AND l.user_tokens_not_before <= $6)
                 RETURNING session_id),
             successor AS (
-                INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
-                SELECT $4, l.id, LEAST($5, l.session_expires_at) FROM retired JOIN locked l ON l.id = retired.session_id
+                INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)
+                SELECT $4, l.id, l.client_id, l.scope, LEAST($5, l.session_expires_at)
+                FROM retired JOIN locked l ON l.id = retired.session_id
                 RETURNING session_id)
             SELECT locked.*, EXISTS (SELECT 1 FROM successor) AS rotated FROM locked""";
     private static final String LOCK_BY_USER = """
             SELECT id FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE""";
+    // Every session the client received tokens in, whichever client started it.
     private static final String LOCK_BY_CLIENT = """
-            SELECT id FROM sessions WHERE client_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE""";
+            SELECT s.id FROM sessions s JOIN session_clients c ON c.session_id = s.id
+            WHERE c.client_id = $1 AND s.ended_at IS NULL ORDER BY s.id FOR UPDATE OF s""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
     private static final String PRUNE_SESSIONS = """
@@ -74,9 +80,10 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt) {
+    public Future<Void> addRefreshToken(
+            SqlClient sql, UUID sessionId, String clientId, String scope, byte[] tokenHash, OffsetDateTime expiresAt) {
         return sql.preparedQuery(ADD_REFRESH)
-                .execute(Tuple.of(Buffer.buffer(tokenHash), sessionId, expiresAt))
+                .execute(Tuple.of(Buffer.buffer(tokenHash), sessionId, clientId, scope, expiresAt))
                 .mapEmpty();
     }
 

@@ -9,7 +9,10 @@ import java.util.UUID;
 
 /** Sessions and their refresh tokens. Every method runs on the caller's {@code sql}, usually its transaction. */
 public interface SessionRepository {
-    /** Opens a session under an id the caller chose, so the statements that name it can leave together. */
+    /**
+     * Opens a session under an id the caller chose, so the statements that name it can leave together, and records
+     * {@code clientId} as one of its clients.
+     */
     Future<Void> open(
             SqlClient sql,
             UUID sessionId,
@@ -19,7 +22,9 @@ public interface SessionRepository {
             long authTime,
             OffsetDateTime expiresAt);
 
-    Future<Void> addRefreshToken(SqlClient sql, UUID sessionId, byte[] tokenHash, OffsetDateTime expiresAt);
+    /** Adds a refresh token of {@code clientId} to a session, carrying the scope granted to that client. */
+    Future<Void> addRefreshToken(
+            SqlClient sql, UUID sessionId, String clientId, String scope, byte[] tokenHash, OffsetDateTime expiresAt);
 
     /** Finds a refresh token with its user and locks its session row ({@code FOR UPDATE}). */
     Future<Optional<RefreshTokenState>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);

@@ -53,7 +53,8 @@ final class DatabaseWork {
             UUID sid = UUID.randomUUID();
             Await.result(Transactions.run(pool, sql -> sessions.open(
                             sql, sid, user, "bench-app", "notes:read", System.currentTimeMillis() / 1000, expires)
-                    .compose(v -> sessions.addRefreshToken(sql, sid, RefreshTokens.hash(token), expires))));
+                    .compose(v -> sessions.addRefreshToken(
+                            sql, sid, "bench-app", "notes:read", RefreshTokens.hash(token), expires))));
         }
         return closedLoop(seconds, lane -> {
             String next = RefreshTokens.generate();

@@ -52,8 +52,9 @@ class SessionPrunerTest {
                 .getUUID(0);
         Sql.rows(
                 pool,
-                "INSERT INTO refresh_tokens (token_hash, session_id, expires_at)"
-                        + " VALUES (sha256('a'), $1, now() + interval '1 day')",
+                "INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)"
+                        + " SELECT sha256('a'), id, client_id, scope, now() + interval '1 day' FROM sessions"
+                        + " WHERE id = $1",
                 old);
         Await.result(new SessionPruner(pool, new PgSessionRepository(), new PgLoginThrottle()).prune());
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM sessions WHERE id IN ($1, $2)", old, expired));
