@@ -4,20 +4,27 @@ import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminClientBootstrap;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.audit.PgAuditRepository;
+import io.latchkey.auth.authorize.AuthorizeFlow;
+import io.latchkey.auth.authorize.PgCodeRepository;
+import io.latchkey.auth.authorize.PgInteractionRepository;
+import io.latchkey.auth.browser.PgBrowserSessionRepository;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.consent.PgConsentRepository;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.feed.RevocationPruner;
+import io.latchkey.auth.grant.AuthorizationCodeGrant;
 import io.latchkey.auth.grant.ClientCredentialsGrant;
 import io.latchkey.auth.grant.GrantDispatcher;
 import io.latchkey.auth.grant.PasswordGrant;
 import io.latchkey.auth.grant.RefreshTokenGrant;
 import io.latchkey.auth.http.AdminRoutes;
 import io.latchkey.auth.http.AuthServerRouter;
+import io.latchkey.auth.http.BrowserRoutes;
 import io.latchkey.auth.http.ClientIp;
 import io.latchkey.auth.http.FeedRoutes;
 import io.latchkey.auth.http.LogoutRoutes;
@@ -27,6 +34,7 @@ import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.jwt.PgSigningKeyRepository;
 import io.latchkey.auth.jwt.SigningKeys;
+import io.latchkey.auth.login.CredentialCheck;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.password.PasswordHasher;
@@ -105,7 +113,9 @@ final class AuthServerComponents {
                 revocationList,
                 config.issuer(),
                 clock::millis);
-        sessionPruner = new SessionPruner(pool, sessions, throttle);
+        var interactions = new PgInteractionRepository();
+        var codes = new PgCodeRepository();
+        sessionPruner = new SessionPruner(pool, sessions, throttle, List.of(interactions::prune, codes::prune));
         feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), config.feed());
         metrics.watch(feed);
         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
@@ -117,6 +127,7 @@ final class AuthServerComponents {
                 vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
         var authenticator = new ClientAuthenticator(clients);
+        var credentials = new CredentialCheck(pool, users, throttle, audit, hasher, metrics);
         var grants = new GrantDispatcher(
                 authenticator,
                 List.of(
@@ -125,17 +136,26 @@ final class AuthServerComponents {
                                 pool,
                                 users,
                                 sessions,
-                                throttle,
+                                credentials,
                                 audit,
-                                hasher,
                                 tokens,
                                 signer,
                                 config.refreshTokenTtl(),
                                 config.sessionMaxAge(),
-                                clock,
-                                metrics),
+                                clock),
                         new RefreshTokenGrant(
                                 pool,
+                                sessions,
+                                terminator,
+                                audit,
+                                tokens,
+                                signer,
+                                config.refreshTokenTtl(),
+                                clock,
+                                metrics),
+                        new AuthorizationCodeGrant(
+                                pool,
+                                codes,
                                 sessions,
                                 terminator,
                                 audit,
@@ -148,6 +168,19 @@ final class AuthServerComponents {
         var logout = new Logout(pool, verifier, sessions, terminator, audit);
         var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
         var admin = new AdminService(pool, users, clients, hasher, terminator, audit);
+        var authorizeFlow = new AuthorizeFlow(
+                pool,
+                clients,
+                interactions,
+                codes,
+                new PgBrowserSessionRepository(),
+                new PgConsentRepository(),
+                users,
+                credentials,
+                audit,
+                config.issuer(),
+                config.sessionMaxAge(),
+                clock);
 
         // Routes.
         var clientIp = new ClientIp(config.trustedProxies());
@@ -167,7 +200,8 @@ final class AuthServerComponents {
                         clientIp),
                 new LogoutRoutes(logout, clientIp),
                 new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
-                new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock));
+                new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
+                new BrowserRoutes(authorizeFlow, clientIp, config.issuer()));
     }
 
     AuthServerRouter router() {

@@ -18,6 +18,20 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
         return new AuditEvent("login", clientId, userId, sessionId, ip, null);
     }
 
+    /** A sign-in on the hosted login page; {@code renewed} when it refreshed the browser's open session. */
+    public static AuditEvent browserLogin(String clientId, UUID userId, UUID sessionId, String ip, boolean renewed) {
+        return new AuditEvent(
+                "browser_login", clientId, userId, sessionId, ip, new JsonObject().put("renewed", renewed));
+    }
+
+    public static AuditEvent consentGranted(String clientId, UUID userId, UUID sessionId, String ip, String scope) {
+        return new AuditEvent("consent_granted", clientId, userId, sessionId, ip, new JsonObject().put("scope", scope));
+    }
+
+    public static AuditEvent codeReplay(String clientId, UUID userId, UUID sessionId, String ip) {
+        return new AuditEvent("code_replay", clientId, userId, sessionId, ip, null);
+    }
+
     /** {@code userId} is null for an unknown username; {@code reason} says which failure it was. */
     public static AuditEvent loginFailed(String clientId, UUID userId, String ip, String reason) {
         return new AuditEvent("login_failed", clientId, userId, null, ip, new JsonObject().put("reason", reason));

@@ -24,6 +24,7 @@ public final class AuthServerRouter {
     private final LogoutRoutes logout;
     private final AdminRoutes admin;
     private final FeedRoutes feed;
+    private final BrowserRoutes browser;
 
     public AuthServerRouter(
             ServerTls tls,
@@ -32,7 +33,8 @@ public final class AuthServerRouter {
             RevokeRoutes revoke,
             LogoutRoutes logout,
             AdminRoutes admin,
-            FeedRoutes feed) {
+            FeedRoutes feed,
+            BrowserRoutes browser) {
         this.tls = tls;
         this.metrics = metrics;
         this.token = token;
@@ -40,6 +42,7 @@ public final class AuthServerRouter {
         this.logout = logout;
         this.admin = admin;
         this.feed = feed;
+        this.browser = browser;
     }
 
     /** A router for one listener; {@code readiness} succeeds when the server can serve. */
@@ -55,6 +58,7 @@ public final class AuthServerRouter {
         revoke.mount(router);
         admin.mount(router);
         feed.mount(router);
+        browser.mount(router);
         router.errorHandler(404, OAuthErrors::render);
         router.errorHandler(405, OAuthErrors.methodNotAllowed(router));
         router.route().failureHandler(OAuthErrors::render);

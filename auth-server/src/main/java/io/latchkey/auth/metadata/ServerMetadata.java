@@ -19,6 +19,7 @@ public final class ServerMetadata {
                 .add("none");
         return new JsonObject()
                 .put("issuer", issuer)
+                .put("authorization_endpoint", issuer + "/oauth2/authorize")
                 .put("token_endpoint", issuer + "/oauth2/token")
                 .put("jwks_uri", jwksUri.toString())
                 .put("revocation_endpoint", issuer + "/oauth2/revoke")
@@ -26,10 +27,14 @@ public final class ServerMetadata {
                 .put(
                         "grant_types_supported",
                         new JsonArray()
+                                .add("authorization_code")
                                 .add("password")
                                 .add("client_credentials")
                                 .add("refresh_token"))
-                .put("response_types_supported", new JsonArray())
+                .put("response_types_supported", new JsonArray().add("code"))
+                .put("response_modes_supported", new JsonArray().add("query"))
+                .put("code_challenge_methods_supported", new JsonArray().add("S256"))
+                .put("authorization_response_iss_parameter_supported", true)
                 .put("token_endpoint_auth_methods_supported", authMethods)
                 .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
                 .put(

@@ -23,6 +23,7 @@ public final class AuthMetrics {
     private final Counter loginFailures;
     private final Counter loginsThrottled;
     private final Counter refreshReuse;
+    private final Counter codeReplay;
 
     public AuthMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +35,9 @@ public final class AuthMetrics {
                 .register(registry);
         this.refreshReuse = Counter.builder("latchkey.refresh.reuse")
                 .description("Already-used refresh tokens presented again (each ends its session)")
+                .register(registry);
+        this.codeReplay = Counter.builder("latchkey.code.replay")
+                .description("Authorization codes presented a second time (each ends its session)")
                 .register(registry);
     }
 
@@ -62,6 +66,10 @@ public final class AuthMetrics {
 
     public void refreshReuseDetected() {
         refreshReuse.increment();
+    }
+
+    public void codeReplayDetected() {
+        codeReplay.increment();
     }
 
     /**

@@ -111,6 +111,20 @@ public final class FormBody {
         return optional(name).orElseThrow(() -> OAuthError.invalidRequest("The parameter " + name + " is required"));
     }
 
+    /** The parameters form-url-encoded again, for sending the same request on as a query string. */
+    public String encoded() {
+        StringBuilder out = new StringBuilder();
+        params.forEach((name, value) -> {
+            if (!out.isEmpty()) {
+                out.append('&');
+            }
+            out.append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8))
+                    .append('=')
+                    .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+        });
+        return out.toString();
+    }
+
     private static String safeName(String name) {
         return name.matches("[A-Za-z0-9_.-]{1,64}") ? name : "(unnamed)";
     }

@@ -4,13 +4,17 @@ import io.latchkey.auth.throttle.LoginThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what no request can use any more, so the tables stay bounded: sessions ended over an hour ago or past
  * their absolute end (their refresh tokens cascade), refresh tokens past their idle end, and login-failure
- * counters that no longer throttle anyone. Revocation entries are left to the revocation feed's owner.
+ * counters that no longer throttle anyone, and the browser flow's interactions and authorization codes once no
+ * late step or replay can need them. Revocation entries are left to the revocation feed's owner.
  */
 public final class SessionPruner {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPruner.class);
@@ -19,11 +23,22 @@ public final class SessionPruner {
     private final Pool pool;
     private final SessionRepository sessions;
     private final LoginThrottle throttle;
+    private final List<Function<SqlClient, Future<Void>>> others;
 
-    public SessionPruner(Pool pool, SessionRepository sessions, LoginThrottle throttle) {
+    /** {@code others} are further pruning statements (interactions, codes), each run on the pool in turn. */
+    public SessionPruner(
+            Pool pool,
+            SessionRepository sessions,
+            LoginThrottle throttle,
+            List<Function<SqlClient, Future<Void>>> others) {
         this.pool = pool;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.others = List.copyOf(others);
+    }
+
+    public SessionPruner(Pool pool, SessionRepository sessions, LoginThrottle throttle) {
+        this(pool, sessions, throttle, List.of());
     }
 
     /** Prunes now and then every five minutes; returns the timer id. */
@@ -33,9 +48,12 @@ public final class SessionPruner {
 
     /** One statement at a time, each on a connection of its own from the pool, as no two need to agree. */
     public Future<Void> prune() {
-        return sessions.pruneSessions(pool)
+        Future<Void> chain = sessions.pruneSessions(pool)
                 .compose(v -> sessions.pruneRefreshTokens(pool))
-                .compose(v -> throttle.prune(pool))
-                .onFailure(e -> LOG.warn("pruning failed: {}", e.getClass().getSimpleName()));
+                .compose(v -> throttle.prune(pool));
+        for (Function<SqlClient, Future<Void>> other : others) {
+            chain = chain.compose(v -> other.apply(pool));
+        }
+        return chain.onFailure(e -> LOG.warn("pruning failed: {}", e.getClass().getSimpleName()));
     }
 }

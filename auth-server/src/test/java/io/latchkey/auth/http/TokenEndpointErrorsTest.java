@@ -349,7 +349,7 @@ class TokenEndpointErrorsTest {
         assertEquals(TestAuthServer.ISSUER + "/oauth2/introspect", doc.getString("introspection_endpoint"));
         assertEquals(TestAuthServer.ISSUER + "/oauth2/revoke", doc.getString("revocation_endpoint"));
         assertEquals(TestAuthServer.ISSUER + "/revocations", doc.getString("revocation_list_endpoint"));
-        assertEquals("[]", doc.getJsonArray("response_types_supported").encode());
+        assertEquals("[\"code\"]", doc.getJsonArray("response_types_supported").encode());
         assertEquals(
                 "[\"client_secret_basic\",\"client_secret_post\",\"none\"]",
                 doc.getJsonArray("token_endpoint_auth_methods_supported").encode());
