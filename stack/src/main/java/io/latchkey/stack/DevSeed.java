@@ -37,7 +37,8 @@ final class DevSeed {
                     .compose(token -> create(http, token, "/admin/users", alice())
                             .compose(v -> create(http, token, "/admin/clients", demoApp()))
                             .compose(v -> create(http, token, "/admin/clients", demoService()))
-                            .compose(v -> create(http, token, "/admin/clients", resourceDemo())))
+                            .compose(v -> create(http, token, "/admin/clients", resourceDemo()))
+                            .compose(v -> create(http, token, "/admin/clients", demoWeb())))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(SEED_SECONDS, TimeUnit.SECONDS);
@@ -75,22 +76,39 @@ final class DevSeed {
         return new JsonObject().put("username", "alice").put("password", "alice-dev-password");
     }
 
-    private static JsonObject demoApp() {
+    static JsonObject demoApp() {
         return client("demo-app", null, List.of("password", "refresh_token"), List.of("notes:read", "notes:write"))
                 .put("token_endpoint_auth_method", "none");
     }
 
-    private static JsonObject demoService() {
+    static JsonObject demoService() {
         return client(
                 "demo-service", DevValues.DEMO_SERVICE_SECRET, List.of("client_credentials"), List.of("notes:read"));
     }
 
-    private static JsonObject resourceDemo() {
+    static JsonObject resourceDemo() {
         return client(
                 "resource-demo",
                 DevValues.RESOURCE_DEMO_SECRET,
                 List.of("client_credentials"),
                 List.of("revocations:read"));
+    }
+
+    /**
+     * The notes web app that resource-demo serves at {@code http://localhost:8082/}: a server-side, first-party
+     * client of the browser flow, so no consent page and no CORS origin.
+     */
+    static JsonObject demoWeb() {
+        return client(
+                        "demo-web",
+                        DevValues.DEMO_WEB_SECRET,
+                        List.of("authorization_code", "refresh_token"),
+                        List.of("openid", "profile", "email", "notes:read", "notes:write"))
+                .put("client_name", "Latchkey Notes")
+                .put("first_party", true)
+                .put("redirect_uris", new JsonArray().add("http://localhost:8082/callback"))
+                .put("post_logout_redirect_uris", new JsonArray().add("http://localhost:8082/"))
+                .put("backchannel_logout_uri", "http://localhost:8082/backchannel-logout");
     }
 
     private static JsonObject client(String id, String secret, List<String> grants, List<String> scopes) {

@@ -54,7 +54,7 @@ class StackProcessIT {
             assertEquals(kekBefore, Files.readString(kek), "the KEK is kept across restarts");
             assertEquals(1, countRows(second.dbPort, "SELECT count(*) FROM flyway_schema_history WHERE version = '1'"));
             assertEquals(1, countRows(second.dbPort, "SELECT count(*) FROM users"), "the seed is not duplicated");
-            assertEquals(4, countRows(second.dbPort, "SELECT count(*) FROM clients"), "the seed is not duplicated");
+            assertEquals(5, countRows(second.dbPort, "SELECT count(*) FROM clients"), "the seed is not duplicated");
             assertTrue(
                     revocations(second).contains("\"value\":\"" + sid + "\""),
                     "the acknowledged logout survives a restart of auth-server and PostgreSQL");

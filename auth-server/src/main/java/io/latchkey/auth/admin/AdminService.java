@@ -4,6 +4,7 @@ import io.latchkey.auth.audit.AuditEvent;
 import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
 import io.latchkey.auth.client.ClientIds;
+import io.latchkey.auth.client.ClientMetadata;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
@@ -133,24 +134,39 @@ public final class AdminService {
                 spec.scopes(),
                 spec.audience(),
                 false,
-                0);
+                0,
+                spec.metadata());
         return Transactions.run(pool, sql -> clients.create(sql, client)
                         .compose(v -> audit.record(sql, AuditEvent.adminClientCreated(actor, spec.clientId()))))
                 .recover(e -> e instanceof ClientRepository.DuplicateClientException
                         ? Future.failedFuture(OAuthError.conflict("The client_id is taken"))
                         : Future.failedFuture(e))
-                .map(v -> {
-                    JsonObject out = new JsonObject()
-                            .put("client_id", spec.clientId())
-                            .put("token_endpoint_auth_method", spec.isPublic() ? "none" : "client_secret_basic")
-                            .put("grant_types", new JsonArray(spec.grantTypes()))
-                            .put("scopes", new JsonArray(spec.scopes()))
-                            .put("audience", spec.audience());
-                    if (secret != null && spec.suppliedSecret().isEmpty()) {
-                        out.put("client_secret", secret);
-                    }
-                    return out;
-                });
+                .map(v -> registration(client, spec.suppliedSecret().isEmpty() ? secret : null));
+    }
+
+    /**
+     * The client as registered, in RFC 7591 §3.2.1 names: every field with its stored value (defaults included),
+     * {@code backchannel_logout_uri} and {@code client_name} only when set, and {@code client_secret} only when
+     * {@code generatedSecret} is not null: a secret is shown once, and never one the caller supplied.
+     */
+    private static JsonObject registration(Client client, String generatedSecret) {
+        ClientMetadata metadata = client.metadata();
+        JsonObject out = new JsonObject().put("client_id", client.clientId());
+        if (generatedSecret != null) {
+            out.put("client_secret", generatedSecret);
+        }
+        out.put("token_endpoint_auth_method", client.isPublic() ? "none" : "client_secret_basic")
+                .put("grant_types", new JsonArray(client.grantTypes()))
+                .put("scopes", new JsonArray(client.scopes()))
+                .put("audience", client.audience());
+        metadata.clientName().ifPresent(name -> out.put("client_name", name));
+        out.put("redirect_uris", new JsonArray(metadata.redirectUris()))
+                .put("post_logout_redirect_uris", new JsonArray(metadata.postLogoutRedirectUris()));
+        metadata.backchannelLogoutUri().ifPresent(uri -> out.put("backchannel_logout_uri", uri));
+        return out.put("allowed_cors_origins", new JsonArray(metadata.allowedCorsOrigins()))
+                .put("first_party", metadata.firstParty())
+                .put("access_token_signing_alg", metadata.accessTokenSigningAlg())
+                .put("dpop_bound_access_tokens", metadata.dpopBoundAccessTokens());
     }
 
     public Future<Void> disableClient(String actor, String clientId) {

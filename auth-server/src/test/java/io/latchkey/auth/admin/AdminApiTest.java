@@ -1,9 +1,15 @@
 package io.latchkey.auth.admin;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.latchkey.auth.client.Client;
+import io.latchkey.auth.client.ClientMetadata;
+import io.latchkey.auth.client.ClientSecrets;
+import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.test.AccessTokens;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
@@ -19,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,6 +313,134 @@ class AdminApiTest {
                     audience);
         }
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM clients WHERE client_id = 'odd-audience'"));
+    }
+
+    @Test
+    void createClientWhenBrowserFieldsGivenThenEveryFieldStoredAndEchoed() {
+        var created = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"notes-web","grant_types":["authorization_code","refresh_token"],
+                 "scopes":["openid","profile","email","notes:read"],"audience":"resource-demo",
+                 "redirect_uris":["https://notes.example/callback","http://127.0.0.1:7777/cb"],
+                 "post_logout_redirect_uris":["https://notes.example/"],
+                 "backchannel_logout_uri":"https://notes.example/backchannel-logout",
+                 "allowed_cors_origins":["https://notes.example","http://localhost:3000"],
+                 "first_party":true,"client_name":"Notes <web> & «friends»",
+                 "access_token_signing_alg":"ES256","dpop_bound_access_tokens":true}"""));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        assertEquals("no-store", created.getHeader("Cache-Control"));
+        JsonObject body = created.bodyAsJsonObject();
+        String secret = body.getString("client_secret");
+        assertTrue(secret.length() >= 43);
+        assertEquals(new JsonObject("""
+                        {"client_id":"notes-web","client_secret":"%s","token_endpoint_auth_method":"client_secret_basic",
+                         "grant_types":["authorization_code","refresh_token"],
+                         "scopes":["openid","profile","email","notes:read"],"audience":"resource-demo",
+                         "client_name":"Notes <web> & «friends»",
+                         "redirect_uris":["https://notes.example/callback","http://127.0.0.1:7777/cb"],
+                         "post_logout_redirect_uris":["https://notes.example/"],
+                         "backchannel_logout_uri":"https://notes.example/backchannel-logout",
+                         "allowed_cors_origins":["https://notes.example","http://localhost:3000"],
+                         "first_party":true,"access_token_signing_alg":"ES256","dpop_bound_access_tokens":true}""".formatted(secret)), body);
+
+        Client stored =
+                Await.result(new PgClientRepository(pool).find("notes-web")).orElseThrow();
+        assertEquals("notes-web", stored.clientId());
+        assertArrayEquals(ClientSecrets.sha256(secret), stored.secretHash());
+        assertEquals(List.of("authorization_code", "refresh_token"), stored.grantTypes());
+        assertEquals(List.of("openid", "profile", "email", "notes:read"), stored.scopes());
+        assertEquals("resource-demo", stored.audience());
+        assertFalse(stored.disabled());
+        assertEquals(
+                new ClientMetadata(
+                        List.of("https://notes.example/callback", "http://127.0.0.1:7777/cb"),
+                        List.of("https://notes.example/"),
+                        Optional.of("https://notes.example/backchannel-logout"),
+                        List.of("https://notes.example", "http://localhost:3000"),
+                        true,
+                        Optional.of("Notes <web> & «friends»"),
+                        "ES256",
+                        true),
+                stored.metadata());
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM audit_events WHERE event = 'admin_client_created'"
+                                + " AND client_id = 'admin-cli' AND detail ->> 'target_client_id' = 'notes-web'"));
+
+        // Listing authorization_code grants nothing else: the password grant stays with clients that list it.
+        var password = stack.auth()
+                .postForm(
+                        "/oauth2/token",
+                        "notes-web",
+                        secret,
+                        "grant_type=password&username=alice&password=alice-password-1");
+        assertEquals(400, password.statusCode());
+        assertEquals(
+                "{\"error\":\"unauthorized_client\",\"error_description\":"
+                        + "\"The client is not allowed to use this grant type\"}",
+                password.bodyAsString());
+    }
+
+    @Test
+    void createClientWhenPublicBrowserClientWithoutOptionalFieldsThenDefaultsStoredAndEchoed() {
+        var created = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"notes-spa","token_endpoint_auth_method":"none",
+                 "grant_types":["authorization_code","refresh_token"],"scopes":["notes:read"],
+                 "audience":["resource-demo"],"redirect_uris":["http://localhost:5173/callback"]}"""));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        assertEquals(new JsonObject("""
+                        {"client_id":"notes-spa","token_endpoint_auth_method":"none",
+                         "grant_types":["authorization_code","refresh_token"],"scopes":["notes:read"],
+                         "audience":["resource-demo"],"redirect_uris":["http://localhost:5173/callback"],
+                         "post_logout_redirect_uris":[],"allowed_cors_origins":[],"first_party":false,
+                         "access_token_signing_alg":"RS256","dpop_bound_access_tokens":false}"""), created.bodyAsJsonObject());
+
+        Client stored =
+                Await.result(new PgClientRepository(pool).find("notes-spa")).orElseThrow();
+        assertTrue(stored.isPublic());
+        assertEquals(List.of("authorization_code", "refresh_token"), stored.grantTypes());
+        assertEquals(new JsonArray().add("resource-demo"), stored.audience());
+        assertEquals(
+                new ClientMetadata(
+                        List.of("http://localhost:5173/callback"),
+                        List.of(),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        Optional.empty(),
+                        "RS256",
+                        false),
+                stored.metadata());
+        assertEquals("notes-spa", stored.displayName());
+    }
+
+    @Test
+    void createClientWhenAuthorizationCodeWithoutRedirectUrisThenInvalidRequestAndNothingStored() {
+        long auditRows = Sql.count(pool, "SELECT count(*) FROM audit_events");
+        for (String redirects : List.of("", ",\"redirect_uris\":[]", ",\"redirect_uris\":null")) {
+            var refused = post("/admin/clients", adminToken(), new JsonObject("""
+                    {"client_id":"no-redirect","grant_types":["authorization_code"],"scopes":["notes:read"],
+                     "audience":"resource-demo"%s}""".formatted(redirects)));
+            assertEquals(400, refused.statusCode(), redirects);
+            assertEquals(
+                    "{\"error\":\"invalid_request\",\"error_description\":"
+                            + "\"grant_types authorization_code needs at least one redirect_uris entry\"}",
+                    refused.bodyAsString(),
+                    redirects);
+        }
+        var hostile = post("/admin/clients", adminToken(), new JsonObject("""
+                {"client_id":"no-redirect","grant_types":["authorization_code"],"scopes":["notes:read"],
+                 "audience":"resource-demo","redirect_uris":["javascript:alert(1)"]}"""));
+        assertEquals(400, hostile.statusCode());
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":"
+                        + "\"redirect_uris[0] must be an absolute URI with a host\"}",
+                hostile.bodyAsString());
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM clients WHERE client_id = 'no-redirect'"));
+        assertTrue(
+                Await.result(new PgClientRepository(pool).find("no-redirect")).isEmpty());
+        assertEquals(auditRows, Sql.count(pool, "SELECT count(*) FROM audit_events"));
     }
 
     static JsonObject introspect(String id, String secret, String token) {
