@@ -15,6 +15,11 @@ public final class Sql {
         return rows(pool, sql, params).get(0).getLong(0);
     }
 
+    /** The first column of the first row, as text. */
+    public static String string(Pool pool, String sql, Object... params) {
+        return rows(pool, sql, params).get(0).getValue(0).toString();
+    }
+
     public static List<Row> rows(Pool pool, String sql, Object... params) {
         List<Row> out = new ArrayList<>();
         Await.result(pool.preparedQuery(sql).execute(Tuple.from(params))).forEach(out::add);

@@ -13,8 +13,9 @@ import java.util.List;
 public final class TestClients {
     public static final String SECRET_SUFFIX = "-secret-for-tests-0123456789abcdef";
     private static final String INSERT = """
-            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled)
-            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6)""";
+            INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled, redirect_uris,
+                                 first_party, client_name)
+            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6, $7, $8, $9)""";
 
     private final String clientId;
     private String secret;
@@ -22,6 +23,9 @@ public final class TestClients {
     private List<String> scopes = List.of("notes:read", "notes:write");
     private String audience = "resource-demo";
     private boolean disabled;
+    private List<String> redirectUris = List.of();
+    private boolean firstParty;
+    private String clientName;
 
     private TestClients(String clientId, String secret) {
         this.clientId = clientId;
@@ -62,6 +66,23 @@ public final class TestClients {
         return this;
     }
 
+    /** A browser client: the authorization code grant (and refresh) with these redirect URIs. */
+    public TestClients browser(String... redirectUris) {
+        this.redirectUris = List.of(redirectUris);
+        this.grants = List.of("authorization_code", "refresh_token");
+        return this;
+    }
+
+    public TestClients firstParty() {
+        this.firstParty = true;
+        return this;
+    }
+
+    public TestClients name(String clientName) {
+        this.clientName = clientName;
+        return this;
+    }
+
     public TestClients disabled() {
         this.disabled = true;
         return this;
@@ -84,13 +105,16 @@ public final class TestClients {
     /** Inserts the row and waits for it. */
     public TestClients insert(Pool pool) {
         Await.result(pool.preparedQuery(INSERT)
-                .execute(Tuple.of(
+                .execute(Tuple.from(java.util.Arrays.asList(
                         clientId,
                         secret == null ? null : Buffer.buffer(ClientSecrets.sha256(secret)),
                         grants.toArray(String[]::new),
                         scopes.toArray(String[]::new),
                         audience,
-                        disabled)));
+                        disabled,
+                        redirectUris.toArray(String[]::new),
+                        firstParty,
+                        clientName))));
         return this;
     }
 }
