@@ -10,7 +10,9 @@ import io.latchkey.auth.authorize.PgInteractionRepository;
 import io.latchkey.auth.browser.PgBrowserSessionRepository;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.ClientRepository;
+import io.latchkey.auth.client.CorsOrigins;
 import io.latchkey.auth.client.PgClientRepository;
+import io.latchkey.auth.client.PgCorsOriginRepository;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.consent.PgConsentRepository;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
@@ -25,6 +27,7 @@ import io.latchkey.auth.grant.RefreshTokenGrant;
 import io.latchkey.auth.http.AdminRoutes;
 import io.latchkey.auth.http.AuthServerRouter;
 import io.latchkey.auth.http.BrowserRoutes;
+import io.latchkey.auth.http.ClientCors;
 import io.latchkey.auth.http.ClientIp;
 import io.latchkey.auth.http.FeedRoutes;
 import io.latchkey.auth.http.LogoutRoutes;
@@ -184,6 +187,7 @@ final class AuthServerComponents {
 
         // Routes.
         var clientIp = new ClientIp(config.trustedProxies());
+        var cors = new ClientCors(new CorsOrigins(new PgCorsOriginRepository(pool), CorsOrigins.TTL, System::nanoTime));
         router = new AuthServerRouter(
                 config.tls(),
                 serviceMetrics,
@@ -192,12 +196,14 @@ final class AuthServerComponents {
                         grants,
                         authenticator,
                         new Introspection(verifier),
-                        clientIp),
+                        clientIp,
+                        cors),
                 new RevokeRoutes(
                         authenticator,
                         new RevocationRateLimiter(REVOCATIONS_PER_SECOND, System::nanoTime),
                         revocation,
-                        clientIp),
+                        clientIp,
+                        cors),
                 new LogoutRoutes(logout, clientIp),
                 new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),

@@ -4,7 +4,7 @@ import io.latchkey.auth.client.Audiences;
 import io.latchkey.auth.client.ClientIds;
 import io.latchkey.auth.client.ClientMetadata;
 import io.latchkey.auth.client.ClientSecrets;
-import io.latchkey.auth.client.CorsOrigins;
+import io.latchkey.auth.client.CorsOriginRules;
 import io.latchkey.auth.client.RedirectUris;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.Scopes;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * <p>The browser-flow fields are optional and land in {@link ClientMetadata}: {@code redirect_uris} and
  * {@code post_logout_redirect_uris} (at most {@value #MAX_URIS} distinct entries, each passing
  * {@link RedirectUris#problem}), {@code backchannel_logout_uri} (the same rule), {@code allowed_cors_origins} (at
- * most {@value #MAX_URIS} distinct origins passing {@link CorsOrigins#problem}), {@code first_party} and
+ * most {@value #MAX_URIS} distinct origins passing {@link CorsOriginRules#problem}), {@code first_party} and
  * {@code dpop_bound_access_tokens} (booleans, default false), {@code client_name} (1 to {@value #MAX_NAME}
  * characters without control characters) and {@code access_token_signing_alg} ({@code RS256}, the default, or
  * {@code ES256}). {@code authorization_code} needs at least one redirect URI. Nothing grants {@code password}
@@ -121,7 +121,7 @@ public record NewClient(
         backchannelLogoutUri.flatMap(RedirectUris::problem).ifPresent(problem -> {
             throw OAuthError.invalidRequest("backchannel_logout_uri " + problem);
         });
-        List<String> corsOrigins = optionalStrings(json, "allowed_cors_origins", CorsOrigins::problem);
+        List<String> corsOrigins = optionalStrings(json, "allowed_cors_origins", CorsOriginRules::problem);
         boolean firstParty = bool(json, "first_party");
         Optional<String> clientName = Optional.ofNullable(string(json, "client_name", false));
         clientName.ifPresent(NewClient::checkName);

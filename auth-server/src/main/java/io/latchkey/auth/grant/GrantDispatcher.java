@@ -9,13 +9,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * What {@code POST /oauth2/token} does once its form is read: requires {@code grant_type}, authenticates the
  * client, checks the client may use the grant, and dispatches to one {@link Grant} per type. Every request is
- * counted by grant type and outcome. It sees plain values, never the HTTP request.
+ * counted by grant type and outcome. It sees plain values, never the HTTP request; the caller learns which client
+ * authenticated through a callback, since an answer may depend on it (CORS) whether the grant succeeds or not.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
@@ -35,22 +37,26 @@ public final class GrantDispatcher {
      *
      * @param authorization the request's {@code Authorization} header, or {@code null}
      * @param ip the client's address, as the HTTP layer determined it
+     * @param authenticated given the client once it has authenticated, before the grant runs; never called for a
+     *     request that fails before that (no {@code grant_type}, {@code invalid_client})
      */
-    public Future<JsonObject> dispatch(String authorization, FormBody form, String ip) {
+    public Future<JsonObject> dispatch(String authorization, FormBody form, String ip, Consumer<Client> authenticated) {
         // A label from the known grants only: a caller must not be able to grow the metric's series.
         String label = form.optional("grant_type").filter(grants::containsKey).orElse("other");
         // compose turns what issue() throws (a missing grant_type, a grant's bad parameter) into a failure.
         return Future.succeededFuture()
-                .compose(v -> issue(authorization, form, ip))
+                .compose(v -> issue(authorization, form, ip, authenticated))
                 .onSuccess(response -> metrics.tokenRequest(label, "issued"))
                 .onFailure(e ->
                         metrics.tokenRequest(label, e instanceof OAuthError error ? error.code() : "server_error"));
     }
 
-    private Future<JsonObject> issue(String authorization, FormBody form, String ip) {
+    private Future<JsonObject> issue(String authorization, FormBody form, String ip, Consumer<Client> authenticated) {
         String grantType = form.required("grant_type");
-        return authenticator.authenticate(authorization, form).compose(client -> grant(grantType, client)
-                .handle(new TokenRequest(client, form, ip)));
+        return authenticator.authenticate(authorization, form).compose(client -> {
+            authenticated.accept(client);
+            return grant(grantType, client).handle(new TokenRequest(client, form, ip));
+        });
     }
 
     /** The grant for {@code grantType}, if the client may use it. */

@@ -4,6 +4,7 @@ import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.grant.GrantDispatcher;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.oauth.FormBody;
+import io.latchkey.common.http.Cors;
 import io.latchkey.common.http.GetAndHead;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The OAuth surface: metadata, {@code /oauth2/token}, {@code /oauth2/introspect}, and a fast 404 for OpenID
  * discovery until OpenID Connect exists. Handlers only read the request into values; the work is in {@link
- * GrantDispatcher} and {@link Introspection}.
+ * GrantDispatcher} and {@link Introspection}. Any web page may read the metadata ({@code
+ * Access-Control-Allow-Origin: *}); the token endpoint allows the origins its clients list ({@link ClientCors});
+ * introspection, for confidential clients only, answers no preflight.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3</a>
  */
@@ -23,22 +26,27 @@ public final class TokenRoutes {
     private final ClientAuthenticator authenticator;
     private final Introspection introspection;
     private final ClientIp clientIp;
+    private final ClientCors cors;
 
     public TokenRoutes(
             JsonObject metadata,
             GrantDispatcher grants,
             ClientAuthenticator authenticator,
             Introspection introspection,
-            ClientIp clientIp) {
+            ClientIp clientIp,
+            ClientCors cors) {
         this.metadata = metadata;
         this.grants = grants;
         this.authenticator = authenticator;
         this.introspection = introspection;
         this.clientIp = clientIp;
+        this.cors = cors;
     }
 
     public void mount(Router router) {
         String document = metadata.encode();
+        Cors.allowAnyOrigin(router, "/.well-known/oauth-authorization-server");
+        Cors.allowAnyOrigin(router, "/.well-known/openid-configuration");
         GetAndHead.route(router, "/.well-known/oauth-authorization-server").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
@@ -47,6 +55,7 @@ public final class TokenRoutes {
                 .setStatusCode(404)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", "not_found").encode()));
+        cors.mountPreflight(router, "/oauth2/token");
         router.post("/oauth2/token")
                 .handler(NoStore::apply)
                 .handler(FormBodyReader::read)
@@ -59,7 +68,10 @@ public final class TokenRoutes {
 
     private Future<JsonObject> token(RoutingContext ctx) {
         return grants.dispatch(
-                ctx.request().getHeader("Authorization"), FormBodyReader.of(ctx), clientIp.of(ctx.request()));
+                ctx.request().getHeader("Authorization"),
+                FormBodyReader.of(ctx),
+                clientIp.of(ctx.request()),
+                client -> ClientCors.allowIfListed(ctx, client));
     }
 
     private Future<JsonObject> introspect(RoutingContext ctx) {

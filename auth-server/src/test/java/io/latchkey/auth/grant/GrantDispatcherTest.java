@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -33,8 +34,8 @@ class GrantDispatcherTest {
             throw OAuthError.invalidRequest("The parameter username is required");
         });
 
-        Future<JsonObject> result =
-                dispatcher(throwing).dispatch(null, form("grant_type=password&client_id=app"), "192.0.2.1");
+        Future<JsonObject> result = dispatcher(throwing)
+                .dispatch(null, form("grant_type=password&client_id=app"), "192.0.2.1", client -> {});
 
         OAuthError error = assertInstanceOf(OAuthError.class, result.cause());
         assertEquals("invalid_request", error.code());
@@ -50,15 +51,46 @@ class GrantDispatcherTest {
                         .put("ip", request.ip())));
 
         Future<JsonObject> result =
-                dispatcher(echo).dispatch(null, form("grant_type=password&client_id=app"), "192.0.2.1");
+                dispatcher(echo).dispatch(null, form("grant_type=password&client_id=app"), "192.0.2.1", client -> {});
 
         assertEquals(new JsonObject().put("client", "app").put("ip", "192.0.2.1"), result.result());
         assertEquals(1.0, count("password", "issued"));
     }
 
     @Test
+    void dispatchWhenClientAuthenticatesThenToldItBeforeTheGrantFails() {
+        List<String> told = new ArrayList<>();
+        Grant refusing = grant("password", request -> {
+            assertEquals(List.of("app"), told);
+            return Future.failedFuture(OAuthError.invalidGrant("The credentials are not valid"));
+        });
+
+        Future<JsonObject> result = dispatcher(refusing)
+                .dispatch(null, form("grant_type=password&client_id=app"), "192.0.2.1", c -> told.add(c.clientId()));
+
+        assertEquals(
+                "invalid_grant",
+                assertInstanceOf(OAuthError.class, result.cause()).code());
+        assertEquals(List.of("app"), told);
+    }
+
+    @Test
+    void dispatchWhenClientAuthenticationFailsThenToldNothing() {
+        List<String> told = new ArrayList<>();
+
+        Future<JsonObject> result = dispatcher()
+                .dispatch(null, form("grant_type=password&client_id=nobody"), "192.0.2.1", c -> told.add(c.clientId()));
+
+        assertEquals(
+                "invalid_client",
+                assertInstanceOf(OAuthError.class, result.cause()).code());
+        assertEquals(List.of(), told);
+    }
+
+    @Test
     void dispatchWhenGrantTypeUnknownThenUnsupportedGrantTypeCountedAsOther() {
-        Future<JsonObject> result = dispatcher().dispatch(null, form("grant_type=magic&client_id=app"), "192.0.2.1");
+        Future<JsonObject> result =
+                dispatcher().dispatch(null, form("grant_type=magic&client_id=app"), "192.0.2.1", client -> {});
 
         assertEquals(
                 "unsupported_grant_type",
@@ -68,7 +100,7 @@ class GrantDispatcherTest {
 
     @Test
     void dispatchWhenGrantTypeMissingThenInvalidRequestBeforeAuthentication() {
-        Future<JsonObject> result = dispatcher().dispatch(null, form("client_id=nobody"), "192.0.2.1");
+        Future<JsonObject> result = dispatcher().dispatch(null, form("client_id=nobody"), "192.0.2.1", client -> {});
 
         OAuthError error = assertInstanceOf(OAuthError.class, result.cause());
         assertEquals("invalid_request", error.code());

@@ -324,17 +324,17 @@ class TokenEndpointErrorsTest {
         var response = Await.result(
                 server.client().request(HttpMethod.GET, "/oauth2/token").send());
         assertError(response, 405, "invalid_request", "The method is not allowed here");
-        assertEquals("POST", response.getHeader("Allow"));
+        assertEquals("OPTIONS, POST", response.getHeader("Allow"));
         assertNull(response.getHeader("WWW-Authenticate"));
     }
 
     @Test
-    void metadataWhenMethodIsDeleteThenMethodNotAllowedNamingGetAndHead() {
+    void metadataWhenMethodIsDeleteThenMethodNotAllowedNamingGetHeadAndOptions() {
         var response = Await.result(server.client()
                 .request(HttpMethod.DELETE, "/.well-known/oauth-authorization-server")
                 .send());
         assertError(response, 405, "invalid_request", "The method is not allowed here");
-        assertEquals("GET, HEAD", response.getHeader("Allow"));
+        assertEquals("GET, HEAD, OPTIONS", response.getHeader("Allow"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.latchkey.keys.http;
 
+import io.latchkey.common.http.Cors;
 import io.latchkey.common.http.GetAndHead;
 import io.latchkey.keys.jwks.JwksDocument;
 import io.vertx.core.Future;
@@ -10,7 +11,8 @@ import java.time.Duration;
 /**
  * {@code GET} (and {@code HEAD}) {@code /.well-known/jwks.json}: the published keys as {@link JwksDocument} renders
  * them, {@code Cache-Control: public, max-age}, a strong {@code ETag}, and 304 for a matching
- * {@code If-None-Match}.
+ * {@code If-None-Match}. Public keys are for anyone: any web page may read the document ({@code
+ * Access-Control-Allow-Origin: *}, 304 included) and its preflights are answered.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2">RFC 9110 §13.1.2</a>
  */
@@ -26,6 +28,7 @@ public final class JwksRoutes {
     }
 
     public void mount(Router router) {
+        Cors.allowAnyOrigin(router, PATH);
         GetAndHead.route(router, PATH).respond(this::jwks).failureHandler(ErrorRenderer::render);
     }
 
