@@ -82,6 +82,16 @@ class DevStackTlsTest {
             assertEquals(200, token.statusCode(), token.bodyAsString());
             assertEquals("max-age=31536000", token.getHeader("Strict-Transport-Security"));
             String accessToken = token.bodyAsJsonObject().getString("access_token");
+            // Under TLS the browser flow's cookies take the __Host- prefix and Secure.
+            HttpResponse<Buffer> authorize = Await.result(https.getAbs(metadata.getString("authorization_endpoint")
+                            + "?response_type=code&client_id=demo-web&code_challenge_method=S256"
+                            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+                    .followRedirects(false)
+                    .send());
+            assertEquals(303, authorize.statusCode(), authorize.bodyAsString());
+            String cookie = authorize.headers().get("Set-Cookie");
+            assertTrue(cookie.startsWith("__Host-latchkey-browser="), cookie);
+            assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("; secure"), cookie);
             Await.until(
                     "resource-demo ready over HTTPS",
                     Duration.ofSeconds(30),

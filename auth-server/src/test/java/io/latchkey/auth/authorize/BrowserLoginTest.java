@@ -61,7 +61,7 @@ class BrowserLoginTest {
                 .name("<script>alert(1)</script>")
                 .insert(pool);
         TestClients.publicClient("pw").insert(pool);
-        for (String user : new String[] {"alice", "bob", "carol", "dan", "erin", "frank", "gina", "hank"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dan", "erin", "frank", "gina", "hank", "ivan"}) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
     }
@@ -293,6 +293,29 @@ class BrowserLoginTest {
                         pool,
                         "SELECT count(*) FROM sessions WHERE user_id ="
                                 + " (SELECT id FROM users WHERE username = 'erin')"));
+    }
+
+    @Test
+    void repeatedFailuresAreThrottledOnThePageWhichSaysWhenToRetry() {
+        TestBrowser browser = browser();
+        String loginPath =
+                browser.get(authorizeUrl(WEB, null, Pkce.create(), "t", "")).getHeader("Location");
+        HttpResponse<Buffer> page = browser.get(loginPath);
+        HttpResponse<Buffer> throttled = null;
+        // The back-off starts at the fifth failure of (username, IP); each attempt is answered before the next.
+        for (int attempt = 1; attempt <= 8 && throttled == null; attempt++) {
+            page = browser.post(loginPath, "csrf", TestBrowser.csrf(page), "username", "ivan", "password", "wrong");
+            if (page.statusCode() == 429) {
+                throttled = page;
+            } else {
+                assertEquals(400, page.statusCode());
+            }
+        }
+        assertNotNull(throttled, "no attempt was throttled");
+        assertNotNull(throttled.getHeader("Retry-After"));
+        assertTrue(
+                throttled.bodyAsString().contains("Too many failed attempts. Try again in "), throttled.bodyAsString());
+        assertTrue(throttled.bodyAsString().contains("value=\"ivan\""), "the username stays filled in");
     }
 
     @Test
