@@ -73,13 +73,20 @@ public final class KeyServiceSigner implements TokenSigner {
         return batcher.submit(claims);
     }
 
+    /** ID and logout tokens are few next to access tokens: each goes on its own. */
+    @Override
+    public Future<String> sign(String typ, JsonObject claims) {
+        return typ.equals(ACCESS_TOKEN) ? sign(claims) : signOne(typ, claims);
+    }
+
     private Future<List<AsyncResult<String>>> signAll(List<JsonObject> claims) {
         if (claims.size() == 1 || !batchPath) {
             List<Future<String>> each = new ArrayList<>(claims.size());
-            claims.forEach(c -> each.add(signOne(c)));
+            claims.forEach(c -> each.add(signOne(ACCESS_TOKEN, c)));
             return Future.join(each).transform(ar -> Future.succeededFuture(new ArrayList<AsyncResult<String>>(each)));
         }
-        JsonObject body = new JsonObject().put("typ", "at+jwt").put("claims", new JsonArray(List.copyOf(claims)));
+        JsonObject body =
+                new JsonObject().put("typ", ACCESS_TOKEN).put("claims", new JsonArray(List.copyOf(claims)));
         return attempt("/batch", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() == 404) {
                 LOG.warn("key-service has no batch signing; signing one token per request from now on");
@@ -90,8 +97,8 @@ public final class KeyServiceSigner implements TokenSigner {
         });
     }
 
-    private Future<String> signOne(JsonObject claims) {
-        JsonObject body = new JsonObject().put("typ", "at+jwt").put("claims", claims);
+    private Future<String> signOne(String typ, JsonObject claims) {
+        JsonObject body = new JsonObject().put("typ", typ).put("claims", claims);
         return attempt("", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() != 200) {
                 return refused(response);
