@@ -9,6 +9,8 @@ import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
 import io.latchkey.demo.notes.NoteStore;
+import io.latchkey.demo.web.WebApp;
+import io.latchkey.demo.web.http.WebRoutes;
 import io.latchkey.verifier.Verifier;
 import io.latchkey.verifier.http.BearerAuthHandler;
 import io.vertx.core.Future;
@@ -18,21 +20,26 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. Every response
  * carries a request id, HSTS when TLS is on, and {@code /metrics} serves the service's registry (HTTP server
- * metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the verifier's counters.
+ * metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the verifier's counters. With the web
+ * client's settings it also serves the notes web app at {@code /}, which signs in through auth-server and reads the
+ * notes through this same API with the user's access token.
  */
 public final class ResourceDemoVerticle extends VerticleBase {
     private static final long SHUTDOWN_SECONDS = 10;
+    private static final long PRUNE_INTERVAL_MS = 60_000;
 
     private final ResourceDemoConfig config;
     private final ServiceMetrics metrics;
     private Verifier verifier;
     private HttpServer server;
+    private long pruneTimer = -1;
 
     public ResourceDemoVerticle(ResourceDemoConfig config, ServiceMetrics metrics) {
         this.config = config;
@@ -48,6 +55,9 @@ public final class ResourceDemoVerticle extends VerticleBase {
     public Future<?> start() {
         verifier = Verifier.create(vertx, config.verifier());
         NoteStore notes = new InMemoryNoteStore(Clock.systemUTC());
+        // One web app (sessions, sign-ins under way) shared by every listener, like the notes.
+        Optional<WebApp> web = config.web().map(settings -> WebApp.create(vertx, settings));
+        web.ifPresent(app -> pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> app.prune()));
         // One router per listener over the same verifier and notes: each event loop verifies on its own core.
         Function<Vertx, Router> routers = v -> {
             Router router = Router.router(v);
@@ -63,6 +73,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
                             BearerAuthHandler.create(verifier),
                             config.verifier().audience())
                     .mount(router);
+            web.ifPresent(app -> new WebRoutes(app).mount(router));
             return router;
         };
         HttpServerOptions options = config.tls()
@@ -77,6 +88,9 @@ public final class ResourceDemoVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (pruneTimer != -1) {
+            vertx.cancelTimer(pruneTimer);
+        }
         // Stops accepting at once, lets requests in flight finish for up to 10 s, then closes the verifier.
         Future<?> stopped =
                 server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_SECONDS, TimeUnit.SECONDS);

@@ -128,6 +128,10 @@ final class DevStack implements AutoCloseable {
         resourceDemo.put("LATCHKEY_AUDIENCE", "resource-demo");
         resourceDemo.put("LATCHKEY_FEED_CLIENT_ID", "resource-demo");
         resourceDemo.put("LATCHKEY_FEED_CLIENT_SECRET", DevValues.RESOURCE_DEMO_SECRET);
+        // The notes web app at /: signs in through auth-server's authorization code flow as demo-web.
+        resourceDemo.put("LATCHKEY_WEB_CLIENT_ID", "demo-web");
+        resourceDemo.put("LATCHKEY_WEB_CLIENT_SECRET", DevValues.DEMO_WEB_SECRET);
+        resourceDemo.put("LATCHKEY_WEB_BASE_URL", settings.resourceDemoUrl());
         await("resource-demo", new ResourceDemoVerticle(ResourceDemoConfig.from(new Env(resourceDemo))));
     }
 
@@ -162,6 +166,7 @@ final class DevStack implements AutoCloseable {
         out.println("  auth-server    " + issuer + "/.well-known/oauth-authorization-server");
         out.println("  key-service    " + settings.jwksUri());
         out.println("  resource-demo  " + settings.resourceDemoUrl() + "/api/me");
+        out.println("  notes web app  " + settings.resourceDemoUrl() + "/ (sign in as alice / alice-dev-password)");
         out.println("  database       " + database
                 + (embedded == null ? "" : " (embedded, data in " + settings.dataDir() + ")"));
         String curl = "curl -s";

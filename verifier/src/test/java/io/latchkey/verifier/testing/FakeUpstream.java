@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Stands in for auth-server and key-service, serving exactly what they serve a verifier: the RFC 8414
@@ -51,6 +52,7 @@ public final class FakeUpstream extends VerticleBase {
     private Context context;
     private HttpServer server;
     private ServerTls tls = ServerTls.off();
+    private Consumer<Router> moreRoutes = router -> {};
 
     public FakeUpstream(long heartbeatMs, long jwksMaxAgeSeconds, TestKeys... initialKeys) {
         this.heartbeatMs = heartbeatMs;
@@ -66,6 +68,7 @@ public final class FakeUpstream extends VerticleBase {
         router.get("/.well-known/jwks.json").handler(this::jwks);
         router.get("/revocations").handler(this::list);
         router.get("/revocations/stream").handler(this::stream);
+        moreRoutes.accept(router);
         vertx.setPeriodic(heartbeatMs, id -> {
             if (!feedSilent) {
                 streams.forEach(r -> r.write(": heartbeat\n\n"));
@@ -78,6 +81,15 @@ public final class FakeUpstream extends VerticleBase {
     /** Serves over TLS with {@code tls} instead of plain HTTP; call before deploying. */
     public FakeUpstream servedWith(ServerTls tls) {
         this.tls = tls;
+        return this;
+    }
+
+    /**
+     * Also serves the routes {@code routes} mounts (another part of auth-server a test plays, such as the token
+     * endpoint); call before deploying.
+     */
+    public FakeUpstream alsoServing(Consumer<Router> routes) {
+        this.moreRoutes = routes;
         return this;
     }
 
