@@ -21,14 +21,16 @@ import java.util.concurrent.TimeUnit;
 final class DevSeed {
     private static final long SEED_SECONDS = 60;
 
+    static final String DEFAULT_WEB_APP = "http://localhost:8082";
+
     private DevSeed() {}
 
     static void apply(Vertx vertx, int authServerPort) throws Exception {
-        apply(vertx, authServerPort, null);
+        apply(vertx, authServerPort, null, DEFAULT_WEB_APP);
     }
 
     /** Over HTTPS trusting {@code tls} when it is not null, else over plain HTTP. */
-    static void apply(Vertx vertx, int authServerPort, ClientTls tls) throws Exception {
+    static void apply(Vertx vertx, int authServerPort, ClientTls tls, String webApp) throws Exception {
         WebClientOptions options =
                 new WebClientOptions().setDefaultHost("localhost").setDefaultPort(authServerPort);
         WebClient http = WebClient.create(vertx, tls == null ? options : tls.applyTo(options.setSsl(true)));
@@ -38,7 +40,7 @@ final class DevSeed {
                             .compose(v -> create(http, token, "/admin/clients", demoApp()))
                             .compose(v -> create(http, token, "/admin/clients", demoService()))
                             .compose(v -> create(http, token, "/admin/clients", resourceDemo()))
-                            .compose(v -> create(http, token, "/admin/clients", demoWeb())))
+                            .compose(v -> create(http, token, "/admin/clients", demoWeb(webApp))))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(SEED_SECONDS, TimeUnit.SECONDS);
@@ -95,10 +97,11 @@ final class DevSeed {
     }
 
     /**
-     * The notes web app that resource-demo serves at {@code http://localhost:8082/}: a server-side, first-party
-     * client of the browser flow, so no consent page and no CORS origin.
+     * The notes web app that resource-demo serves at {@code webApp} ({@code http://localhost:8082} by default; the
+     * stack's resource-demo URL, so {@code --tls} and another port register what the app sends): a server-side,
+     * first-party client of the browser flow, so no consent page and no CORS origin.
      */
-    static JsonObject demoWeb() {
+    static JsonObject demoWeb(String webApp) {
         return client(
                         "demo-web",
                         DevValues.DEMO_WEB_SECRET,
@@ -106,9 +109,9 @@ final class DevSeed {
                         List.of("openid", "profile", "email", "notes:read", "notes:write"))
                 .put("client_name", "Latchkey Notes")
                 .put("first_party", true)
-                .put("redirect_uris", new JsonArray().add("http://localhost:8082/callback"))
-                .put("post_logout_redirect_uris", new JsonArray().add("http://localhost:8082/"))
-                .put("backchannel_logout_uri", "http://localhost:8082/backchannel-logout");
+                .put("redirect_uris", new JsonArray().add(webApp + "/callback"))
+                .put("post_logout_redirect_uris", new JsonArray().add(webApp + "/"))
+                .put("backchannel_logout_uri", webApp + "/backchannel-logout");
     }
 
     private static JsonObject client(String id, String secret, List<String> grants, List<String> scopes) {

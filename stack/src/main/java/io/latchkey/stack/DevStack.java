@@ -119,7 +119,8 @@ final class DevStack implements AutoCloseable {
             DevSeed.apply(
                     vertx,
                     settings.authServerPort(),
-                    certificates == null ? null : ClientTls.trusting(certificates.ca()));
+                    certificates == null ? null : ClientTls.trusting(certificates.ca()),
+                    settings.resourceDemoUrl());
         }
         seeded.complete();
 

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 class DevSeedTest {
     @Test
     void seedWhenReadByTheAdminApiThenEveryClientIsAValidRegistration() {
-        for (var body : List.of(DevSeed.demoApp(), DevSeed.demoService(), DevSeed.resourceDemo(), DevSeed.demoWeb())) {
+        for (var body : List.of(
+                DevSeed.demoApp(),
+                DevSeed.demoService(),
+                DevSeed.resourceDemo(),
+                DevSeed.demoWeb(DevSeed.DEFAULT_WEB_APP))) {
             NewClient client = NewClient.from(body);
             assertEquals("resource-demo", client.audience(), client.clientId());
             assertFalse(
@@ -30,7 +34,7 @@ class DevSeedTest {
 
     @Test
     void demoWebWhenReadByTheAdminApiThenFirstPartyBrowserClientOfTheNotesApp() {
-        NewClient demoWeb = NewClient.from(DevSeed.demoWeb());
+        NewClient demoWeb = NewClient.from(DevSeed.demoWeb(DevSeed.DEFAULT_WEB_APP));
         assertEquals("demo-web", demoWeb.clientId());
         assertFalse(demoWeb.isPublic());
         assertEquals(Optional.of(DevValues.DEMO_WEB_SECRET), demoWeb.suppliedSecret());
