@@ -33,6 +33,7 @@ import io.latchkey.auth.http.FeedRoutes;
 import io.latchkey.auth.http.LogoutRoutes;
 import io.latchkey.auth.http.RevokeRoutes;
 import io.latchkey.auth.http.TokenRoutes;
+import io.latchkey.auth.http.UserInfoRoutes;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.jwt.PgSigningKeyRepository;
@@ -40,6 +41,9 @@ import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.login.CredentialCheck;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.oidc.EndSession;
+import io.latchkey.auth.oidc.ProfileClaimsSource;
+import io.latchkey.auth.oidc.UserInfo;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.revocation.Logout;
 import io.latchkey.auth.revocation.RevocationRateLimiter;
@@ -130,6 +134,7 @@ final class AuthServerComponents {
                 vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
         var authenticator = new ClientAuthenticator(clients);
+        ProfileClaimsSource profiles = ProfileClaimsSource.NONE;
         var credentials = new CredentialCheck(pool, users, throttle, audit, hasher, metrics);
         var grants = new GrantDispatcher(
                 authenticator,
@@ -166,17 +171,19 @@ final class AuthServerComponents {
                                 signer,
                                 config.refreshTokenTtl(),
                                 clock,
-                                metrics)),
+                                metrics,
+                                profiles)),
                 metrics);
         var logout = new Logout(pool, verifier, sessions, terminator, audit);
         var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
         var admin = new AdminService(pool, users, clients, hasher, terminator, audit);
+        var browserSessions = new PgBrowserSessionRepository();
         var authorizeFlow = new AuthorizeFlow(
                 pool,
                 clients,
                 interactions,
                 codes,
-                new PgBrowserSessionRepository(),
+                browserSessions,
                 new PgConsentRepository(),
                 users,
                 credentials,
@@ -207,7 +214,12 @@ final class AuthServerComponents {
                 new LogoutRoutes(logout, clientIp),
                 new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
-                new BrowserRoutes(authorizeFlow, clientIp, config.issuer()));
+                new BrowserRoutes(
+                        authorizeFlow,
+                        new EndSession(pool, verifier, clients, browserSessions, sessions, terminator, audit, clock),
+                        clientIp,
+                        config.issuer()),
+                new UserInfoRoutes(new UserInfo(verifier, profiles), clients, cors));
     }
 
     AuthServerRouter router() {

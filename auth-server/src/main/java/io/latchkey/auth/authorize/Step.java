@@ -12,7 +12,7 @@ public sealed interface Step {
      * present.
      */
     record Go(String location, Optional<String> bindingCookie, Optional<String> sessionCookie) implements Step {
-        static Go to(String location) {
+        public static Go to(String location) {
             return new Go(location, Optional.empty(), Optional.empty());
         }
     }

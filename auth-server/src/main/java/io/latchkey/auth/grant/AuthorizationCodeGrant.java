@@ -8,6 +8,8 @@ import io.latchkey.auth.client.Client;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.oauth.OpaqueTokens;
+import io.latchkey.auth.oidc.IdTokens;
+import io.latchkey.auth.oidc.ProfileClaimsSource;
 import io.latchkey.auth.session.RefreshTokens;
 import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
@@ -69,6 +71,7 @@ public final class AuthorizationCodeGrant implements Grant {
     private final Duration refreshTtl;
     private final Clock clock;
     private final AuthMetrics metrics;
+    private final ProfileClaimsSource profiles;
 
     public AuthorizationCodeGrant(
             Pool pool,
@@ -80,7 +83,8 @@ public final class AuthorizationCodeGrant implements Grant {
             TokenSigner signer,
             Duration refreshTtl,
             Clock clock,
-            AuthMetrics metrics) {
+            AuthMetrics metrics,
+            ProfileClaimsSource profiles) {
         this.pool = pool;
         this.codes = codes;
         this.sessions = sessions;
@@ -91,6 +95,7 @@ public final class AuthorizationCodeGrant implements Grant {
         this.refreshTtl = refreshTtl;
         this.clock = clock;
         this.metrics = metrics;
+        this.profiles = profiles;
     }
 
     @Override
@@ -145,7 +150,7 @@ public final class AuthorizationCodeGrant implements Grant {
                 code.authTime());
         String refresh = client.allows("refresh_token") ? RefreshTokens.generate() : null;
         long iat = claims.getLong("iat");
-        return signer.sign(claims).compose(token -> codes.redeem(
+        return signer.sign(claims).compose(token -> idToken(code, claims, token).compose(idToken -> codes.redeem(
                         pool,
                         hash,
                         client.clientId(),
@@ -169,8 +174,22 @@ public final class AuthorizationCodeGrant implements Grant {
                             code.userId(),
                             code.sessionId(),
                             claims.getString("jti"));
-                    return TokenResponses.of(token, tokens.ttlSeconds(), code.scope(), refresh);
-                }));
+                    JsonObject body = TokenResponses.of(token, tokens.ttlSeconds(), code.scope(), refresh);
+                    return idToken == null ? body : body.put("id_token", idToken);
+                })));
+    }
+
+    /**
+     * The ID token beside the access token when {@code openid} was granted (OpenID Connect Core §3.1.3.3), else
+     * null. Signed before the code is redeemed, so a signing failure leaves the code usable.
+     */
+    private Future<String> idToken(CodeState code, JsonObject accessClaims, String accessToken) {
+        if (!IdTokens.requested(code.scope())) {
+            return Future.succeededFuture(null);
+        }
+        return profiles.claims(code.userId(), code.scope())
+                .compose(profile -> signer.sign(
+                        TokenSigner.ID_TOKEN, IdTokens.claims(accessClaims, accessToken, code.nonce(), profile)));
     }
 
     /**

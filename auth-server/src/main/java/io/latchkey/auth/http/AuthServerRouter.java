@@ -25,6 +25,7 @@ public final class AuthServerRouter {
     private final AdminRoutes admin;
     private final FeedRoutes feed;
     private final BrowserRoutes browser;
+    private final UserInfoRoutes userInfo;
 
     public AuthServerRouter(
             ServerTls tls,
@@ -34,7 +35,8 @@ public final class AuthServerRouter {
             LogoutRoutes logout,
             AdminRoutes admin,
             FeedRoutes feed,
-            BrowserRoutes browser) {
+            BrowserRoutes browser,
+            UserInfoRoutes userInfo) {
         this.tls = tls;
         this.metrics = metrics;
         this.token = token;
@@ -43,6 +45,7 @@ public final class AuthServerRouter {
         this.admin = admin;
         this.feed = feed;
         this.browser = browser;
+        this.userInfo = userInfo;
     }
 
     /** A router for one listener; {@code readiness} succeeds when the server can serve. */
@@ -59,6 +62,7 @@ public final class AuthServerRouter {
         admin.mount(router);
         feed.mount(router);
         browser.mount(router);
+        userInfo.mount(router);
         router.errorHandler(404, OAuthErrors::render);
         router.errorHandler(405, OAuthErrors.methodNotAllowed(router));
         router.route().failureHandler(OAuthErrors::render);

@@ -6,6 +6,7 @@ import io.latchkey.auth.authorize.BrowserCookies;
 import io.latchkey.auth.authorize.Step;
 import io.latchkey.auth.oauth.FormBody;
 import io.latchkey.auth.oauth.OAuthError;
+import io.latchkey.auth.oidc.EndSession;
 import io.latchkey.auth.pages.Pages;
 import io.latchkey.common.http.GetAndHead;
 import io.vertx.core.Future;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -33,8 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrowserRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserRoutes.class);
+    public static final String END_SESSION = "/oauth2/end-session";
 
     private final AuthorizeFlow flow;
+    private final EndSession endSession;
     private final ClientIp clientIp;
     private final String issuer;
     private final boolean secure;
@@ -42,8 +47,9 @@ public final class BrowserRoutes {
     private final String sessionCookie;
     private final Buffer stylesheet;
 
-    public BrowserRoutes(AuthorizeFlow flow, ClientIp clientIp, String issuer) {
+    public BrowserRoutes(AuthorizeFlow flow, EndSession endSession, ClientIp clientIp, String issuer) {
         this.flow = flow;
+        this.endSession = endSession;
         this.clientIp = clientIp;
         this.issuer = issuer;
         this.secure = issuer.startsWith("https://");
@@ -94,11 +100,57 @@ public final class BrowserRoutes {
                                 FormBodyReader.of(c),
                                 clientIp.of(c.request()))))
                 .failureHandler(this::failed);
+        router.get(END_SESSION).handler(ctx -> endSession(ctx, query(ctx)));
+        router.post(END_SESSION)
+                .handler(FormBodyReader::read)
+                .handler(ctx -> endSession(ctx, FormBodyReader.of(ctx)))
+                .failureHandler(this::failed);
         GetAndHead.route(router, Pages.STYLESHEET).handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/css;charset=UTF-8")
                 .putHeader("Cache-Control", "public, max-age=3600")
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .end(stylesheet));
+    }
+
+    /** {@code /oauth2/end-session}: a form with {@code confirm} is the user's answer to the confirmation page. */
+    private void endSession(RoutingContext ctx, FormBody params) {
+        Optional<String> cookie = value(ctx, sessionCookie);
+        String ip = clientIp.of(ctx.request());
+        EndSession.Request request = new EndSession.Request(
+                params.optional("id_token_hint"),
+                params.optional("client_id"),
+                params.optional("post_logout_redirect_uri"),
+                params.optional("state"));
+        Future<EndSession.Outcome> outcome = params.optional("confirm").isPresent()
+                ? endSession.confirm(request, params.optional("csrf").orElse(""), cookie, ip)
+                : endSession.start(request, cookie, ip);
+        outcome.onSuccess(result -> {
+                    if (result instanceof EndSession.Confirm confirm) {
+                        html(
+                                ctx,
+                                200,
+                                null,
+                                Pages.confirmSignOut(confirm.csrf(), confirm.clientName(), hidden(request)));
+                        return;
+                    }
+                    EndSession.SignedOut out = (EndSession.SignedOut) result;
+                    ctx.response().addCookie(cookie(sessionCookie, "").setMaxAge(0));
+                    if (out.redirect().isPresent()) {
+                        write(ctx, Step.Go.to(out.redirect().get()));
+                    } else {
+                        html(ctx, 200, null, Pages.signedOut());
+                    }
+                })
+                .onFailure(e -> failed(ctx, e));
+    }
+
+    /** The parameters the confirmation form carries back (never the hint: without a valid one it is of no use). */
+    private static Map<String, String> hidden(EndSession.Request request) {
+        Map<String, String> hidden = new LinkedHashMap<>();
+        request.clientId().ifPresent(v -> hidden.put("client_id", v));
+        request.postLogoutRedirectUri().ifPresent(v -> hidden.put("post_logout_redirect_uri", v));
+        request.state().ifPresent(v -> hidden.put("state", v));
+        return hidden;
     }
 
     private void answer(RoutingContext ctx, Function<RoutingContext, Future<Step>> work) {

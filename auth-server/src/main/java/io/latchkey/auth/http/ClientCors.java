@@ -33,12 +33,17 @@ public final class ClientCors {
 
     /** Answers OPTIONS on {@code path}, a POST endpoint: preflights as above, a plain OPTIONS with {@code Allow}. */
     void mountPreflight(Router router, String path) {
-        router.options(path).handler(this::preflight);
+        mountPreflight(router, path, "POST");
     }
 
-    private void preflight(RoutingContext ctx) {
+    /** As {@link #mountPreflight(Router, String)} for an endpoint taking {@code methods} (comma-separated). */
+    void mountPreflight(Router router, String path, String methods) {
+        router.options(path).handler(ctx -> preflight(ctx, methods));
+    }
+
+    private void preflight(RoutingContext ctx, String methods) {
         if (!Cors.isPreflight(ctx.request())) {
-            Cors.answerOptions(ctx, "OPTIONS, POST");
+            Cors.answerOptions(ctx, "OPTIONS, " + methods);
             return;
         }
         String origin = Cors.origin(ctx.request());
@@ -48,7 +53,7 @@ public final class ClientCors {
                 .onSuccess(listed -> {
                     if (listed) {
                         response.putHeader(Cors.ALLOW_ORIGIN, origin)
-                                .putHeader(Cors.ALLOW_METHODS, "POST")
+                                .putHeader(Cors.ALLOW_METHODS, methods)
                                 .putHeader(Cors.ALLOW_HEADERS, ALLOWED_HEADERS)
                                 .putHeader(Cors.MAX_AGE, Cors.MAX_AGE_SECONDS);
                     }

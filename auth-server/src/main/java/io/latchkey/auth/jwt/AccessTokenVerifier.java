@@ -60,6 +60,36 @@ public final class AccessTokenVerifier {
         });
     }
 
+    /**
+     * An ID token this server issued, as an {@code id_token_hint} (RP-Initiated Logout 1.0 §2): RS256, header
+     * {@code typ} {@code JWT}, a live signing key, the exact issuer, and {@code sub}, {@code aud} and {@code sid}
+     * present. An expired one still names its session, as the specification asks an OP to accept; revocation does
+     * not apply (the hint asks to end what may already be ended).
+     */
+    public Future<Optional<JsonObject>> verifyIdTokenHint(String token) {
+        Parsed parsed = Parsed.of(token);
+        if (parsed == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        JsonObject header = parsed.header;
+        if (!"RS256".equals(header.getValue("alg"))
+                || !"JWT".equals(header.getValue("typ"))
+                || header.containsKey("crit")
+                || !(header.getValue("kid") instanceof String kid)) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return keys.find(kid).map(key -> {
+            JsonObject claims = parsed.claims;
+            boolean valid = key.isPresent()
+                    && signatureValid(key.get(), parsed)
+                    && issuer.equals(claims.getValue("iss"))
+                    && claims.getValue("sub") instanceof String
+                    && claims.getValue("aud") instanceof String
+                    && claims.getValue("sid") instanceof String;
+            return valid ? Optional.of(claims) : Optional.<JsonObject>empty();
+        });
+    }
+
     /** Whether {@code aud} (a string or an array) contains {@code audience}. */
     public static boolean hasAudience(JsonObject claims, String audience) {
         Object aud = claims.getValue("aud");

@@ -75,6 +75,36 @@ public final class Pages {
         return document("Allow access · " + page.clientName(), body.toString());
     }
 
+    /**
+     * Asks before signing out (RP-Initiated Logout without a valid hint). {@code hidden} are the request's
+     * parameters, posted back with the answer.
+     */
+    public static String confirmSignOut(
+            String csrf, java.util.Optional<String> clientName, Map<String, String> hidden) {
+        StringBuilder body = new StringBuilder("<h1>Sign out?</h1>\n<p class=\"lead\">");
+        body.append(clientName
+                        .map(name -> "<strong>" + Html.escape(name) + "</strong> asks to sign you out of Latchkey.")
+                        .orElse("You are about to sign out of Latchkey."))
+                .append(
+                        " Every application you signed in to through Latchkey in this browser will sign you out too.</p>\n")
+                .append("<form method=\"post\" action=\"/oauth2/end-session\">\n")
+                .append(csrf(csrf));
+        hidden.forEach((name, value) -> body.append("<input type=\"hidden\" name=\"")
+                .append(Html.escape(name))
+                .append("\" value=\"")
+                .append(Html.escape(value))
+                .append("\">\n"));
+        body.append("<button type=\"submit\" name=\"confirm\" value=\"yes\">Sign out</button>\n</form>\n");
+        return document("Sign out", body.toString());
+    }
+
+    public static String signedOut() {
+        return document(
+                "Signed out",
+                "<h1>You are signed out</h1>\n<p class=\"lead\">You can close this window, or return to the application"
+                        + " you came from.</p>\n");
+    }
+
     /** A page for an error that must not go back to the client; {@code message} says what to do next. */
     public static String error(String message) {
         return document(

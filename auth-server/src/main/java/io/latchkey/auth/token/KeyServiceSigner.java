@@ -85,8 +85,7 @@ public final class KeyServiceSigner implements TokenSigner {
             claims.forEach(c -> each.add(signOne(ACCESS_TOKEN, c)));
             return Future.join(each).transform(ar -> Future.succeededFuture(new ArrayList<AsyncResult<String>>(each)));
         }
-        JsonObject body =
-                new JsonObject().put("typ", ACCESS_TOKEN).put("claims", new JsonArray(List.copyOf(claims)));
+        JsonObject body = new JsonObject().put("typ", ACCESS_TOKEN).put("claims", new JsonArray(List.copyOf(claims)));
         return attempt("/batch", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() == 404) {
                 LOG.warn("key-service has no batch signing; signing one token per request from now on");
