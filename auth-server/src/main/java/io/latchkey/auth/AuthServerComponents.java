@@ -7,6 +7,8 @@ import io.latchkey.auth.audit.PgAuditRepository;
 import io.latchkey.auth.authorize.AuthorizeFlow;
 import io.latchkey.auth.authorize.PgCodeRepository;
 import io.latchkey.auth.authorize.PgInteractionRepository;
+import io.latchkey.auth.backchannel.BackchannelDelivery;
+import io.latchkey.auth.backchannel.PgBackchannelOutbox;
 import io.latchkey.auth.browser.PgBrowserSessionRepository;
 import io.latchkey.auth.client.ClientAuthenticator;
 import io.latchkey.auth.client.ClientRepository;
@@ -82,6 +84,7 @@ final class AuthServerComponents {
     private final ClientRepository clients;
     private final KeyServiceSigner signer;
     private final SessionPruner sessionPruner;
+    private final BackchannelDelivery backchannel;
     private final RevocationFeed feed;
     private final RevocationPruner revocationPruner;
     private final AuthServerRouter router;
@@ -122,16 +125,28 @@ final class AuthServerComponents {
                 clock::millis);
         var interactions = new PgInteractionRepository();
         var codes = new PgCodeRepository();
-        sessionPruner = new SessionPruner(pool, sessions, throttle, List.of(interactions::prune, codes::prune));
+        var outbox = new PgBackchannelOutbox();
+        sessionPruner = new SessionPruner(
+                pool, sessions, throttle, outbox, List.of(interactions::prune, codes::prune, outbox::prune));
         feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), config.feed());
         metrics.watch(feed);
         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
 
         // Services.
         var terminator = new SessionTerminator(
-                sessions, users, clients, revocationList, config.accessTokenTtl(), clock, metrics);
+                sessions, users, clients, revocationList, config.accessTokenTtl(), clock, metrics, outbox);
         signer = new KeyServiceSigner(
                 vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
+        backchannel = new BackchannelDelivery(
+                vertx,
+                pool,
+                outbox,
+                signer,
+                config.issuer(),
+                config.database().connectOptions(),
+                BackchannelDelivery.Settings.DEFAULTS,
+                clock);
+        metrics.watch(backchannel);
         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
         var authenticator = new ClientAuthenticator(clients);
         ProfileClaimsSource profiles = ProfileClaimsSource.NONE;
@@ -230,7 +245,8 @@ final class AuthServerComponents {
     Future<Void> start() {
         sessionPruneTimer = sessionPruner.schedule(vertx);
         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
-                .compose(v -> feed.start());
+                .compose(v -> feed.start())
+                .compose(v -> backchannel.start());
     }
 
     /** Once the listener accepts requests. */
@@ -252,7 +268,7 @@ final class AuthServerComponents {
         if (sessionPruneTimer >= 0) {
             vertx.cancelTimer(sessionPruneTimer);
         }
-        return feed.stop();
+        return Future.join(feed.stop(), backchannel.stop()).mapEmpty();
     }
 
     /** Releases the key-service client and the hashing threads; the pool is the caller's. */

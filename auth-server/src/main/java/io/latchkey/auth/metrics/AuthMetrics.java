@@ -1,5 +1,6 @@
 package io.latchkey.auth.metrics;
 
+import io.latchkey.auth.backchannel.BackchannelDelivery;
 import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.password.PasswordHasher;
 import io.micrometer.core.instrument.Counter;
@@ -93,6 +94,23 @@ public final class AuthMetrics {
                 .register(registry);
         Gauge.builder("latchkey.argon2.in.flight", hasher, PasswordHasher::inFlight)
                 .description("Argon2id hashes and verifications running or queued")
+                .register(registry);
+    }
+
+    /** The back-channel logout outbox: deliveries pending (as last counted), delivered, abandoned, failed attempts. */
+    public void watch(BackchannelDelivery delivery) {
+        Gauge.builder("latchkey.backchannel.pending", delivery, BackchannelDelivery::pending)
+                .description(
+                        "Back-channel logout deliveries neither delivered nor abandoned (counted every few seconds)")
+                .register(registry);
+        FunctionCounter.builder("latchkey.backchannel.delivered", delivery, BackchannelDelivery::delivered)
+                .description("Logout tokens an app answered with 2xx")
+                .register(registry);
+        FunctionCounter.builder("latchkey.backchannel.abandoned", delivery, BackchannelDelivery::abandoned)
+                .description("Back-channel logout deliveries given up after the retry bound")
+                .register(registry);
+        FunctionCounter.builder("latchkey.backchannel.failed.attempts", delivery, BackchannelDelivery::failedAttempts)
+                .description("Back-channel logout attempts that failed and will be retried or abandoned")
                 .register(registry);
     }
 

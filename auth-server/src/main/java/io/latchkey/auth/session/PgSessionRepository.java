@@ -60,6 +60,11 @@ public final class PgSessionRepository implements SessionRepository {
             WHERE c.client_id = $1 AND s.ended_at IS NULL ORDER BY s.id FOR UPDATE OF s""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
+    private static final String END_EXPIRED = """
+            UPDATE sessions SET ended_at = now(), end_reason = 'expired'
+            WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() AND ended_at IS NULL
+                         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING id""";
     private static final String PRUNE_SESSIONS = """
             DELETE FROM sessions
             WHERE (ended_at IS NOT NULL AND ended_at < now() - interval '1 hour') OR expires_at < now()""";
@@ -149,6 +154,11 @@ public final class PgSessionRepository implements SessionRepository {
     @Override
     public Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId) {
         return sql.preparedQuery(LOCK_BY_CLIENT).execute(Tuple.of(clientId)).map(PgSessionRepository::ids);
+    }
+
+    @Override
+    public Future<List<UUID>> endExpired(SqlClient sql, int limit) {
+        return sql.preparedQuery(END_EXPIRED).execute(Tuple.of(limit)).map(PgSessionRepository::ids);
     }
 
     @Override

@@ -60,6 +60,9 @@ public interface SessionRepository {
     /** Locks and lists the open sessions of a client. */
     Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId);
 
+    /** Ends up to {@code limit} open sessions past their absolute end (reason {@code expired}); returns their ids. */
+    Future<List<UUID>> endExpired(SqlClient sql, int limit);
+
     /** Ends one session; false when it had already ended. */
     Future<Boolean> end(SqlClient sql, UUID sessionId, String reason);
 

@@ -1,5 +1,6 @@
 package io.latchkey.auth.session;
 
+import io.latchkey.auth.backchannel.BackchannelOutbox;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.feed.RevocationRepository;
 import io.latchkey.auth.metrics.AuthMetrics;
@@ -29,8 +30,12 @@ public final class SessionTerminator {
     private final Duration accessTokenTtl;
     private final Clock clock;
     private final AuthMetrics metrics;
+    private final BackchannelOutbox backchannel;
 
-    /** Counts every entry it appends in {@code metrics}, by type. */
+    /**
+     * Counts every entry it appends in {@code metrics}, by type; queues a back-channel logout in {@code backchannel}
+     * for every session it ends, in the same transaction.
+     */
     public SessionTerminator(
             SessionRepository sessions,
             UserRepository users,
@@ -38,7 +43,8 @@ public final class SessionTerminator {
             RevocationRepository revocations,
             Duration accessTokenTtl,
             Clock clock,
-            AuthMetrics metrics) {
+            AuthMetrics metrics,
+            BackchannelOutbox backchannel) {
         this.sessions = sessions;
         this.users = users;
         this.clients = clients;
@@ -46,12 +52,18 @@ public final class SessionTerminator {
         this.accessTokenTtl = accessTokenTtl;
         this.clock = clock;
         this.metrics = metrics;
+        this.backchannel = backchannel;
     }
 
-    /** Ends one session (its row must already be locked by the caller) and lists its {@code sid}. */
+    /**
+     * Ends one session (its row must already be locked by the caller), lists its {@code sid} and queues its
+     * back-channel logouts.
+     */
     public Future<Void> endSession(SqlClient sql, UUID sessionId, String reason) {
         return sessions.end(sql, sessionId, reason)
-                .compose(ended -> ended ? appendSid(sql, sessionId) : Future.succeededFuture());
+                .compose(ended -> ended
+                        ? appendSid(sql, sessionId).compose(v -> backchannel.enqueue(sql, List.of(sessionId)))
+                        : Future.succeededFuture());
     }
 
     /** Ends every open session of a user and revokes all of the user's tokens issued before now. */

@@ -2,6 +2,7 @@ package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.latchkey.auth.backchannel.PgBackchannelOutbox;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestUsers;
@@ -10,6 +11,7 @@ import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +58,9 @@ class SessionPrunerTest {
                         + " SELECT sha256('a'), id, client_id, scope, now() + interval '1 day' FROM sessions"
                         + " WHERE id = $1",
                 old);
-        Await.result(new SessionPruner(pool, new PgSessionRepository(), new PgLoginThrottle()).prune());
+        Await.result(new SessionPruner(
+                        pool, new PgSessionRepository(), new PgLoginThrottle(), new PgBackchannelOutbox(), List.of())
+                .prune());
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM sessions WHERE id IN ($1, $2)", old, expired));
         assertEquals(1, Sql.count(pool, "SELECT count(*) FROM sessions WHERE id = $1", open));
         assertEquals(0, Sql.count(pool, "SELECT count(*) FROM refresh_tokens"));

@@ -2,6 +2,7 @@ package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.latchkey.auth.backchannel.PgBackchannelOutbox;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.metrics.AuthMetrics;
@@ -49,7 +50,8 @@ class SessionTerminatorTest {
                 new PgRevocationRepository(pool),
                 Duration.ofSeconds(300),
                 Clock.fixed(NOW, ZoneOffset.UTC),
-                new AuthMetrics());
+                new AuthMetrics(),
+                new PgBackchannelOutbox());
         TestClients.publicClient("app").insert(pool);
     }
 
