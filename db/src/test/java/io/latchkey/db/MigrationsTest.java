@@ -83,6 +83,29 @@ class MigrationsTest {
                         "INSERT INTO clients (client_id, grant_types, audience) VALUES ('pub', '{client_credentials}', '\"a\"')"));
     }
 
+    @Test
+    void usersWhenProfileFieldsMalformedOrUnaddressedEmailVerifiedThenRejected() throws Exception {
+        String insert = "INSERT INTO users (username, password_hash, name, email, email_verified)"
+                + " VALUES ('%s', '$argon2id$x', %s, %s, %s)";
+        exec(db.settings(), insert.formatted("ok-profile", "'Alice Example'", "'alice@example.com'", "true"));
+        exec(db.settings(), insert.formatted("no-profile", "NULL", "NULL", "false"));
+        for (String[] bad : new String[][] {
+            {"''", "NULL", "false"},
+            {"'" + "x".repeat(201) + "'", "NULL", "false"},
+            {"NULL", "'alice'", "false"},
+            {"NULL", "'alice @example.com'", "false"},
+            {"NULL", "'a@b@example.com'", "false"},
+            {"NULL", "'" + "a".repeat(243) + "@example.com'", "false"},
+            {"NULL", "NULL", "true"}
+        }) {
+            assertThrows(
+                    SQLException.class,
+                    () -> exec(db.settings(), insert.formatted("bad-profile", bad[0], bad[1], bad[2])),
+                    String.join(", ", bad));
+        }
+        assertEquals(0, count(db.settings(), "SELECT count(*) FROM users WHERE username = 'bad-profile'"));
+    }
+
     private static void exec(DatabaseSettings settings, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
                 PreparedStatement s = c.prepareStatement(sql)) {

@@ -74,8 +74,14 @@ final class DevSeed {
         return new IllegalStateException("seeding failed at " + what + ": HTTP " + response.statusCode());
     }
 
-    private static JsonObject alice() {
-        return new JsonObject().put("username", "alice").put("password", "alice-dev-password");
+    /** The dev user, with the profile the notes web app shows once she signs in with openid, profile and email. */
+    static JsonObject alice() {
+        return new JsonObject()
+                .put("username", "alice")
+                .put("password", "alice-dev-password")
+                .put("name", "Alice Example")
+                .put("email", "alice@example.com")
+                .put("email_verified", true);
     }
 
     static JsonObject demoApp() {

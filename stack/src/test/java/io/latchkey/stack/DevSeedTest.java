@@ -5,17 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.admin.NewClient;
+import io.latchkey.auth.admin.NewUser;
 import io.latchkey.auth.client.ClientMetadata;
+import io.latchkey.auth.user.UserProfile;
 import io.latchkey.common.config.DevValues;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dev clients as the admin API reads them: each seed body passes the same validation a real registration does
- * (a refused one would stop the stack at start), and {@code demo-web} is registered as DESIGN's "Dev stack" lists.
+ * The dev user and clients as the admin API reads them: each seed body passes the same validation a real
+ * registration does (a refused one would stop the stack at start), {@code alice} has a name and a verified email,
+ * and {@code demo-web} is registered as DESIGN's "Dev stack" lists.
  */
 class DevSeedTest {
+    @Test
+    void aliceWhenReadByTheAdminApiThenNamedWithAVerifiedEmail() {
+        NewUser alice = NewUser.from(DevSeed.alice());
+        assertEquals("alice-dev-password", alice.password());
+        assertEquals(
+                new UserProfile(Optional.of("Alice Example"), "alice", Optional.of("alice@example.com"), true),
+                alice.profile());
+    }
+
     @Test
     void seedWhenReadByTheAdminApiThenEveryClientIsAValidRegistration() {
         for (var body : List.of(

@@ -10,6 +10,8 @@ import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.user.User;
+import io.latchkey.auth.user.UserProfile;
 import io.latchkey.auth.user.UserRepository;
 import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
@@ -26,9 +28,6 @@ import java.util.function.IntFunction;
  * through {@link SessionTerminator}, and writes an audit row there too.
  */
 public final class AdminService {
-    public static final int MIN_PASSWORD = 8;
-    public static final int MAX_PASSWORD = 1024;
-
     private final Pool pool;
     private final UserRepository users;
     private final ClientRepository clients;
@@ -52,27 +51,30 @@ public final class AdminService {
     }
 
     public Future<JsonObject> createUser(String actor, JsonObject body) {
-        String username = body.getValue("username") instanceof String s ? s : null;
-        if (username == null
-                || username.isEmpty()
-                || username.length() > 255
-                || username.chars().anyMatch(Character::isISOControl)) {
-            return Future.failedFuture(OAuthError.invalidRequest("username must have 1 to 255 printable characters"));
-        }
-        String password;
+        NewUser spec;
         try {
-            password = password(body);
+            spec = NewUser.from(body);
         } catch (OAuthError e) {
             return Future.failedFuture(e);
         }
-        return hasher.hash(password.toCharArray())
-                .compose(hash -> users.create(username, hash))
+        return hasher.hash(spec.password().toCharArray())
+                .compose(hash -> users.create(spec.profile(), hash))
                 .recover(e -> e instanceof UserRepository.DuplicateUserException
                         ? Future.failedFuture(OAuthError.conflict("The username is taken"))
                         : Future.failedFuture(e))
                 .compose(user -> audit.record(pool, AuditEvent.adminUserCreated(actor, user.id()))
-                        .map(v ->
-                                new JsonObject().put("id", user.id().toString()).put("username", user.username())));
+                        .map(v -> created(user, spec.profile())));
+    }
+
+    /**
+     * The user as created: {@code id}, {@code username}, {@code name} when given, and {@code email} with
+     * {@code email_verified} when an address was given.
+     */
+    private static JsonObject created(User user, UserProfile profile) {
+        JsonObject out = new JsonObject().put("id", user.id().toString()).put("username", user.username());
+        profile.name().ifPresent(name -> out.put("name", name));
+        profile.email().ifPresent(email -> out.put("email", email).put("email_verified", profile.emailVerified()));
+        return out;
     }
 
     public Future<Void> disableUser(String actor, String rawId) {
@@ -92,7 +94,7 @@ public final class AdminService {
         }
         String password;
         try {
-            password = password(body);
+            password = NewUser.password(body);
         } catch (OAuthError e) {
             return Future.failedFuture(e);
         }
@@ -200,15 +202,6 @@ public final class AdminService {
                                             sql, AuditEvent.adminClientSecretRotated(actor, clientId, ended.size())));
                         }))
                 .map(v -> new JsonObject().put("client_id", clientId).put("client_secret", secret));
-    }
-
-    private static String password(JsonObject body) {
-        String password = body.getValue("password") instanceof String s ? s : null;
-        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-            throw OAuthError.invalidRequest(
-                    "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
-        }
-        return password;
     }
 
     private static UUID userId(String raw) {

@@ -10,7 +10,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The admin API routes: every call authorized by {@link AdminAuthorization}, JSON bodies parsed here, the rules
- * in {@link AdminService} and {@code NewClient}.
+ * in {@link AdminService}, {@code NewUser} and {@code NewClient}.
  */
 public final class AdminRoutes {
     private static final String ACTOR = "latchkey.admin.actor";

@@ -19,8 +19,9 @@ public final class PgUserRepository implements UserRepository {
             SELECT id, username, password_hash, disabled, tokens_not_before
               FROM users WHERE id = $1 FOR SHARE""";
     private static final String INSERT = """
-            INSERT INTO users (username, password_hash) VALUES ($1, $2)
+            INSERT INTO users (username, password_hash, name, email, email_verified) VALUES ($1, $2, $3, $4, $5)
             RETURNING id, username, password_hash, disabled, tokens_not_before""";
+    private static final String PROFILE = "SELECT username, name, email, email_verified FROM users WHERE id = $1";
     private static final String UPDATE_HASH = "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1";
     private static final String REHASH =
             "UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2";
@@ -45,13 +46,34 @@ public final class PgUserRepository implements UserRepository {
     }
 
     @Override
-    public Future<User> create(String username, String passwordHash) {
+    public Future<User> create(UserProfile profile, String passwordHash) {
         return pool.preparedQuery(INSERT)
-                .execute(Tuple.of(username, passwordHash))
+                .execute(Tuple.of(
+                        profile.preferredUsername(),
+                        passwordHash,
+                        profile.name().orElse(null),
+                        profile.email().orElse(null),
+                        profile.emailVerified()))
                 .map(rows -> first(rows).orElseThrow())
                 .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
                         ? Future.failedFuture(new DuplicateUserException())
                         : Future.failedFuture(e));
+    }
+
+    @Override
+    public Future<Optional<UserProfile>> profile(SqlClient sql, UUID id) {
+        return sql.preparedQuery(PROFILE).execute(Tuple.of(id)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return Optional.empty();
+            }
+            Row row = it.next();
+            return Optional.of(new UserProfile(
+                    Optional.ofNullable(row.getString("name")),
+                    row.getString("username"),
+                    Optional.ofNullable(row.getString("email")),
+                    row.getBoolean("email_verified")));
+        });
     }
 
     @Override

@@ -13,8 +13,17 @@ public interface UserRepository {
     /** Reads the user and holds a share lock until the transaction ends, so admin changes wait for it. */
     Future<Optional<User>> findByIdForShare(SqlClient sql, UUID id);
 
-    /** Creates a user; fails with {@link DuplicateUserException} when the username is taken. */
-    Future<User> create(String username, String passwordHash);
+    /**
+     * Creates a user named {@code profile.preferredUsername()} with the profile's optional fields; fails with
+     * {@link DuplicateUserException} when the username is taken.
+     */
+    Future<User> create(UserProfile profile, String passwordHash);
+
+    /**
+     * The user's profile, disabled or not (the caller decides whether the user may still be served); empty when no
+     * user has this id.
+     */
+    Future<Optional<UserProfile>> profile(SqlClient sql, UUID id);
 
     Future<Boolean> updatePasswordHash(SqlClient sql, UUID id, String passwordHash);
 

@@ -15,6 +15,8 @@ import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
+import io.latchkey.auth.user.PgUserRepository;
+import io.latchkey.auth.user.UserProfile;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
@@ -24,8 +26,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +164,100 @@ class AdminApiTest {
         assertEquals(
                 "{\"error\":\"invalid_request\",\"error_description\":\"password must have 8 to 1024 characters\"}",
                 shortPassword.bodyAsString());
+    }
+
+    @Test
+    void createUserWhenProfileFieldsGivenThenStoredAndEchoedAndLoginUnchanged() {
+        var created = post("/admin/users", adminToken(), new JsonObject("""
+                {"username":"Olga","password":"olga-password-1","name":"Olga Q. «Ölga» Example",
+                 "email":"olga+work@mail.example.com","email_verified":true}"""));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        assertEquals("no-store", created.getHeader("Cache-Control"));
+        JsonObject body = created.bodyAsJsonObject();
+        String id = body.getString("id");
+        assertEquals(new JsonObject("""
+                        {"id":"%s","username":"Olga","name":"Olga Q. «Ölga» Example",
+                         "email":"olga+work@mail.example.com","email_verified":true}""".formatted(id)), body);
+
+        assertEquals(
+                Optional.of(new UserProfile(
+                        Optional.of("Olga Q. «Ölga» Example"),
+                        "Olga",
+                        Optional.of("olga+work@mail.example.com"),
+                        true)),
+                Await.result(new PgUserRepository(pool).profile(pool, UUID.fromString(id))));
+        assertEquals(200, login("olga", "olga-password-1").statusCode());
+        assertEquals(
+                1,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM audit_events WHERE event = 'admin_user_created' AND user_id = $1::text::uuid",
+                        id));
+    }
+
+    @Test
+    void createUserWhenEmailWithoutVerificationOrNoProfileThenStoredUnverifiedOrEmpty() {
+        var unverified = post(
+                "/admin/users",
+                adminToken(),
+                new JsonObject()
+                        .put("username", "pia")
+                        .put("password", "pia-password-1")
+                        .put("email", "pia@example.com"));
+        assertEquals(201, unverified.statusCode(), unverified.bodyAsString());
+        String piaId = unverified.bodyAsJsonObject().getString("id");
+        assertEquals(
+                new JsonObject()
+                        .put("id", piaId)
+                        .put("username", "pia")
+                        .put("email", "pia@example.com")
+                        .put("email_verified", false),
+                unverified.bodyAsJsonObject());
+        var repository = new PgUserRepository(pool);
+        assertEquals(
+                Optional.of(new UserProfile(Optional.empty(), "pia", Optional.of("pia@example.com"), false)),
+                Await.result(repository.profile(pool, UUID.fromString(piaId))));
+
+        String quinnId = createUser("quinn", "quinn-password-1");
+        assertEquals(
+                Optional.of(new UserProfile(Optional.empty(), "quinn", Optional.empty(), false)),
+                Await.result(repository.profile(pool, UUID.fromString(quinnId))));
+        assertEquals(Optional.empty(), Await.result(repository.profile(pool, UUID.randomUUID())));
+    }
+
+    @Test
+    void createUserWhenProfileFieldsBreakTheirRulesThenInvalidRequestAndNothingStored() {
+        long auditRows = Sql.count(pool, "SELECT count(*) FROM audit_events");
+        String nameRule = "name must have 1 to 200 characters, not all spaces, and no control characters";
+        String emailRule =
+                "email must look like local@domain, with at most 254 characters and no spaces or control characters";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("\"name\":42", "name must be a string");
+        refusals.put("\"name\":\"\"", nameRule);
+        refusals.put("\"name\":\"Rex\\u0007\"", nameRule);
+        refusals.put("\"name\":\"%s\"".formatted("x".repeat(201)), nameRule);
+        refusals.put("\"email\":[\"rex@example.com\"]", "email must be a string");
+        refusals.put("\"email\":\"rex\"", emailRule);
+        refusals.put("\"email\":\"rex @example.com\"", emailRule);
+        refusals.put("\"email\":\"rex@example.com\\r\\nBcc: x@example.com\"", emailRule);
+        refusals.put("\"email\":\"%s@example.com\"".formatted("r".repeat(243)), emailRule);
+        refusals.put(
+                "\"email\":\"rex@example.com\",\"email_verified\":\"yes\"", "email_verified must be true or false");
+        refusals.put("\"email_verified\":true", "email_verified can only be true with an email");
+        refusals.put("\"email\":null,\"email_verified\":true", "email_verified can only be true with an email");
+        refusals.forEach((members, description) -> {
+            var refused = post(
+                    "/admin/users",
+                    adminToken(),
+                    new JsonObject("{\"username\":\"rex\",\"password\":\"rex-password-1\",%s}".formatted(members)));
+            assertEquals(400, refused.statusCode(), members);
+            assertEquals(
+                    new JsonObject().put("error", "invalid_request").put("error_description", description),
+                    refused.bodyAsJsonObject(),
+                    members);
+        });
+        assertEquals(0, Sql.count(pool, "SELECT count(*) FROM users WHERE username = 'rex'"));
+        assertEquals(auditRows, Sql.count(pool, "SELECT count(*) FROM audit_events"));
     }
 
     @Test
