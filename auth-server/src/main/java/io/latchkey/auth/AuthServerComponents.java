@@ -56,11 +56,14 @@ import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.throttle.PgLoginThrottle;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.KeyServiceSigner;
+import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.user.PgUserRepository;
+import io.latchkey.auth.user.ProfileClaims;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
@@ -149,7 +152,9 @@ final class AuthServerComponents {
         metrics.watch(backchannel);
         var tokens = new AccessTokenFactory(config.issuer(), config.accessTokenTtl(), clock);
         var authenticator = new ClientAuthenticator(clients);
-        ProfileClaimsSource profiles = ProfileClaimsSource.NONE;
+        ProfileClaimsSource profiles = (userId, scope) -> users.profile(pool, userId)
+                .map(profile -> profile.map(p -> ProfileClaims.forScopes(p, Scopes.split(scope)))
+                        .orElseGet(JsonObject::new));
         var credentials = new CredentialCheck(pool, users, throttle, audit, hasher, metrics);
         var grants = new GrantDispatcher(
                 authenticator,
