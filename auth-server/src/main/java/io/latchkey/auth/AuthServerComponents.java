@@ -220,6 +220,7 @@ final class AuthServerComponents {
                 serviceMetrics,
                 new TokenRoutes(
                         ServerMetadata.of(config.issuer(), config.jwksUri()),
+                        ServerMetadata.openid(config.issuer(), config.jwksUri()),
                         grants,
                         authenticator,
                         new Introspection(verifier),

@@ -62,7 +62,7 @@ class StackEndToEndIT {
         assertEquals("http://localhost:" + stack.authPort, metadata.getString("issuer"));
         assertEquals("http://localhost:" + stack.keyPort + "/.well-known/jwks.json", metadata.getString("jwks_uri"));
         assertEquals(
-                404, get(authUrl("/.well-known/openid-configuration"), null).statusCode());
+                200, get(authUrl("/.well-known/openid-configuration"), null).statusCode());
     }
 
     @Test

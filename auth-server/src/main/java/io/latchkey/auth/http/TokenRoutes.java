@@ -12,8 +12,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The OAuth surface: metadata, {@code /oauth2/token}, {@code /oauth2/introspect}, and a fast 404 for OpenID
- * discovery until OpenID Connect exists. Handlers only read the request into values; the work is in {@link
+ * The OAuth surface: metadata (RFC 8414 and OpenID Discovery), {@code /oauth2/token}, {@code /oauth2/introspect}.
+ * Handlers only read the request into values; the work is in {@link
  * GrantDispatcher} and {@link Introspection}. Any web page may read the metadata ({@code
  * Access-Control-Allow-Origin: *}); the token endpoint allows the origins its clients list ({@link ClientCors});
  * introspection, for confidential clients only, answers no preflight.
@@ -22,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class TokenRoutes {
     private final JsonObject metadata;
+    private final JsonObject openidConfiguration;
     private final GrantDispatcher grants;
     private final ClientAuthenticator authenticator;
     private final Introspection introspection;
@@ -30,12 +31,14 @@ public final class TokenRoutes {
 
     public TokenRoutes(
             JsonObject metadata,
+            JsonObject openidConfiguration,
             GrantDispatcher grants,
             ClientAuthenticator authenticator,
             Introspection introspection,
             ClientIp clientIp,
             ClientCors cors) {
         this.metadata = metadata;
+        this.openidConfiguration = openidConfiguration;
         this.grants = grants;
         this.authenticator = authenticator;
         this.introspection = introspection;
@@ -51,10 +54,11 @@ public final class TokenRoutes {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
                 .end(document));
+        String openid = openidConfiguration.encode();
         GetAndHead.route(router, "/.well-known/openid-configuration").handler(ctx -> ctx.response()
-                .setStatusCode(404)
                 .putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", "not_found").encode()));
+                .putHeader("Cache-Control", "public, max-age=300")
+                .end(openid));
         cors.mountPreflight(router, "/oauth2/token");
         router.post("/oauth2/token")
                 .handler(NoStore::apply)

@@ -40,7 +40,50 @@ public final class ServerMetadata {
                 .put(
                         "introspection_endpoint_auth_methods_supported",
                         new JsonArray().add("client_secret_basic").add("client_secret_post"))
-                .put("scopes_supported", new JsonArray().add("admin").add("revocations:read"))
-                .put("revocation_list_endpoint", issuer + "/revocations");
+                .put(
+                        "scopes_supported",
+                        new JsonArray()
+                                .add("openid")
+                                .add("profile")
+                                .add("email")
+                                .add("admin")
+                                .add("revocations:read"))
+                .put("revocation_list_endpoint", issuer + "/revocations")
+                .put("userinfo_endpoint", issuer + "/oauth2/userinfo")
+                .put("end_session_endpoint", issuer + "/oauth2/end-session");
+    }
+
+    /**
+     * The OpenID Provider configuration: the RFC 8414 document (the two stay one, RFC 8414 §1) plus the OpenID
+     * Discovery fields.
+     *
+     * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">Discovery §3</a>
+     */
+    public static JsonObject openid(String issuer, URI jwksUri) {
+        return of(issuer, jwksUri)
+                .put("subject_types_supported", new JsonArray().add("public"))
+                .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
+                .put(
+                        "claims_supported",
+                        new JsonArray()
+                                .add("sub")
+                                .add("iss")
+                                .add("aud")
+                                .add("exp")
+                                .add("iat")
+                                .add("auth_time")
+                                .add("nonce")
+                                .add("azp")
+                                .add("sid")
+                                .add("at_hash")
+                                .add("name")
+                                .add("preferred_username")
+                                .add("email")
+                                .add("email_verified"))
+                .put("claim_types_supported", new JsonArray().add("normal"))
+                .put("request_parameter_supported", false)
+                .put("request_uri_parameter_supported", false)
+                .put("backchannel_logout_supported", true)
+                .put("backchannel_logout_session_supported", true);
     }
 }

@@ -372,9 +372,24 @@ class TokenEndpointErrorsTest {
     }
 
     @Test
-    void openidConfigurationWhenAskedThenNotFound() {
+    void openidConfigurationWhenAskedThenTheRfc8414DocumentPlusTheOpenIdFields() {
         var response = Await.result(
                 server.client().get("/.well-known/openid-configuration").send());
-        assertEquals(404, response.statusCode());
+        assertEquals(200, response.statusCode());
+        var oauth = Await.result(server.client()
+                        .get("/.well-known/oauth-authorization-server")
+                        .send())
+                .bodyAsJsonObject();
+        var openid = response.bodyAsJsonObject();
+        oauth.forEach(field -> assertEquals(field.getValue(), openid.getValue(field.getKey()), field.getKey()));
+        assertEquals(oauth.getString("issuer") + "/oauth2/userinfo", openid.getString("userinfo_endpoint"));
+        assertEquals(oauth.getString("issuer") + "/oauth2/end-session", openid.getString("end_session_endpoint"));
+        assertEquals(
+                "[\"public\"]", openid.getJsonArray("subject_types_supported").encode());
+        assertEquals(
+                "[\"RS256\"]",
+                openid.getJsonArray("id_token_signing_alg_values_supported").encode());
+        assertEquals(true, openid.getBoolean("backchannel_logout_supported"));
+        assertEquals(true, openid.getBoolean("backchannel_logout_session_supported"));
     }
 }
