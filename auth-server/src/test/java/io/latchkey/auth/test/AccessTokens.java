@@ -38,6 +38,24 @@ public final class AccessTokens {
         return processor.process(token, null);
     }
 
+    /**
+     * Verifies a token of header {@code typ} (an ID token: {@code JWT}; a logout token: {@code logout+jwt}) with
+     * Nimbus against the JWKS: RS256, the issuer, {@code audience}, and the {@code required} claims present.
+     */
+    public static JWTClaimsSet verifyTyped(
+            String token, String typ, String jwksUrl, String audience, Set<String> required) throws Exception {
+        String jwks = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(jwksUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType(typ)));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                audience, new JWTClaimsSet.Builder().issuer(TestAuthServer.ISSUER).build(), required));
+        return processor.process(token, null);
+    }
+
     /** A JWS's claims as JSON, unverified: to see the form of a claim (a string or an array), which Nimbus hides. */
     public static JsonObject claims(String token) {
         return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));

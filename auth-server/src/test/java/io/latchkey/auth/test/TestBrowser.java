@@ -85,7 +85,11 @@ public final class TestBrowser {
 
     /** The query parameters of a 303's {@code Location}. */
     public static MultiMap query(HttpResponse<Buffer> redirect) {
-        String location = redirect.getHeader("Location");
+        return query(redirect.getHeader("Location"));
+    }
+
+    /** The query parameters of a URL. */
+    public static MultiMap query(String location) {
         MultiMap params = MultiMap.caseInsensitiveMultiMap();
         String query = URI.create(location).getRawQuery();
         if (query == null) {

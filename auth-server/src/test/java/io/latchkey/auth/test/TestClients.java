@@ -14,8 +14,8 @@ public final class TestClients {
     public static final String SECRET_SUFFIX = "-secret-for-tests-0123456789abcdef";
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled, redirect_uris,
-                                 first_party, client_name)
-            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6, $7, $8, $9)""";
+                                 first_party, client_name, post_logout_redirect_uris, backchannel_logout_uri)
+            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6, $7, $8, $9, $10, $11)""";
 
     private final String clientId;
     private String secret;
@@ -26,6 +26,8 @@ public final class TestClients {
     private List<String> redirectUris = List.of();
     private boolean firstParty;
     private String clientName;
+    private List<String> postLogoutRedirectUris = List.of();
+    private String backchannelLogoutUri;
 
     private TestClients(String clientId, String secret) {
         this.clientId = clientId;
@@ -73,6 +75,16 @@ public final class TestClients {
         return this;
     }
 
+    public TestClients postLogout(String... uris) {
+        this.postLogoutRedirectUris = List.of(uris);
+        return this;
+    }
+
+    public TestClients backchannel(String uri) {
+        this.backchannelLogoutUri = uri;
+        return this;
+    }
+
     public TestClients firstParty() {
         this.firstParty = true;
         return this;
@@ -114,7 +126,9 @@ public final class TestClients {
                         disabled,
                         redirectUris.toArray(String[]::new),
                         firstParty,
-                        clientName))));
+                        clientName,
+                        postLogoutRedirectUris.toArray(String[]::new),
+                        backchannelLogoutUri))));
         return this;
     }
 }
