@@ -42,7 +42,8 @@ public final class ClaimBounds {
         long iat = epochSeconds(claims, "iat");
         long exp = epochSeconds(claims, "exp");
         long nowSeconds = now.getEpochSecond();
-        if (Math.abs(iat - nowSeconds) > IAT_SKEW_SECONDS) {
+        // Compared without subtracting: iat - now overflows for an iat near Long.MIN_VALUE.
+        if (iat < nowSeconds - IAT_SKEW_SECONDS || iat > nowSeconds + IAT_SKEW_SECONDS) {
             throw ApiError.invalidRequest("iat must be within 60 seconds of now");
         }
         if (exp <= iat) {

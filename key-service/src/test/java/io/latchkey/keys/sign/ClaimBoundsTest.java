@@ -70,6 +70,13 @@ class ClaimBoundsTest {
         assertRejected(TestTokens.valid().claim("iat", now - 61).request(), "iat must be within 60 seconds of now");
     }
 
+    @Test
+    void checkWhenIatIsSoFarOffThatItsDistanceToNowOverflowsThenRejected() {
+        assertRejected(
+                TestTokens.valid().claim("iat", Long.MIN_VALUE + now).request(),
+                "iat must be within 60 seconds of now");
+    }
+
     private void assertRejected(JsonObject request, String description) {
         ApiError error = assertThrows(ApiError.class, () -> bounds.check(request, Instant.ofEpochSecond(now)));
         assertEquals(400, error.status());
