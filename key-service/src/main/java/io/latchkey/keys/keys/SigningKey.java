@@ -3,24 +3,28 @@ package io.latchkey.keys.keys;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An opened private key ready to sign, with its JWS protected header already encoded (RFC 9068 §2.1: {@code alg}
- * RS256, {@code typ} at+jwt, {@code kid} the RFC 7638 thumbprint). {@link #toString()} never shows the key.
+ * An opened private key ready to sign, with its JWS protected headers ({@code alg} RS256, the {@code typ} of the
+ * token, {@code kid} the RFC 7638 thumbprint) encoded once per {@code typ}. {@link #toString()} never shows the
+ * key.
  *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7515#section-4.1">RFC 7515 §4.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2.1">RFC 9068 §2.1</a>
  */
 public final class SigningKey {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
     private final String kid;
     private final PrivateKey privateKey;
-    private final String atJwtHeader;
+    /** At most one entry per token type the service signs; it dies with the key. */
+    private final Map<String, String> headers = new ConcurrentHashMap<>(4);
 
     public SigningKey(String kid, PrivateKey privateKey) {
         this.kid = kid;
         this.privateKey = privateKey;
-        String header = "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}";
-        this.atJwtHeader =
-                Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8));
     }
 
     public String kid() {
@@ -31,9 +35,17 @@ public final class SigningKey {
         return privateKey;
     }
 
-    /** The base64url-encoded protected header for an {@code at+jwt} token. */
-    public String atJwtHeader() {
-        return atJwtHeader;
+    /**
+     * The base64url-encoded protected header {@code {"alg":"RS256","typ":typ,"kid":kid}}. {@code typ} is one of the
+     * service's own constants, never text from a request, so it needs no JSON escaping.
+     */
+    public String header(String typ) {
+        return headers.computeIfAbsent(typ, this::encodeHeader);
+    }
+
+    private String encodeHeader(String typ) {
+        String header = "{\"alg\":\"RS256\",\"typ\":\"" + typ + "\",\"kid\":\"" + kid + "\"}";
+        return B64.encodeToString(header.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

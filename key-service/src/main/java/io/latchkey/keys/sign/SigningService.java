@@ -43,33 +43,40 @@ public final class SigningService {
         this.onEventLoop = onEventLoop;
     }
 
+    /** Signs {@code {"typ","claims":{...}}} under a header of that {@code typ}. */
     public Future<SignedToken> sign(JsonObject request) {
+        TokenType type;
         JsonObject claims;
         try {
-            claims = bounds.check(request, ring.now());
+            type = TokenType.of(request.getValue("typ"));
+            claims = bounds.check(type, request.getValue("claims"), ring.now());
         } catch (ApiError e) {
             metrics.rejected();
             return Future.failedFuture(e);
         }
         if (onEventLoop) {
             try {
-                return Future.succeededFuture(signNow(claims));
+                return Future.succeededFuture(signNow(type, claims));
             } catch (RuntimeException e) {
                 return Future.failedFuture(e);
             }
         }
         // Unordered, so concurrent requests use every worker thread at once.
-        return vertx.executeBlocking(() -> signNow(claims), false);
+        return vertx.executeBlocking(() -> signNow(type, claims), false);
     }
 
     /**
-     * Signs {@code {"typ":"at+jwt","claims":[{...},...]}}: one result per claim set, in order, each a token or
-     * the {@link ApiError} its own claims earned. A malformed request, or no signing key, fails it whole.
+     * Signs {@code {"typ","claims":[{...},...]}}, every claim set as that one {@code typ}: one result per claim
+     * set, in order, each a token or the {@link ApiError} its own claims earned. A malformed request, or no
+     * signing key, fails it whole.
      */
     public Future<List<BatchResult>> signBatch(JsonObject request) {
-        if (!"at+jwt".equals(request.getValue("typ"))) {
+        TokenType type;
+        try {
+            type = TokenType.of(request.getValue("typ"));
+        } catch (ApiError e) {
             metrics.rejected();
-            return Future.failedFuture(ApiError.invalidRequest("typ must be at+jwt"));
+            return Future.failedFuture(e);
         }
         if (!(request.getValue("claims") instanceof JsonArray all) || all.isEmpty() || all.size() > MAX_BATCH) {
             metrics.rejected();
@@ -81,29 +88,29 @@ public final class SigningService {
         List<Object> checked = new ArrayList<>(all.size());
         for (Object claims : all) {
             try {
-                checked.add(bounds.check(new JsonObject().put("typ", "at+jwt").put("claims", claims), now));
+                checked.add(bounds.check(type, claims, now));
             } catch (ApiError e) {
                 metrics.rejected();
                 checked.add(e);
             }
         }
         // Always a worker: a few signatures in a row are past the millisecond an event loop may spend.
-        return vertx.executeBlocking(() -> signAll(checked), false);
+        return vertx.executeBlocking(() -> signAll(type, checked), false);
     }
 
-    private List<BatchResult> signAll(List<Object> checked) {
+    private List<BatchResult> signAll(TokenType type, List<Object> checked) {
         List<BatchResult> results = new ArrayList<>(checked.size());
         for (Object item : checked) {
             results.add(
                     item instanceof ApiError error
                             ? BatchResult.failed(error)
-                            : BatchResult.signed(signNow((JsonObject) item)));
+                            : BatchResult.signed(signNow(type, (JsonObject) item)));
         }
         return results;
     }
 
     /** Picks the key at the moment of signing, so a refresh that just dropped a revoked key applies at once. */
-    private SignedToken signNow(JsonObject claims) {
+    private SignedToken signNow(TokenType type, JsonObject claims) {
         Instant now = ring.now();
         SigningKey key = ring.signingKeyAt(now).orElse(null);
         if (key == null) {
@@ -111,7 +118,7 @@ public final class SigningService {
             throw ApiError.unavailable("no signing key is available; retry shortly");
         }
         long started = System.nanoTime();
-        SignedToken token = new SignedToken(signer.sign(key, claims), key.kid());
+        SignedToken token = new SignedToken(signer.sign(key, type, claims), key.kid());
         metrics.signingTook(System.nanoTime() - started);
         metrics.signed();
         return token;

@@ -26,10 +26,10 @@ public final class TokenSigner {
         this.engines = ThreadLocal.withInitial(Engine::new);
     }
 
-    /** Signs {@code claims} under {@code key}'s {@code at+jwt} header. */
-    public String sign(SigningKey key, JsonObject claims) {
-        String signingInput =
-                key.atJwtHeader() + "." + B64.encodeToString(claims.toBuffer().getBytes());
+    /** Signs {@code claims} under {@code key}'s header for {@code type}. */
+    public String sign(SigningKey key, TokenType type, JsonObject claims) {
+        String signingInput = key.header(type.typ()) + "."
+                + B64.encodeToString(claims.toBuffer().getBytes());
         try {
             Signature engine = engines.get().signer(key);
             engine.update(signingInput.getBytes(StandardCharsets.US_ASCII));

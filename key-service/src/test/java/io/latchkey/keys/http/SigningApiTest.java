@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -22,6 +25,8 @@ import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.sign.SigningService;
+import io.latchkey.keys.test.SignRefusals;
+import io.latchkey.keys.test.SignRefusals.Refusal;
 import io.latchkey.keys.test.TestKeyService;
 import io.latchkey.keys.test.TestTokens;
 import io.vertx.core.Vertx;
@@ -31,17 +36,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code /internal/sign}, its batch form {@code /internal/sign/batch} (the same bounds, claim set by claim set) and
- * the JWKS over real HTTP, checked with an independent JOSE library (Nimbus).
+ * the JWKS over real HTTP, checked with an independent JOSE library (Nimbus): access tokens ({@code at+jwt}), ID
+ * tokens ({@code JWT}) and logout tokens ({@code logout+jwt}), each refused bound from {@link SignRefusals}.
  */
 class SigningApiTest {
+    private static final String UNKNOWN_TYP = "typ must be at+jwt, JWT or logout+jwt";
+
     @RegisterExtension
     static final PostgresExtension db = new PostgresExtension();
 
@@ -161,8 +174,14 @@ class SigningApiTest {
     }
 
     @Test
-    void signWhenTypIsNotAtJwtThenRejected() {
-        assertRejected(TestTokens.valid().typ("JWT").request(), "typ must be at+jwt");
+    void signWhenTypUnknownThenRejected() {
+        for (String typ : new String[] {"jwt", "id+jwt", "application/at+jwt", "LOGOUT+JWT"}) {
+            assertRejected(TestTokens.valid().typ(typ).request(), UNKNOWN_TYP);
+        }
+        assertRejected(TestTokens.valid().request().put("typ", 42), UNKNOWN_TYP);
+        JsonObject noTyp = TestTokens.valid().request();
+        noTyp.remove("typ");
+        assertRejected(noTyp, UNKNOWN_TYP);
     }
 
     @Test
@@ -327,8 +346,7 @@ class SigningApiTest {
         for (int i = 0; i <= SigningService.MAX_BATCH; i++) {
             tooMany.add(one.copy().put("jti", "jti-" + i));
         }
-        assertBatchRejected(
-                new JsonObject().put("typ", "JWT").put("claims", new JsonArray().add(one)), "typ must be at+jwt");
+        assertBatchRejected(new JsonObject().put("typ", "id+jwt").put("claims", new JsonArray().add(one)), UNKNOWN_TYP);
         String sizes = "claims must be an array of 1 to " + SigningService.MAX_BATCH + " JSON objects";
         assertBatchRejected(new JsonObject().put("typ", "at+jwt").put("claims", one), sizes);
         assertBatchRejected(new JsonObject().put("typ", "at+jwt").put("claims", new JsonArray()), sizes);
@@ -361,6 +379,166 @@ class SigningApiTest {
         assertEquals(
                 new JsonObject().put("error", "invalid_request").put("error_description", "request body too large"),
                 response.bodyAsJsonObject());
+    }
+
+    @Test
+    void signIdTokenWhenClaimsInBoundsThenVerifiesWithNimbusUnderTypJwt() throws Exception {
+        JsonObject request = TestTokens.idToken().request();
+        HttpResponse<Buffer> response = sign(request, config.internalSecret());
+        assertEquals(200, response.statusCode());
+        String token = response.bodyAsJsonObject().getString("token");
+
+        JWTClaimsSet verified = processor(JOSEObjectType.JWT).process(token, null);
+        assertHeader(token, "JWT", response.bodyAsJsonObject().getString("kid"));
+        assertEquals(request.getJsonObject("claims"), TestTokens.claimsOf(token));
+        JsonObject sent = request.getJsonObject("claims");
+        assertEquals(sent.getString("sub"), verified.getSubject());
+        assertEquals(List.of("demo-app"), verified.getAudience());
+        assertEquals(sent.getString("nonce"), verified.getStringClaim("nonce"));
+        assertEquals(sent.getString("at_hash"), verified.getStringClaim("at_hash"));
+        assertEquals(sent.getLong("auth_time"), verified.getLongClaim("auth_time"));
+        assertEquals(Boolean.TRUE, verified.getBooleanClaim("email_verified"));
+    }
+
+    @Test
+    void signIdTokenWhenOnlyTheRequiredClaimsThenSigned() throws Exception {
+        TestTokens minimal = TestTokens.idToken();
+        for (String optional : new String[] {
+            "azp",
+            "auth_time",
+            "nonce",
+            "sid",
+            "at_hash",
+            "jti",
+            "name",
+            "preferred_username",
+            "email",
+            "email_verified"
+        }) {
+            minimal.without(optional);
+        }
+        HttpResponse<Buffer> response = sign(minimal.request(), config.internalSecret());
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        JWTClaimsSet verified = processor(JOSEObjectType.JWT)
+                .process(response.bodyAsJsonObject().getString("token"), null);
+        assertEquals(
+                Set.of("iss", "sub", "aud", "iat", "exp"), verified.getClaims().keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.latchkey.keys.test.SignRefusals#idToken")
+    void signIdTokenWhenABoundIsBrokenThenRefusedNamingTheRule(Refusal refusal) {
+        assertRejected(refusal.request(), refusal.description());
+    }
+
+    @Test
+    void signLogoutTokenWhenClaimsInBoundsThenVerifiesWithNimbusUnderTypLogoutJwt() throws Exception {
+        for (TestTokens logout : List.of(
+                TestTokens.logoutToken(),
+                TestTokens.logoutToken().without("sub"),
+                TestTokens.logoutToken().without("sid"))) {
+            JsonObject request = logout.request();
+            HttpResponse<Buffer> response = sign(request, config.internalSecret());
+            assertEquals(200, response.statusCode(), response.bodyAsString());
+            String token = response.bodyAsJsonObject().getString("token");
+
+            JWTClaimsSet verified = processor(new JOSEObjectType("logout+jwt")).process(token, null);
+            assertHeader(token, "logout+jwt", response.bodyAsJsonObject().getString("kid"));
+            assertEquals(request.getJsonObject("claims"), TestTokens.claimsOf(token));
+            assertEquals(Map.of(TestTokens.BACKCHANNEL_LOGOUT, Map.of()), verified.getJSONObjectClaim("events"));
+            assertEquals(List.of("demo-app"), verified.getAudience());
+            assertEquals(request.getJsonObject("claims").getString("jti"), verified.getJWTID());
+            assertNull(verified.getClaim("nonce"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.latchkey.keys.test.SignRefusals#logoutToken")
+    void signLogoutTokenWhenABoundIsBrokenThenRefusedNamingTheRule(Refusal refusal) {
+        assertRejected(refusal.request(), refusal.description());
+    }
+
+    @Test
+    void signWhenTokenOfOneTypThenAVerifierExpectingAnotherTypRefusesIt() {
+        String access = sign(TestTokens.valid().request(), config.internalSecret())
+                .bodyAsJsonObject()
+                .getString("token");
+        String id = sign(TestTokens.idToken().request(), config.internalSecret())
+                .bodyAsJsonObject()
+                .getString("token");
+        String logout = sign(TestTokens.logoutToken().request(), config.internalSecret())
+                .bodyAsJsonObject()
+                .getString("token");
+        JOSEObjectType atJwt = new JOSEObjectType("at+jwt");
+        JOSEObjectType logoutJwt = new JOSEObjectType("logout+jwt");
+        assertThrows(BadJOSEException.class, () -> processor(atJwt).process(id, null));
+        assertThrows(BadJOSEException.class, () -> processor(atJwt).process(logout, null));
+        assertThrows(BadJOSEException.class, () -> processor(JOSEObjectType.JWT).process(access, null));
+        assertThrows(BadJOSEException.class, () -> processor(JOSEObjectType.JWT).process(logout, null));
+        assertThrows(BadJOSEException.class, () -> processor(logoutJwt).process(access, null));
+        assertThrows(BadJOSEException.class, () -> processor(logoutJwt).process(id, null));
+    }
+
+    @Test
+    void signBatchOfIdTokensWhenSomeBreakBoundsThenEachRefusedInPlaceAndTheOthersVerify() throws Exception {
+        assertBatchRefusesInPlace(TestTokens.idToken(), SignRefusals.idToken(), JOSEObjectType.JWT);
+    }
+
+    @Test
+    void signBatchOfLogoutTokensWhenSomeBreakBoundsThenEachRefusedInPlaceAndTheOthersVerify() throws Exception {
+        assertBatchRefusesInPlace(
+                TestTokens.logoutToken(), SignRefusals.logoutToken(), new JOSEObjectType("logout+jwt"));
+    }
+
+    /**
+     * Sends {@code valid}, every refusal, and {@code valid} again as one batch of {@code valid}'s typ: the two
+     * valid ones verify under {@code typ}, each refusal earns its own error in its place.
+     */
+    private void assertBatchRefusesInPlace(TestTokens valid, List<Refusal> refusals, JOSEObjectType typ)
+            throws Exception {
+        JsonObject first = valid.request();
+        JsonArray claims = new JsonArray().add(first.getJsonObject("claims"));
+        refusals.forEach(refusal -> claims.add(refusal.claims()));
+        claims.add(valid.claim("jti", UUID.randomUUID().toString()).request().getJsonObject("claims"));
+        assertTrue(claims.size() <= SigningService.MAX_BATCH, "one batch");
+
+        HttpResponse<Buffer> response =
+                signBatch(new JsonObject().put("typ", first.getString("typ")).put("claims", claims));
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+        assertEquals(claims.size(), results.size());
+        for (int i = 0; i < refusals.size(); i++) {
+            assertEquals(
+                    new JsonObject()
+                            .put("error", "invalid_request")
+                            .put("error_description", refusals.get(i).description()),
+                    results.getJsonObject(i + 1),
+                    refusals.get(i).rule());
+        }
+        for (int i : new int[] {0, claims.size() - 1}) {
+            String token = results.getJsonObject(i).getString("token");
+            processor(typ).process(token, null);
+            assertHeader(token, typ.getType(), results.getJsonObject(i).getString("kid"));
+            assertEquals(claims.getJsonObject(i), TestTokens.claimsOf(token));
+        }
+    }
+
+    /** A Nimbus processor that accepts only {@code typ} and RS256 signatures by a key in the published JWKS. */
+    private DefaultJWTProcessor<SecurityContext> processor(JOSEObjectType typ) throws Exception {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(typ));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks().bodyAsString()))));
+        return processor;
+    }
+
+    /** The header is exactly {@code {"alg":"RS256","typ":typ,"kid":kid}}. */
+    private static void assertHeader(String token, String typ, String kid) throws Exception {
+        JWSHeader header = SignedJWT.parse(token).getHeader();
+        assertEquals(Set.of("alg", "typ", "kid"), header.toJSONObject().keySet());
+        assertEquals(JWSAlgorithm.RS256, header.getAlgorithm());
+        assertEquals(typ, header.getType().getType());
+        assertEquals(kid, header.getKeyID());
     }
 
     private void assertBatchRejected(JsonObject request, String description) {

@@ -70,6 +70,20 @@ class ClaimBoundsTest {
         assertRejected(TestTokens.valid().claim("iat", now - 61).request(), "iat must be within 60 seconds of now");
     }
 
+    @Test
+    void checkWhenIatIsSoFarOffThatItsDistanceToNowOverflowsThenRejected() {
+        assertRejected(
+                TestTokens.valid().claim("iat", Long.MIN_VALUE + now).request(),
+                "iat must be within 60 seconds of now");
+    }
+
+    @Test
+    void checkWhenTypUnknownThenRejectedWithoutRepeatingIt() {
+        for (Object typ : new Object[] {"jwt", "id+jwt", "application/at+jwt", "LOGOUT+JWT", "", 42, null}) {
+            assertRejected(TestTokens.valid().request().put("typ", typ), "typ must be at+jwt, JWT or logout+jwt");
+        }
+    }
+
     private void assertRejected(JsonObject request, String description) {
         ApiError error = assertThrows(ApiError.class, () -> bounds.check(request, Instant.ofEpochSecond(now)));
         assertEquals(400, error.status());
