@@ -11,7 +11,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.SessionPruner;
 import io.latchkey.auth.test.AccessTokens;
-import io.latchkey.auth.throttle.PgLoginThrottle;
 import io.latchkey.auth.test.Pkce;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
@@ -19,6 +18,7 @@ import io.latchkey.auth.test.TestBrowser;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestStack;
 import io.latchkey.auth.test.TestUsers;
+import io.latchkey.auth.throttle.PgLoginThrottle;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
@@ -67,9 +67,7 @@ class BackchannelLogoutTest {
                     .firstParty()
                     .insert(pool);
         }
-        TestClients.publicClient("pw")
-                .grants("password", "refresh_token")
-                .insert(pool);
+        TestClients.publicClient("pw").grants("password", "refresh_token").insert(pool);
         for (String user : List.of("ava", "ben", "cal", "dot", "eve")) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
@@ -103,10 +101,16 @@ class BackchannelLogoutTest {
             assertEquals(claims(a.getString("access_token")).getString("sub"), token.getSubject());
             assertEquals(Map.of(), token.getJSONObjectClaim("events").get(EVENT));
             assertNull(token.getClaim("nonce"));
-            assertTrue(token.getExpirationTime().getTime() - token.getIssueTime().getTime() <= 120_000);
+            assertTrue(
+                    token.getExpirationTime().getTime() - token.getIssueTime().getTime() <= 120_000);
         }
-        assertEquals(2, Sql.count(pool, "SELECT count(*) FROM backchannel_deliveries"
-                + " WHERE session_id = $1::uuid AND delivered_at IS NOT NULL", sid));
+        assertEquals(
+                2,
+                Sql.count(
+                        pool,
+                        "SELECT count(*) FROM backchannel_deliveries"
+                                + " WHERE session_id = $1::uuid AND delivered_at IS NOT NULL",
+                        sid));
     }
 
     @Test
@@ -120,7 +124,8 @@ class BackchannelLogoutTest {
                 .send());
         awaitTokens(sid, 1);
         assertEquals(0, receiver.failFirst.get(), "the first answers were 503");
-        assertEquals(3, Sql.count(pool, "SELECT attempts FROM backchannel_deliveries WHERE session_id = $1::uuid", sid));
+        assertEquals(
+                3, Sql.count(pool, "SELECT attempts FROM backchannel_deliveries WHERE session_id = $1::uuid", sid));
     }
 
     @Test
@@ -140,8 +145,12 @@ class BackchannelLogoutTest {
                         pool, new PgSessionRepository(), new PgLoginThrottle(), new PgBackchannelOutbox(), List.of())
                 .prune());
         awaitTokens(expiring, 1);
-        assertEquals("expired", Sql.string(pool,
-                "SELECT coalesce((SELECT end_reason FROM sessions WHERE id = $1::uuid), 'expired')", expiring));
+        assertEquals(
+                "expired",
+                Sql.string(
+                        pool,
+                        "SELECT coalesce((SELECT end_reason FROM sessions WHERE id = $1::uuid), 'expired')",
+                        expiring));
     }
 
     @Test
@@ -149,25 +158,39 @@ class BackchannelLogoutTest {
         JsonObject tokens = signIn(new TestBrowser(auth.client()), "app-a", "eve");
         String sid = claims(tokens.getString("access_token")).getString("sid");
         // The last allowed attempt, to a port nothing listens on.
-        Sql.rows(pool, "INSERT INTO backchannel_deliveries (session_id, client_id, subject, uri, attempts)"
-                + " VALUES ($1::uuid, 'app-b', 'x', 'http://127.0.0.1:9/bc', 11)", sid);
+        Sql.rows(
+                pool,
+                "INSERT INTO backchannel_deliveries (session_id, client_id, subject, uri, attempts)"
+                        + " VALUES ($1::uuid, 'app-b', 'x', 'http://127.0.0.1:9/bc', 11)",
+                sid);
         Await.until(
                 "the delivery is abandoned",
                 DEADLINE,
-                () -> Sql.count(pool, "SELECT count(*) FROM backchannel_deliveries WHERE session_id = $1::uuid"
-                        + " AND client_id = 'app-b' AND abandoned_at IS NOT NULL", sid) == 1);
+                () -> Sql.count(
+                                pool,
+                                "SELECT count(*) FROM backchannel_deliveries WHERE session_id = $1::uuid"
+                                        + " AND client_id = 'app-b' AND abandoned_at IS NOT NULL",
+                                sid)
+                        == 1);
     }
 
     /** Waits until {@code count} logout tokens for {@code sid} arrived; verifies each with Nimbus, by audience. */
     private static Map<String, JWTClaimsSet> awaitTokens(String sid, int count) throws Exception {
-        Await.until("logout tokens for the session", DEADLINE, () -> forSession(sid).size() >= count);
+        Await.until(
+                "logout tokens for the session", DEADLINE, () -> forSession(sid).size() >= count);
         List<String> tokens = forSession(sid);
         assertEquals(count, tokens.size(), "exactly once per (session, client)");
         Map<String, JWTClaimsSet> byApp = new java.util.HashMap<>();
         for (String token : tokens) {
             String app = SignedJWT.parse(token).getJWTClaimsSet().getAudience().get(0);
-            byApp.put(app, AccessTokens.verifyTyped(
-                    token, "logout+jwt", stack.jwksUrl(), app, Set.of("iat", "exp", "jti", "sid", "sub", "events")));
+            byApp.put(
+                    app,
+                    AccessTokens.verifyTyped(
+                            token,
+                            "logout+jwt",
+                            stack.jwksUrl(),
+                            app,
+                            Set.of("iat", "exp", "jti", "sid", "sub", "events")));
             assertEquals(sid, byApp.get(app).getStringClaim("sid"));
         }
         return byApp;
@@ -201,7 +224,9 @@ class BackchannelLogoutTest {
     }
 
     private static HttpResponse<Buffer> exchange(String app, String code, Pkce pkce) {
-        return auth.token(null, "grant_type=authorization_code&client_id=" + app + "&code=" + encode(code)
-                + "&code_verifier=" + pkce.verifier());
+        return auth.token(
+                null,
+                "grant_type=authorization_code&client_id=" + app + "&code=" + encode(code) + "&code_verifier="
+                        + pkce.verifier());
     }
 }

@@ -25,20 +25,21 @@ final class LogoutReceiver implements AutoCloseable {
 
     static LogoutReceiver start(Vertx vertx) {
         LogoutReceiver[] self = new LogoutReceiver[1];
-        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            self[0].requests.incrementAndGet();
-            if (self[0].failFirst.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                request.response().setStatusCode(503).end();
-                return;
-            }
-            String form = body.toString(StandardCharsets.UTF_8);
-            for (String pair : form.split("&")) {
-                if (pair.startsWith("logout_token=")) {
-                    self[0].tokens.add(URLDecoder.decode(pair.substring(13), StandardCharsets.UTF_8));
-                }
-            }
-            request.response().setStatusCode(200).end();
-        }));
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    self[0].requests.incrementAndGet();
+                    if (self[0].failFirst.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        request.response().setStatusCode(503).end();
+                        return;
+                    }
+                    String form = body.toString(StandardCharsets.UTF_8);
+                    for (String pair : form.split("&")) {
+                        if (pair.startsWith("logout_token=")) {
+                            self[0].tokens.add(URLDecoder.decode(pair.substring(13), StandardCharsets.UTF_8));
+                        }
+                    }
+                    request.response().setStatusCode(200).end();
+                }));
         self[0] = new LogoutReceiver(server);
         Await.result(server.listen(0, "127.0.0.1"));
         return self[0];

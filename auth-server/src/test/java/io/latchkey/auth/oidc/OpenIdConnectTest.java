@@ -66,8 +66,10 @@ class OpenIdConnectTest {
         for (String user : new String[] {"olga", "pat", "quinn", "rita", "sam", "tess"}) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
-        Sql.rows(pool, "UPDATE users SET name = 'Olga Example', email = 'olga@example.com', email_verified = true"
-                + " WHERE username = 'olga'");
+        Sql.rows(
+                pool,
+                "UPDATE users SET name = 'Olga Example', email = 'olga@example.com', email_verified = true"
+                        + " WHERE username = 'olga'");
     }
 
     @AfterAll
@@ -119,7 +121,8 @@ class OpenIdConnectTest {
 
     @Test
     void userinfoRefusesMissingMalformedAndRevokedTokensPerRfc6750() {
-        HttpResponse<Buffer> none = Await.result(auth.client().get("/oauth2/userinfo").send());
+        HttpResponse<Buffer> none =
+                Await.result(auth.client().get("/oauth2/userinfo").send());
         assertEquals(401, none.statusCode());
         assertTrue(none.getHeader("WWW-Authenticate").startsWith("Bearer"));
         HttpResponse<Buffer> junk = userinfo("not.a.token");
@@ -146,7 +149,8 @@ class OpenIdConnectTest {
         assertEquals(303, end.statusCode(), end.bodyAsString());
         assertEquals(AFTER_LOGOUT + "?state=bye+now", end.getHeader("Location"));
         assertTrue(end.headers().getAll("Set-Cookie").stream()
-                .anyMatch(c -> c.startsWith("latchkey-session=;") && c.toLowerCase().contains("max-age=0")));
+                .anyMatch(c ->
+                        c.startsWith("latchkey-session=;") && c.toLowerCase().contains("max-age=0")));
         assertEquals("end_session", Sql.string(pool, "SELECT end_reason FROM sessions WHERE id = $1::uuid", sid));
         assertEquals(1, Sql.count(pool, "SELECT count(*) FROM revocations WHERE type = 'sid' AND value = $1", sid));
         assertEquals(401, userinfo(tokens.getString("access_token")).statusCode());
@@ -171,11 +175,16 @@ class OpenIdConnectTest {
 
         HttpResponse<Buffer> confirmed = browser.post(
                 "/oauth2/end-session",
-                "confirm", "yes",
-                "csrf", TestBrowser.csrf(ask),
-                "client_id", RP,
-                "post_logout_redirect_uri", AFTER_LOGOUT,
-                "state", "s1");
+                "confirm",
+                "yes",
+                "csrf",
+                TestBrowser.csrf(ask),
+                "client_id",
+                RP,
+                "post_logout_redirect_uri",
+                AFTER_LOGOUT,
+                "state",
+                "s1");
         assertEquals(303, confirmed.statusCode(), confirmed.bodyAsString());
         assertEquals(AFTER_LOGOUT + "?state=s1", confirmed.getHeader("Location"));
         assertEquals("end_session", Sql.string(pool, "SELECT end_reason FROM sessions WHERE id = $1::uuid", sid));
@@ -213,8 +222,10 @@ class OpenIdConnectTest {
                 loginPath, "csrf", TestBrowser.csrf(page), "username", user, "password", user + "-password-1");
         assertEquals(303, done.statusCode(), done.bodyAsString());
         String code = TestBrowser.query(done).get("code");
-        HttpResponse<Buffer> token = auth.token(null, "grant_type=authorization_code&client_id=" + RP + "&code="
-                + encode(code) + "&code_verifier=" + pkce.verifier());
+        HttpResponse<Buffer> token = auth.token(
+                null,
+                "grant_type=authorization_code&client_id=" + RP + "&code=" + encode(code) + "&code_verifier="
+                        + pkce.verifier());
         assertEquals(200, token.statusCode(), token.bodyAsString());
         return token.bodyAsJsonObject();
     }
@@ -234,5 +245,4 @@ class OpenIdConnectTest {
     private static TestBrowser browser() {
         return new TestBrowser(auth.client());
     }
-
 }

@@ -52,7 +52,9 @@ public final class AccessTokens {
         processor.setJWSKeySelector(
                 new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                audience, new JWTClaimsSet.Builder().issuer(TestAuthServer.ISSUER).build(), required));
+                audience,
+                new JWTClaimsSet.Builder().issuer(TestAuthServer.ISSUER).build(),
+                required));
         return processor.process(token, null);
     }
 
