@@ -17,6 +17,7 @@ import io.latchkey.auth.user.UserRepository;
 import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -207,7 +209,7 @@ public final class AuthorizeFlow {
                                                 sql,
                                                 s.userId(),
                                                 client.clientId(),
-                                                java.util.Set.copyOf(
+                                                Set.copyOf(
                                                         Scopes.split(b.request().scope()))),
                                         audit.record(
                                                 sql,
@@ -351,8 +353,7 @@ public final class AuthorizeFlow {
                 });
     }
 
-    private Future<UUID> openSession(
-            io.vertx.sqlclient.SqlClient sql, User user, Bound b, long authTime, byte[] cookieHash) {
+    private Future<UUID> openSession(SqlClient sql, User user, Bound b, long authTime, byte[] cookieHash) {
         UUID sid = UUID.randomUUID();
         return browserSessions
                 .open(

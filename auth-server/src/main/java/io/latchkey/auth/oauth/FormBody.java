@@ -1,6 +1,7 @@
 package io.latchkey.auth.oauth;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -118,9 +119,9 @@ public final class FormBody {
             if (!out.isEmpty()) {
                 out.append('&');
             }
-            out.append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8))
+            out.append(URLEncoder.encode(name, StandardCharsets.UTF_8))
                     .append('=')
-                    .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
         });
         return out.toString();
     }
