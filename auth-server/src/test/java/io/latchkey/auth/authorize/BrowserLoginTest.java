@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.auth.test.Pkce;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestBrowser;

@@ -1,4 +1,4 @@
-package io.latchkey.auth.authorize;
+package io.latchkey.auth.test;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,17 +6,17 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** A PKCE pair as a client makes one (RFC 7636 §4.1, §4.2). */
-record Pkce(String verifier, String challenge) {
+public record Pkce(String verifier, String challenge) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static Pkce create() {
+    public static Pkce create() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         return new Pkce(verifier, challengeOf(verifier));
     }
 
-    static String challengeOf(String verifier) {
+    public static String challengeOf(String verifier) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
