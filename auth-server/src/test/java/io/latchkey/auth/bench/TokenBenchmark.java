@@ -1,27 +1,23 @@
 package io.latchkey.auth.bench;
 
-import io.latchkey.auth.AuthServerVerticle;
+import static io.latchkey.auth.test.BenchFigures.median;
+import static io.latchkey.auth.test.BenchFigures.medianRatio;
+
 import io.latchkey.auth.config.Argon2Settings;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.password.Argon2id;
 import io.latchkey.auth.test.BenchFigures;
 import io.latchkey.auth.test.TestAuthServer;
 import io.latchkey.auth.test.TestClients;
-import io.latchkey.auth.test.TestStack;
 import io.latchkey.common.NativeTransport;
-import io.latchkey.common.config.Env;
 import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.Database;
 import io.latchkey.db.DatabaseSettings;
-import io.latchkey.db.test.TestPostgres;
-import io.latchkey.keys.KeyServiceVerticle;
-import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -32,16 +28,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token throughput of auth-server + key-service in one JVM (as the dev stack runs them) on embedded PostgreSQL,
@@ -61,7 +51,7 @@ public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
     private static final int WRK_THREADS = 2;
     private static final int CHAINS = 64;
-    private static final String ISSUER = "http://localhost:8080";
+    private static final String ISSUER = BenchServers.ISSUER;
     private static final String LOGIN =
             "grant_type=password&client_id=bench-app&username=bench&password=bench-password-1";
     // Each thread keeps the refresh tokens its last answers returned and sends the newest one it holds.
@@ -98,25 +88,10 @@ public final class TokenBenchmark {
         int runs = Integer.getInteger("bench.runs", 3);
         int warmUp = Integer.getInteger("bench.warmup", 30);
         int cores = Runtime.getRuntime().availableProcessors();
-        DatabaseSettings database = TestPostgres.get().createDatabase();
-        Vertx vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
-
-        KeyServiceVerticle keys =
-                new KeyServiceVerticle(KeyServiceConfig.from(new Env(TestStack.keyServiceEnv(database.url(), ISSUER))));
-        Await.result(vertx.deployVerticle(keys));
-
-        Map<String, String> env = new HashMap<>();
-        env.put("LATCHKEY_DB_URL", database.url());
-        env.put("LATCHKEY_DEV_MODE", "true");
-        env.put("LATCHKEY_HOST", "127.0.0.1");
-        env.put("LATCHKEY_PORT", "0");
-        env.put("LATCHKEY_ISSUER", ISSUER);
-        env.put("LATCHKEY_INTERNAL_SECRET", TestAuthServer.INTERNAL_SECRET);
-        env.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + keys.internalPort());
-        AuthServerConfig config = AuthServerConfig.from(new Env(env));
-        AuthServerVerticle auth = new AuthServerVerticle(config);
-        Await.result(vertx.deployVerticle(auth));
-
+        BenchServers servers = BenchServers.start();
+        Vertx vertx = servers.vertx();
+        DatabaseSettings database = servers.database();
+        AuthServerConfig config = servers.config();
         Pool pool = Database.pool(vertx, database, 2);
         TestClients.confidential("bench-svc").scopes("notes:read").insert(pool);
         TestClients.publicClient("bench-app").insert(pool);
@@ -125,9 +100,9 @@ public final class TokenBenchmark {
         Await.result(pool.preparedQuery("INSERT INTO users (username, password_hash) VALUES ('bench', $1)")
                 .execute(Tuple.of(hash)));
         WebClient client = WebClient.create(
-                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(auth.port()));
+                vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(servers.authPort()));
 
-        String tokenUrl = "http://127.0.0.1:" + auth.port() + "/oauth2/token";
+        String tokenUrl = servers.authUrl("/oauth2/token");
         String basic = Base64.getEncoder()
                 .encodeToString(("bench-svc:" + TestClients.secretOf("bench-svc")).getBytes(StandardCharsets.UTF_8));
         String form = "application/x-www-form-urlencoded";
@@ -138,7 +113,7 @@ public final class TokenBenchmark {
                 Map.of("Content-Type", form, "Authorization", "Basic " + basic));
         Path password = Wrk.script("POST", null, LOGIN, Map.of("Content-Type", form));
         Path refresh = Wrk.lua(REFRESH_LUA);
-        String signUrl = "http://127.0.0.1:" + keys.internalPort() + "/internal/sign";
+        String signUrl = servers.keysInternalUrl("/internal/sign");
 
         System.out.printf(
                 "auth-server token benchmark: %d cores, wrk %d threads %d connections, %d x %d s per figure,"
@@ -163,8 +138,8 @@ public final class TokenBenchmark {
         // costs at least its database work plus one RSA signature, both on the same two cores, so the two
         // measured alone bound it at 1 / (1/db + 1/sign). (Not the /internal/sign hop alone: under load
         // auth-server sends queued tokens to key-service in batches, which that hop, one token a request, does not.)
-        double sign1 = signRate(1, seconds);
-        double signAll = signRate(cores, seconds);
+        double sign1 = AloneRates.rsaSigns(1, seconds).perSecond();
+        double signAll = AloneRates.rsaSigns(cores, seconds).perSecond();
         Pool lanes = Database.pool(vertx, database, CONNECTIONS);
         DatabaseWork databaseWork = new DatabaseWork(lanes, CONNECTIONS);
         List<Double> hop = new ArrayList<>();
@@ -177,17 +152,20 @@ public final class TokenBenchmark {
         List<Double> loginRates = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             hop.add(report("/internal/sign alone", Wrk.run(signScript(), signUrl, WRK_THREADS, CONNECTIONS, seconds)));
-            signing.add(report("RSA signing alone", signRate(cores, seconds)));
+            signing.add(report(
+                    "RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond()));
             lookups.add(report("client lookup alone", databaseWork.clientLookups("bench-svc", seconds)));
             ccRates.add(report("client_credentials", Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
             transactions.add(report("refresh tx alone", databaseWork.refreshTransactions(seconds)));
             refreshRates.add(report(
                     "refresh_token", Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, chains(client))));
             // Argon2id alone before and after the logins, averaged, so a drift during the run cancels out.
-            double before = argon2Rate(argon2, cores, seconds);
+            double before =
+                    AloneRates.argon2Verifications(argon2, cores, seconds).perSecond();
             loginRates.add(report("password", Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
             awaitNoLoginBacklog(client);
-            double after = argon2Rate(argon2, cores, seconds);
+            double after =
+                    AloneRates.argon2Verifications(argon2, cores, seconds).perSecond();
             hashRates.add((before + after) / 2);
             System.out.printf("%-22s %8.1f/s before, %.1f/s after%n", "Argon2id alone", before, after);
         }
@@ -197,7 +175,7 @@ public final class TokenBenchmark {
             ccCeilings.add(inSeries(lookups.get(i), signing.get(i)));
             refreshCeilings.add(inSeries(transactions.get(i), signing.get(i)));
         }
-        Await.result(vertx.close());
+        servers.close();
 
         System.out.println();
         System.out.printf(
@@ -227,7 +205,6 @@ public final class TokenBenchmark {
                         + " aim 0.90); Argon2id alone %.1f/s%n",
                 median(loginRates), medianRatio(loginRates, hashRates), median(hashRates));
         System.out.printf("load average at the end: %s%n", BenchFigures.loadAverage());
-        TestPostgres.get().dropDatabase(database);
         System.exit(0);
     }
 
@@ -269,20 +246,6 @@ public final class TokenBenchmark {
         return 1 / (1 / aloneRate + 1 / otherAloneRate);
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static double medianRatio(List<Double> figures, List<Double> ceilings) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < figures.size(); i++) {
-            ratios.add(figures.get(i) / ceilings.get(i));
-        }
-        return median(ratios);
-    }
-
     /** A file of fresh refresh tokens, one per line, each the start of a chain. */
     private static String chains(WebClient client) throws IOException {
         List<Future<String>> logins = new ArrayList<>();
@@ -320,51 +283,5 @@ public final class TokenBenchmark {
                         "application/json",
                         "Authorization",
                         "Bearer " + TestAuthServer.INTERNAL_SECRET));
-    }
-
-    private static double argon2Rate(Argon2Settings settings, int threads, int seconds) throws Exception {
-        Argon2id argon2 = new Argon2id(settings);
-        String hash = argon2.hash("bench-password-1".toCharArray());
-        return parallel(threads, seconds, () -> argon2.verify(hash, "bench-password-1".toCharArray()));
-    }
-
-    private static double signRate(int threads, int seconds) throws Exception {
-        SigningProvider provider = SigningProvider.best();
-        KeyPair pair = provider.generate(2048);
-        byte[] input = new byte[400];
-        new SecureRandom().nextBytes(input);
-        return parallel(threads, seconds, () -> {
-            try {
-                Signature signature = provider.rs256();
-                signature.initSign(pair.getPrivate());
-                signature.update(input);
-                return signature.sign().length > 0;
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static double parallel(int threads, int seconds, java.util.function.BooleanSupplier work)
-            throws InterruptedException {
-        AtomicLong done = new AtomicLong();
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    if (work.getAsBoolean()) {
-                        done.incrementAndGet();
-                    }
-                }
-            });
-            t.start();
-            workers.add(t);
-        }
-        for (Thread t : workers) {
-            t.join();
-        }
-        return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 }
