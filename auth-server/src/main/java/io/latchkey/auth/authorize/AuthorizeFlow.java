@@ -288,18 +288,21 @@ public final class AuthorizeFlow {
     private Future<Step> issueCode(
             AuthorizeRequest request, BrowserSession session, Optional<Interaction> interaction) {
         String code = OpaqueTokens.random(256);
-        return Transactions.run(pool, sql -> codes.issue(
-                                sql, OpaqueTokens.sha256(code), session.sessionId(), request, now().plus(CODE_TTL))
-                        .compose(v -> interaction.isPresent()
-                                ? interactions.complete(sql, interaction.get().id())
-                                : Future.succeededFuture()))
-                .map(v -> {
-                    LOG.info(
-                            "authorization code issued client={} sid={}",
-                            request.client().clientId(),
-                            session.sessionId());
-                    return go(request.redirect().withCode(code, issuer));
-                });
+        byte[] hash = OpaqueTokens.sha256(code);
+        OffsetDateTime expires = now().plus(CODE_TTL);
+        // Single sign-on has no interaction to complete: one statement, no transaction around it.
+        Future<Void> stored = interaction.isEmpty()
+                ? codes.issue(pool, hash, session.sessionId(), request, expires)
+                : Transactions.run(pool, sql -> codes.issue(sql, hash, session.sessionId(), request, expires)
+                        .compose(v ->
+                                interactions.complete(sql, interaction.get().id())));
+        return stored.map(v -> {
+            LOG.info(
+                    "authorization code issued client={} sid={}",
+                    request.client().clientId(),
+                    session.sessionId());
+            return go(request.redirect().withCode(code, issuer));
+        });
     }
 
     /**
