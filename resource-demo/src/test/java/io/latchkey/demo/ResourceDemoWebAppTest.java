@@ -285,7 +285,7 @@ class ResourceDemoWebAppTest {
                         + "; frame-ancestors 'none'; base-uri 'none'",
                 page.getHeader("Content-Security-Policy"));
         assertEquals("DENY", page.getHeader("X-Frame-Options"));
-        assertEquals("no-referrer", page.getHeader("Referrer-Policy"));
+        assertEquals("same-origin", page.getHeader("Referrer-Policy"));
         assertEquals("no-store", page.getHeader("Cache-Control"));
     }
 

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * one and "Sign out"), {@code GET /login} (starts the authorization code flow), {@code GET /callback} (the redirect
  * URI), {@code POST /notes} and {@code POST /logout} (both with the CSRF token), and the stylesheet. Handlers only
  * translate between HTTP and {@link WebApp}; every page carries a strict Content-Security-Policy, {@code no-store},
- * {@code no-referrer} (the callback URL holds a code) and refuses framing.
+ * {@code Referrer-Policy: same-origin} (the callback URL holds a code, which must not reach another site; with
+ * {@code no-referrer} a browser sends {@code Origin: null} on the app's own form posts, which the CSRF check refuses)
+ * and refuses framing.
  */
 public final class WebRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
@@ -346,7 +348,7 @@ public final class WebRoutes {
         return response.putHeader("Content-Security-Policy", contentSecurityPolicy)
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("Referrer-Policy", "same-origin")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 }
