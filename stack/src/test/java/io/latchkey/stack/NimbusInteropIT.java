@@ -80,7 +80,9 @@ import org.junit.jupiter.api.io.TempDir;
 class NimbusInteropIT {
     private static final ClientID CLIENT = new ClientID("demo-web");
     private static final Secret SECRET = new Secret(DevValues.DEMO_WEB_SECRET);
-    private static final URI CALLBACK = URI.create("http://localhost:8082/callback");
+    /** demo-web's redirect URI, which follows the stack's resource-demo port. */
+    private static URI CALLBACK;
+
     private static final String ALICE_PASSWORD = "alice-dev-password";
     private static final Scope SCOPE = new Scope("notes:read", "notes:write");
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]*)\"");
@@ -97,6 +99,7 @@ class NimbusInteropIT {
     @BeforeAll
     static void start() throws Exception {
         stack = StackProcess.start(dir, null);
+        CALLBACK = URI.create("http://localhost:" + stack.demoPort + "/callback");
         stack.awaitReady(Duration.ofSeconds(90));
         // RFC 8414 §3: Nimbus fetches /.well-known/oauth-authorization-server and insists on the same issuer.
         metadata = AuthorizationServerMetadata.resolve(
