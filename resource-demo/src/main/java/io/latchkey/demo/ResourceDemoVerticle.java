@@ -28,8 +28,9 @@ import java.util.function.Function;
  * Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. Every response
  * carries a request id, HSTS when TLS is on, and {@code /metrics} serves the service's registry (HTTP server
  * metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the verifier's counters. With the web
- * client's settings it also serves the notes web app at {@code /}, which signs in through auth-server and reads the
- * notes through this same API with the user's access token.
+ * client's settings it also serves the notes web app at {@code /}, an OpenID relying party that signs in through
+ * auth-server (ID and logout tokens checked with the verifier's keys) and reads the notes through this same API with
+ * the user's access token.
  */
 public final class ResourceDemoVerticle extends VerticleBase {
     private static final long SHUTDOWN_SECONDS = 10;
@@ -56,7 +57,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
         verifier = Verifier.create(vertx, config.verifier());
         NoteStore notes = new InMemoryNoteStore(Clock.systemUTC());
         // One web app (sessions, sign-ins under way) shared by every listener, like the notes.
-        Optional<WebApp> web = config.web().map(settings -> WebApp.create(vertx, settings));
+        Optional<WebApp> web = config.web().map(settings -> WebApp.create(vertx, settings, verifier));
         web.ifPresent(app -> pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> app.prune()));
         // One router per listener over the same verifier and notes: each event loop verifies on its own core.
         Function<Vertx, Router> routers = v -> {

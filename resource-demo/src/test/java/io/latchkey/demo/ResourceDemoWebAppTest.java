@@ -3,6 +3,7 @@ package io.latchkey.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.common.config.Env;
@@ -27,8 +28,12 @@ import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +43,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +54,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The notes web app over real HTTP, signing in against a stand-in auth-server that plays the contract's token and
- * logout endpoints (and, as the test's browser, the authorize step), with real RS256 access tokens that the demo's
- * own API verifies. The end-to-end test against the real auth-server lives in {@code stack}.
+ * The notes web app over real HTTP, signing in against a stand-in auth-server that plays the contract's token
+ * endpoint, OpenID metadata and back-channel logouts (and, as the test's browser, the authorize and end-session
+ * steps), with real RS256 access, ID and logout tokens: the demo's own API verifies the first, the web app the others
+ * against the same JWKS. The end-to-end test against the real auth-server lives in {@code stack}.
  */
 @ExtendWith(VertxExtension.class)
 class ResourceDemoWebAppTest {
@@ -57,8 +65,10 @@ class ResourceDemoWebAppTest {
     private static final String WEB_SECRET = "web-secret-for-tests-only-0123456789";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-    private static final Map<String, String[]> codes = new ConcurrentHashMap<>(); // code -> S256 challenge, sub
-    private static final Map<String, String> refreshTokens = new ConcurrentHashMap<>(); // live -> subject
+    private static final String NAME = "Alice Example";
+    private static final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private static final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>(); // live -> its grant
+    private static final List<String> idTokens = new CopyOnWriteArrayList<>();
     private static final Set<String> usedRefreshTokens = ConcurrentHashMap.newKeySet();
     private static final List<String> accessTokens = new CopyOnWriteArrayList<>();
     private static final List<String> logouts = new CopyOnWriteArrayList<>();
@@ -108,14 +118,36 @@ class ResourceDemoWebAppTest {
         expiresIn = 300;
     }
 
-    // ---- the stand-in auth-server: token endpoint (code with PKCE, rotating refresh) and logout ----
+    // ---- the stand-in auth-server: token endpoint (code with PKCE, rotating refresh), metadata, logout ----
+
+    /**
+     * What a code was issued for: the PKCE challenge, the user and their auth-server session, the authorization
+     * request's nonce, and how this test bends the ID token the code's redemption returns.
+     */
+    record Grant(String challenge, String subject, String sid, String nonce, UnaryOperator<TestTokens> idToken) {}
 
     private static void authServerEndpoints(Router router) {
         router.post("/oauth2/token").handler(BodyHandler.create()).handler(ResourceDemoWebAppTest::token);
+        router.get("/.well-known/openid-configuration")
+                .handler(ctx -> ctx.json(new JsonObject()
+                        .put("issuer", upstream.issuer())
+                        .put("end_session_endpoint", upstream.issuer() + "/oauth2/end-session")));
+        // The bearer logout the app used before RP-initiated logout; nothing should call it now.
         router.post("/logout").handler(ctx -> {
             logouts.add(ctx.request().getHeader("Authorization"));
             ctx.response().setStatusCode(204).end();
         });
+    }
+
+    /** OpenID Connect Core §3.1.3.6: the left half of the access token's SHA-256, base64url. */
+    static String atHash(String accessToken) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void token(RoutingContext ctx) {
@@ -126,17 +158,18 @@ class ResourceDemoWebAppTest {
             return;
         }
         MultiMap form = ctx.request().formAttributes();
-        String subject;
+        Grant grant;
+        boolean withIdToken = false;
         switch (form.get("grant_type")) {
             case "authorization_code" -> {
-                String[] grant = codes.remove(form.get("code"));
+                grant = codes.remove(form.get("code"));
                 if (grant == null
-                        || !grant[0].equals(Pkce.challengeOf(form.get("code_verifier")))
+                        || !grant.challenge().equals(Pkce.challengeOf(form.get("code_verifier")))
                         || !(base + "/callback").equals(form.get("redirect_uri"))) {
                     oauthError(ctx, 400, "invalid_grant");
                     return;
                 }
-                subject = grant[1];
+                withIdToken = true;
             }
             case "refresh_token" -> {
                 String presented = form.get("refresh_token");
@@ -145,8 +178,8 @@ class ResourceDemoWebAppTest {
                     oauthError(ctx, 400, "invalid_grant");
                     return;
                 }
-                subject = refreshTokens.remove(presented);
-                if (subject == null) {
+                grant = refreshTokens.remove(presented);
+                if (grant == null) {
                     oauthError(ctx, 400, "invalid_grant");
                     return;
                 }
@@ -158,24 +191,41 @@ class ResourceDemoWebAppTest {
             }
         }
         String accessToken = TestTokens.valid(KEY, upstream.issuer())
-                .claim("sub", subject)
+                .claim("sub", grant.subject())
+                .claim("sid", grant.sid())
                 .claim("client_id", "demo-web")
                 .scope("openid profile email notes:read notes:write")
                 .expiresIn(expiresIn)
                 .sign();
         accessTokens.add(accessToken);
         String refreshToken = UUID.randomUUID().toString();
-        refreshTokens.put(refreshToken, subject);
+        refreshTokens.put(refreshToken, grant);
+        JsonObject response = new JsonObject()
+                .put("access_token", accessToken)
+                .put("token_type", "Bearer")
+                .put("expires_in", expiresIn)
+                .put("scope", "openid profile email notes:read notes:write")
+                .put("refresh_token", refreshToken);
+        if (withIdToken) {
+            // As auth-server issues it: only with the code's redemption, never with a refresh.
+            String idToken = grant.idToken()
+                    .apply(TestTokens.idToken(KEY, upstream.issuer(), "demo-web")
+                            .claim("sub", grant.subject())
+                            .claim("sid", grant.sid())
+                            .claim("nonce", grant.nonce())
+                            .claim("at_hash", atHash(accessToken))
+                            .claim("name", NAME)
+                            .claim("preferred_username", "alice")
+                            .claim("email", "alice@example.com")
+                            .claim("email_verified", true))
+                    .sign();
+            idTokens.add(idToken);
+            response.put("id_token", idToken);
+        }
         ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
-                .end(new JsonObject()
-                        .put("access_token", accessToken)
-                        .put("token_type", "Bearer")
-                        .put("expires_in", expiresIn)
-                        .put("scope", "openid profile email notes:read notes:write")
-                        .put("refresh_token", refreshToken)
-                        .encode());
+                .end(response.encode());
     }
 
     private static void oauthError(RoutingContext ctx, int status, String error) {
@@ -192,6 +242,8 @@ class ResourceDemoWebAppTest {
         final Map<String, String> cookies = new HashMap<>();
         /** Each browser signs in as a user of its own: the notes are kept per user for the whole class. */
         final String subject = "user-" + UUID.randomUUID();
+        /** And in an auth-server session of its own. */
+        final String sid = UUID.randomUUID().toString();
 
         HttpResponse<Buffer> get(String pathAndQuery) {
             return remember(Await.result(client.getAbs(base + pathAndQuery)
@@ -241,14 +293,27 @@ class ResourceDemoWebAppTest {
 
         /** Signs in as the auth-server would let a user: a code for the request's challenge, back to the callback. */
         void signIn() {
-            Map<String, String> request = startSignIn();
-            String code = UUID.randomUUID().toString();
-            codes.put(code, new String[] {request.get("code_challenge"), subject});
-            HttpResponse<Buffer> callback =
-                    get("/callback?code=" + code + "&state=" + request.get("state") + "&iss=" + upstream.issuer());
+            HttpResponse<Buffer> callback = signIn(UnaryOperator.identity());
             assertEquals(303, callback.statusCode(), callback.bodyAsString());
             assertEquals("/", callback.getHeader("Location"));
             assertNotNull(cookies.get("demo-session"));
+        }
+
+        /** A sign-in whose ID token {@code idToken} bends; returns the callback's answer. */
+        HttpResponse<Buffer> signIn(UnaryOperator<TestTokens> idToken) {
+            Map<String, String> request = startSignIn();
+            String code = UUID.randomUUID().toString();
+            codes.put(code, new Grant(request.get("code_challenge"), subject, sid, request.get("nonce"), idToken));
+            return get("/callback?code=" + code + "&state=" + request.get("state") + "&iss=" + upstream.issuer());
+        }
+
+        /** Whether {@code page} is the home page of this browser's user, greeted by name. */
+        boolean showsSignedIn(String page) {
+            return page.contains("Signed in as " + NAME + " (<code>sub</code> " + subject + ")");
+        }
+
+        boolean showsSignedIn() {
+            return showsSignedIn(get("/").bodyAsString());
         }
 
         String csrf() {
@@ -311,7 +376,7 @@ class ResourceDemoWebAppTest {
         browser.signIn();
 
         String home = browser.get("/").bodyAsString();
-        assertTrue(home.contains("Signed in as " + browser.subject), home);
+        assertTrue(browser.showsSignedIn(home), home);
         assertTrue(home.contains("No notes yet."), home);
         assertTrue(home.contains("<button type=\"submit\">Sign out</button>"));
 
@@ -357,8 +422,8 @@ class ResourceDemoWebAppTest {
         int before = refreshes.get();
         int reusesBefore = reuses.get();
 
-        assertTrue(browser.get("/").bodyAsString().contains("Signed in as " + browser.subject));
-        assertTrue(browser.get("/").bodyAsString().contains("Signed in as " + browser.subject));
+        assertTrue(browser.showsSignedIn());
+        assertTrue(browser.showsSignedIn());
 
         assertEquals(before + 2, refreshes.get());
         assertEquals(reusesBefore, reuses.get(), "each refresh presented the rotated token");
@@ -379,7 +444,7 @@ class ResourceDemoWebAppTest {
         for (Future<HttpResponse<Buffer>> page : pages) {
             HttpResponse<Buffer> response = Await.result(page);
             assertEquals(200, response.statusCode());
-            assertTrue(response.bodyAsString().contains("Signed in as " + browser.subject), response.bodyAsString());
+            assertTrue(browser.showsSignedIn(response.bodyAsString()), response.bodyAsString());
         }
         assertEquals(reusesBefore, reuses.get());
     }
@@ -408,22 +473,36 @@ class ResourceDemoWebAppTest {
     }
 
     @Test
-    void logoutWhenSignedInThenTheAuthServerSessionEndsWithTheBearerTokenAndTheBrowserGoesHome() {
+    void logoutWhenSignedInThenTheLocalSessionEndsAndTheBrowserGoesToEndSessionWithHintReturnUriAndState() {
         Browser browser = new Browser();
         browser.signIn();
+        String idToken = idTokens.get(idTokens.size() - 1);
         String sessionCookie = browser.cookies.get("demo-session");
         String csrf = browser.csrf();
-        String token = lastAccessToken();
+        int bearerLogouts = logouts.size();
 
         HttpResponse<Buffer> out =
                 browser.post("/logout", MultiMap.caseInsensitiveMultiMap().add("csrf", csrf));
 
         assertEquals(303, out.statusCode());
-        assertEquals("/", out.getHeader("Location"));
-        assertTrue(logouts.contains("Bearer " + token));
+        String location = out.getHeader("Location");
+        assertTrue(location.startsWith(upstream.issuer() + "/oauth2/end-session?"), location);
+        Map<String, String> request = query(location);
+        assertEquals(idToken, request.get("id_token_hint"));
+        assertEquals("demo-web", request.get("client_id"));
+        assertEquals(base + "/", request.get("post_logout_redirect_uri"));
+        assertTrue(request.get("state").matches("[A-Za-z0-9_-]{43}"));
+        assertEquals(bearerLogouts, logouts.size(), "nothing is called on the back channel");
         assertFalse(browser.cookies.containsKey("demo-session"));
         browser.cookies.put("demo-session", sessionCookie);
         assertTrue(browser.get("/").bodyAsString().contains(">Sign in</a>"), "the old cookie names no session");
+
+        // auth-server ends its session and sends the browser back to the post-logout redirect URI with the state.
+        String back = browser.get("/?state=" + request.get("state")).bodyAsString();
+        assertTrue(back.contains("You are signed out, of the notes app and of Latchkey."), back);
+        String again = browser.get("/?state=" + request.get("state")).bodyAsString();
+        assertTrue(again.contains("was not reached from a sign-out this app started"), again);
+        assertTrue(again.contains(">Sign in</a>"));
     }
 
     @Test
@@ -438,7 +517,7 @@ class ResourceDemoWebAppTest {
                         .statusCode());
 
         assertEquals(before, logouts.size());
-        assertTrue(browser.get("/").bodyAsString().contains("Signed in as " + browser.subject));
+        assertTrue(browser.showsSignedIn());
     }
 
     @Test
@@ -446,7 +525,9 @@ class ResourceDemoWebAppTest {
         Browser browser = new Browser();
         Map<String, String> request = browser.startSignIn();
         String code = UUID.randomUUID().toString();
-        codes.put(code, new String[] {request.get("code_challenge"), browser.subject});
+        codes.put(
+                code,
+                new Grant(request.get("code_challenge"), browser.subject, browser.sid, request.get("nonce"), t -> t));
 
         HttpResponse<Buffer> page =
                 browser.get("/callback?code=" + code + "&state=" + request.get("state") + "&iss=https://evil.example");
@@ -483,6 +564,189 @@ class ResourceDemoWebAppTest {
         assertTrue(body.contains("Sign-in cancelled"), body);
         assertTrue(body.contains("access_denied (&lt;b&gt;no&lt;/b&gt;)"), body);
         assertTrue(body.contains("href=\"/login\">Sign in again</a>"));
+    }
+
+    // ---- OpenID Connect: the ID token ----
+
+    @Test
+    void signInWhenTheIdTokenChecksOutThenTheUserIsGreetedByName() {
+        Browser browser = new Browser();
+        browser.signIn();
+
+        String home = browser.get("/").bodyAsString();
+
+        assertTrue(home.contains("Signed in as Alice Example"), home);
+    }
+
+    @Test
+    void signInWhenTheIdTokenCarriesAnotherNonceThenRefusedWithAWayToSignInAgain() {
+        assertSignInRefused(idToken -> idToken.claim("nonce", "the-nonce-of-another-sign-in"));
+    }
+
+    @Test
+    void signInWhenTheIdTokensAtHashIsNotTheAccessTokensThenRefused() {
+        assertSignInRefused(idToken -> idToken.claim("at_hash", atHash("another-access-token")));
+    }
+
+    @Test
+    void signInWhenTheIdTokenIsForAnotherClientThenRefused() {
+        assertSignInRefused(idToken -> idToken.audience("demo-app").claim("azp", "demo-app"));
+    }
+
+    @Test
+    void signInWhenTheIdTokenIsNotSignedByTheIssuerThenRefused() {
+        TestKeys stranger = TestKeys.rsa2048();
+        assertSignInRefused(idToken -> idToken.header("kid", stranger.kid()));
+        assertSignInRefused(idToken -> idToken.header("typ", "at+jwt"));
+    }
+
+    private static void assertSignInRefused(UnaryOperator<TestTokens> bend) {
+        Browser browser = new Browser();
+
+        HttpResponse<Buffer> page = browser.signIn(bend);
+
+        assertEquals(400, page.statusCode(), page.bodyAsString());
+        assertTrue(page.bodyAsString().contains("Sign-in refused"), page.bodyAsString());
+        assertTrue(page.bodyAsString().contains("href=\"/login\">Sign in again</a>"));
+        assertFalse(browser.cookies.containsKey("demo-session"));
+        assertTrue(browser.get("/").bodyAsString().contains(">Sign in</a>"));
+    }
+
+    // ---- Back-Channel Logout 1.0 ----
+
+    private static TestTokens logoutToken(Browser browser) {
+        return TestTokens.logoutToken(KEY, upstream.issuer(), "demo-web")
+                .claim("sid", browser.sid)
+                .claim("sub", browser.subject);
+    }
+
+    /** As auth-server delivers it: a form post, server to server, no cookie, no CSRF token, no Origin. */
+    private static HttpResponse<Buffer> backChannelLogout(String logoutToken) {
+        return Await.result(client.postAbs(base + "/backchannel-logout")
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", logoutToken)));
+    }
+
+    private static void assertInvalidRequest(HttpResponse<Buffer> response) {
+        assertEquals(400, response.statusCode(), response.bodyAsString());
+        assertEquals("application/json", response.getHeader("Content-Type"));
+        assertEquals("no-store", response.getHeader("Cache-Control"));
+        assertEquals(new JsonObject().put("error", "invalid_request"), response.bodyAsJsonObject());
+    }
+
+    @Test
+    void backChannelLogoutWhenTheTokenIsValidThen200NoStoreAndTheSessionIsOver() {
+        Browser browser = new Browser();
+        browser.signIn();
+        Browser otherUser = new Browser();
+        otherUser.signIn();
+
+        HttpResponse<Buffer> response = backChannelLogout(logoutToken(browser).sign());
+
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        assertEquals("no-store", response.getHeader("Cache-Control"));
+        assertNull(response.getHeader("Location"));
+        String page = browser.get("/").bodyAsString();
+        assertTrue(page.contains(">Sign in</a>"), page);
+        assertFalse(browser.cookies.containsKey("demo-session"), "the cookie that named the session is forgotten");
+        assertTrue(otherUser.showsSignedIn());
+    }
+
+    @Test
+    void backChannelLogoutWhenOnlyTheSubIsNamedThenEverySessionOfTheUserIsOver() {
+        Browser browser = new Browser();
+        browser.signIn();
+
+        assertEquals(
+                200,
+                backChannelLogout(logoutToken(browser).withoutClaim("sid").sign())
+                        .statusCode());
+
+        assertTrue(browser.get("/").bodyAsString().contains(">Sign in</a>"));
+    }
+
+    @Test
+    void backChannelLogoutWhenTheTokenCarriesANonceThen400AndNothingEnds() {
+        assertRefusedAndNothingEnds(
+                browser -> logoutToken(browser).claim("nonce", "n").sign());
+    }
+
+    @Test
+    void backChannelLogoutWhenTheTypeIsNotLogoutJwtThen400AndNothingEnds() {
+        assertRefusedAndNothingEnds(
+                browser -> logoutToken(browser).header("typ", "JWT").sign());
+        assertRefusedAndNothingEnds(
+                browser -> logoutToken(browser).withoutHeader("typ").sign());
+        // The ID token of the same session is no logout token either.
+        assertRefusedAndNothingEnds(browser -> idTokens.get(idTokens.size() - 1));
+    }
+
+    @Test
+    void backChannelLogoutWhenExpiredThen400AndNothingEnds() {
+        long now = Instant.now().getEpochSecond();
+        assertRefusedAndNothingEnds(browser -> logoutToken(browser)
+                .claim("iat", now - 300)
+                .claim("exp", now - 180)
+                .sign());
+    }
+
+    @Test
+    void backChannelLogoutWhenForAnotherClientThen400AndNothingEnds() {
+        assertRefusedAndNothingEnds(
+                browser -> logoutToken(browser).audience("demo-app").sign());
+    }
+
+    @Test
+    void backChannelLogoutWhenNotSignedByTheIssuerOrWithoutTheEventThen400AndNothingEnds() {
+        assertRefusedAndNothingEnds(browser -> TestTokens.logoutToken(TestKeys.rsa2048(), upstream.issuer(), "demo-web")
+                .header("kid", KEY.kid())
+                .claim("sid", browser.sid)
+                .sign());
+        assertRefusedAndNothingEnds(
+                browser -> logoutToken(browser).withoutClaim("events").sign());
+        assertRefusedAndNothingEnds(browser -> logoutToken(browser).unsigned());
+    }
+
+    @Test
+    void backChannelLogoutWhenTheJtiWasSeenBeforeThen400AndTheNewSessionStays() {
+        Browser browser = new Browser();
+        browser.signIn();
+        String token = logoutToken(browser).sign();
+        assertEquals(200, backChannelLogout(token).statusCode());
+        // Signed in again in the same auth-server session (single sign-on): the old token must not end it.
+        browser.signIn();
+
+        assertInvalidRequest(backChannelLogout(token));
+
+        assertTrue(browser.showsSignedIn());
+    }
+
+    @Test
+    void backChannelLogoutWhenTheRequestIsNotAFormWithOneLogoutTokenThen400() {
+        Browser browser = new Browser();
+        browser.signIn();
+        String token = logoutToken(browser).sign();
+
+        assertInvalidRequest(Await.result(
+                client.postAbs(base + "/backchannel-logout").sendForm(MultiMap.caseInsensitiveMultiMap())));
+        assertInvalidRequest(Await.result(client.postAbs(base + "/backchannel-logout")
+                .sendForm(MultiMap.caseInsensitiveMultiMap()
+                        .add("logout_token", token)
+                        .add("logout_token", token))));
+        assertInvalidRequest(Await.result(client.postAbs(base + "/backchannel-logout")
+                .sendJsonObject(new JsonObject().put("logout_token", token))));
+        assertInvalidRequest(Await.result(client.postAbs(base + "/backchannel-logout")
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", "x".repeat(20_000)))));
+        assertTrue(browser.showsSignedIn());
+        assertEquals(200, backChannelLogout(token).statusCode(), "the refused requests spent nothing");
+    }
+
+    private static void assertRefusedAndNothingEnds(Function<Browser, String> token) {
+        Browser browser = new Browser();
+        browser.signIn();
+
+        assertInvalidRequest(backChannelLogout(token.apply(browser)));
+
+        assertTrue(browser.showsSignedIn(), "the session is still there");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.latchkey.verifier.jwks.JwksCache;
 import io.latchkey.verifier.revocation.RevocationFeed;
 import io.latchkey.verifier.revocation.RevocationList;
 import io.latchkey.verifier.token.CompactJws;
+import io.latchkey.verifier.token.JwsHeaderRules;
 import io.latchkey.verifier.token.Rs256Signature;
 import io.latchkey.verifier.token.TokenRules;
 import io.latchkey.verifier.token.VerifiedTokenCache;
@@ -135,6 +136,51 @@ public final class Verifier {
             }
             cache.put(token, verified, checkedAt);
             return notRevoked(verified, checkedAt, false);
+        });
+    }
+
+    /**
+     * Verifies the signature of another kind of JWT the issuer signs with the same keys, such as an OpenID Connect ID
+     * token ({@code typ} {@code JWT}) or a back-channel logout token ({@code logout+jwt}): the header rules of an
+     * access token but with {@code typ} {@code typ}, the key the {@code kid} names from the cached JWKS (an unknown one
+     * refetches it, within the same rate limit), the algorithm that key is pinned to, and never a key the revocation
+     * feed listed. The claims come back unchecked: what they must say is the caller's to check. Fails with {@link
+     * TokenRejected} for a token that must not be accepted and with {@link VerifierUnavailable} while {@link #ready()}
+     * is false. Access tokens go through {@link #verify}, never here.
+     *
+     * @throws IllegalArgumentException when {@code typ} is the access-token type
+     */
+    public Future<SignedJwt> verifySigned(String token, String typ) {
+        if (typ == null || typ.isEmpty() || TokenRules.ACCESS_TOKEN_TYPE.equalsIgnoreCase(typ)) {
+            throw new IllegalArgumentException("access tokens are verified with verify(), with their claims");
+        }
+        if (!ready()) {
+            return Future.failedFuture(new VerifierUnavailable("revocation list or keys not current"));
+        }
+        CompactJws jws;
+        String kid;
+        try {
+            jws = CompactJws.parse(token);
+            kid = JwsHeaderRules.check(jws.header(), typ);
+        } catch (TokenRejected e) {
+            return Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new TokenRejected(
+                    TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
+        }
+        if (revocations.isKeyRevoked(kid)) {
+            return Future.failedFuture(new TokenRejected(TokenRejected.Reason.REVOKED, "key " + kid + " revoked"));
+        }
+        return jwks.key(kid).compose(key -> {
+            try {
+                Rs256Signature.verify(jws, key);
+            } catch (TokenRejected e) {
+                return Future.failedFuture(e);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new TokenRejected(
+                        TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
+            }
+            return Future.succeededFuture(new SignedJwt(kid, JwsHeaderRules.ALGORITHM, jws.claims()));
         });
     }
 

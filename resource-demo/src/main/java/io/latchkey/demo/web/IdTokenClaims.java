@@ -1,86 +1,93 @@
 package io.latchkey.demo.web;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
+import io.latchkey.verifier.SignedJwt;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
- * What the app takes from an ID token, once OpenID Connect issues one: who signed in ({@code sub}, {@code
- * preferred_username}, {@code name}) and the auth-server session ({@code sid}) a back-channel logout will name.
- * The token comes straight from the token endpoint in the client-authenticated back-channel exchange, so, as OpenID
- * Connect Core §3.1.3.7 (6) allows, its signature is not checked here; its {@code iss}, {@code aud}, {@code azp},
- * {@code exp} and {@code nonce} are, since they bind it to this sign-in.
+ * What the app takes from an ID token whose signature the verifier checked against the issuer's JWKS: who signed in
+ * ({@code sub}, {@code name}, {@code preferred_username}) and the auth-server session ({@code sid}) a back-channel
+ * logout names. {@link #check} makes sure the token belongs to this sign-in, in the order of OpenID Connect Core
+ * §3.1.3.7: the exact issuer, this client as the audience ({@code azp} too when present), {@code exp} and {@code iat}
+ * within 60 s of clock skew, the {@code nonce} this sign-in sent (so a code stolen from another sign-in is useless
+ * here), and {@code at_hash} equal to the access token's (so the two came out of the same exchange).
  *
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation">OpenID Connect Core §3.1.3.7</a>
+ * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowTokenValidation">§3.1.3.8 (at_hash)</a>
  */
 public record IdTokenClaims(
-        String subject, Optional<String> sessionId, Optional<String> preferredUsername, Optional<String> name) {
-    private static final Duration LEEWAY = Duration.ofSeconds(60);
+        String subject, Optional<String> sessionId, Optional<String> name, Optional<String> preferredUsername) {
+    /** What the ID token must match: the issuer, this client, the nonce this sign-in sent, its access token. */
+    public record Expected(String issuer, String clientId, String nonce, String accessToken) {
+        @Override
+        public String toString() {
+            return "Expected[issuer=" + issuer + ", clientId=" + clientId + "]";
+        }
+    }
 
     /**
-     * Reads and checks an ID token from the token response of the sign-in that sent {@code nonce}.
+     * Checks the claims of an ID token whose signature was verified.
      *
      * @throws Rejected naming the first check that failed
      */
-    public static IdTokenClaims check(String idToken, String issuer, String clientId, String nonce, Instant now) {
-        JsonObject claims = payload(idToken);
-        if (!issuer.equals(claims.getValue("iss"))) {
-            throw new Rejected("iss is not the issuer");
-        }
-        JsonArray audience = audience(claims.getValue("aud"));
-        if (!audience.contains(clientId)) {
-            throw new Rejected("aud does not name this client");
-        }
-        Object azp = claims.getValue("azp");
-        if ((azp != null || audience.size() > 1) && !clientId.equals(azp)) {
-            throw new Rejected("azp is not this client");
-        }
-        if (!(claims.getValue("exp") instanceof Number exp)
-                || !now.minus(LEEWAY).isBefore(Instant.ofEpochSecond(exp.longValue()))) {
-            throw new Rejected("expired");
-        }
-        if (!RandomValues.sameSecret(nonce, text(claims, "nonce").orElse(null))) {
-            throw new Rejected("nonce does not match this sign-in");
-        }
-        String subject = text(claims, "sub").orElseThrow(() -> new Rejected("no sub"));
-        return new IdTokenClaims(
-                subject, text(claims, "sid"), text(claims, "preferred_username"), text(claims, "name"));
-    }
-
-    /** The name to greet the user with: {@code preferred_username}, else {@code name}, else {@code sub}. */
-    public String displayName() {
-        return preferredUsername.or(() -> name).orElse(subject);
-    }
-
-    private static JsonObject payload(String jwt) {
-        String[] parts = jwt.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new Rejected("not a signed JWT");
-        }
+    public static IdTokenClaims check(SignedJwt token, Expected expected, Instant now) {
+        JsonObject claims = token.claims();
         try {
-            return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-            throw new Rejected("payload is not a JSON object");
+            JwtClaims.issuer(claims, expected.issuer());
+            JwtClaims.audienceIsOnly(claims, expected.clientId());
+            Optional<String> azp = JwtClaims.text(claims, "azp");
+            if (azp.isPresent() && !azp.get().equals(expected.clientId())) {
+                throw new JwtClaims.Rejected("azp is not this client");
+            }
+            JwtClaims.times(claims, now.getEpochSecond());
+            if (!RandomValues.sameSecret(
+                    expected.nonce(), JwtClaims.text(claims, "nonce").orElse(null))) {
+                throw new JwtClaims.Rejected("nonce is not this sign-in's");
+            }
+            String atHash = JwtClaims.text(claims, "at_hash").orElseThrow(() -> new JwtClaims.Rejected("no at_hash"));
+            if (!RandomValues.sameSecret(atHash(expected.accessToken(), token.algorithm()), atHash)) {
+                throw new JwtClaims.Rejected("at_hash does not match the access token");
+            }
+            String subject = JwtClaims.text(claims, "sub").orElseThrow(() -> new JwtClaims.Rejected("no sub"));
+            return new IdTokenClaims(
+                    subject,
+                    JwtClaims.text(claims, "sid"),
+                    JwtClaims.text(claims, "name"),
+                    JwtClaims.text(claims, "preferred_username"));
+        } catch (JwtClaims.Rejected e) {
+            throw new Rejected(e.getMessage());
         }
     }
 
-    private static JsonArray audience(Object aud) {
-        if (aud instanceof String s) {
-            return new JsonArray().add(s);
-        }
-        if (aud instanceof JsonArray array) {
-            return array;
-        }
-        throw new Rejected("no aud");
+    /** The name to greet the user with: {@code name}, else {@code preferred_username}, else {@code sub}. */
+    public String displayName() {
+        return name.or(() -> preferredUsername).orElse(subject);
     }
 
-    private static Optional<String> text(JsonObject claims, String name) {
-        return claims.getValue(name) instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    /**
+     * Core §3.1.3.6: base64url of the left half of the hash of the access token's ASCII octets, the hash being the
+     * one of the ID token's {@code alg} (SHA-256 for RS256, the one the verifier accepts).
+     */
+    static String atHash(String accessToken, String algorithm) {
+        String digest =
+                switch (algorithm.substring(Math.max(0, algorithm.length() - 3))) {
+                    case "256" -> "SHA-256";
+                    case "384" -> "SHA-384";
+                    case "512" -> "SHA-512";
+                    default -> throw new JwtClaims.Rejected("no at_hash rule for alg " + algorithm);
+                };
+        try {
+            byte[] hash = MessageDigest.getInstance(digest).digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, hash.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(digest + " is in every JVM", e);
+        }
     }
 
     /** The ID token does not belong to this sign-in. */

@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Signed-in browsers, in memory (gone at restart, like the notes): the cookie carries a random 256-bit id, the store
  * keeps only its SHA-256, and the tokens never leave the server. A session ends after {@link #IDLE} without a request
  * or {@link #MAX_AGE} after sign-in, when the user signs out, when the auth server stops honouring its tokens, or when
- * its auth-server session ({@code sid}) ends ({@link #endAuthServerSession}, what a back-channel logout will call).
+ * its auth-server session ({@code sid}) or its user ends ({@link #endAuthServerSession}, {@link #endSubject}: what a
+ * back-channel logout calls).
  * At most {@code capacity} sessions are kept. Safe to use from every event loop.
  */
 public final class SessionStore {
@@ -66,9 +68,27 @@ public final class SessionStore {
 
     /** Ends every session of the auth-server session {@code sid}; returns how many ended. */
     public int endAuthServerSession(String sid) {
+        return endWhere(session -> session.sessionId().filter(sid::equals).isPresent());
+    }
+
+    /**
+     * Ends every session of the auth-server session {@code sid} that, when {@code subject} is given, belongs to that
+     * user; returns how many ended.
+     */
+    public int endAuthServerSession(String sid, Optional<String> subject) {
+        return endWhere(session -> session.sessionId().filter(sid::equals).isPresent()
+                && subject.map(session.subject()::equals).orElse(true));
+    }
+
+    /** Ends every session of the user {@code subject}; returns how many ended. */
+    public int endSubject(String subject) {
+        return endWhere(session -> session.subject().equals(subject));
+    }
+
+    private int endWhere(Predicate<WebSession> which) {
         int[] ended = {0};
         sessions.values().removeIf(session -> {
-            if (session.sessionId().filter(sid::equals).isPresent()) {
+            if (which.test(session)) {
                 session.end();
                 ended[0]++;
                 return true;

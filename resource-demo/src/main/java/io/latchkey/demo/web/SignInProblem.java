@@ -15,8 +15,13 @@ public final class SignInProblem extends RuntimeException {
         DENIED,
         /** The response is not a well-formed authorization response. */
         MALFORMED,
-        /** The code was refused, or the tokens did not check out. */
+        /** The code was refused, or the token response was not usable. */
         FAILED,
+        /**
+         * The ID token did not check out for this sign-in: its signature, issuer, audience, times, {@code nonce} or
+         * {@code at_hash}. A code injected from another sign-in ends here.
+         */
+        REJECTED,
         /** The authorization server or the API could not be reached. */
         UNAVAILABLE,
         /** Too many sign-ins or sessions at once. */

@@ -42,6 +42,15 @@ public record Tokens(
                 string(response, "id_token"));
     }
 
+    /**
+     * These tokens with {@code idToken} as the ID token. A refresh keeps the sign-in's ID token, which was verified
+     * and is the {@code id_token_hint} of the sign-out; Latchkey sends none with a refresh, and one that came would
+     * not have been verified.
+     */
+    public Tokens withIdToken(Optional<String> idToken) {
+        return new Tokens(accessToken, expiresAt, refreshToken, scope, idToken);
+    }
+
     /** Whether the access token expires within {@link #REFRESH_AHEAD} of {@code now} (or already has). */
     public boolean needsRefresh(Instant now) {
         return !now.plus(REFRESH_AHEAD).isBefore(expiresAt);

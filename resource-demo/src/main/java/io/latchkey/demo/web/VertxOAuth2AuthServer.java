@@ -105,7 +105,8 @@ public final class VertxOAuth2AuthServer implements AuthServer {
         User holder = User.create(
                 new JsonObject().put("refresh_token", current.refreshToken().get()));
         return call(provider -> provider.refresh(holder))
-                .map(user -> Tokens.fromResponse(user.principal(), now, current.refreshToken()));
+                .map(user -> Tokens.fromResponse(user.principal(), now, current.refreshToken())
+                        .withIdToken(current.idToken()));
     }
 
     private Future<User> call(Function<OAuth2Auth, Future<User>> request) {

@@ -2,6 +2,7 @@ package io.latchkey.demo.web;
 
 import io.latchkey.demo.notes.Note;
 import io.latchkey.demo.notes.NoteStore;
+import io.latchkey.verifier.Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -11,44 +12,58 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The notes web app's logic behind its pages: the home page's content, adding a note and signing out, each with the
- * session's tokens kept fresh (refreshed ahead of expiry, the rotated refresh token stored). A token the auth server or
- * the API no longer honours fails with {@link SessionEnded}; an auth server that cannot be reached with {@link
- * AuthServer.Unavailable}. Nothing here blocks: every call is a future.
+ * The notes web app's logic behind its pages: the home page's content, adding a note, signing out (RP-initiated, and
+ * the return from it) and back-channel logouts, each with the session's tokens kept fresh (refreshed ahead of expiry,
+ * the rotated refresh token stored). A token the auth server or the API no longer honours fails with {@link
+ * SessionEnded}; an auth server that cannot be reached with {@link AuthServer.Unavailable}. Nothing here blocks:
+ * every call is a future.
  */
 public final class WebApp {
-    /** Most sessions, and most sign-ins under way, kept at once. */
+    /** Most sessions, sign-ins and sign-outs under way, and logout tokens remembered, kept at once. */
     public static final int CAPACITY = 10_000;
 
     private final WebAppSettings settings;
     private final SessionStore sessions;
     private final PendingLogins pendingLogins;
+    private final SignOutStates signOutStates;
+    private final SeenTokenIds seenLogoutTokens;
     private final SignIn signIn;
+    private final BackChannelLogout backChannelLogout;
     private final AuthServer authServer;
     private final NotesApi api;
     private final SignOut signOut;
     private final Clock clock;
 
-    public WebApp(
-            WebAppSettings settings,
+    /** The pieces an app is made of; {@link #create} wires the real ones. */
+    public record Parts(
             SessionStore sessions,
             PendingLogins pendingLogins,
+            SignOutStates signOutStates,
+            SeenTokenIds seenLogoutTokens,
             AuthServer authServer,
+            IssuerSignatures signatures,
             NotesApi api,
-            SignOut signOut,
-            Clock clock) {
+            SignOut signOut) {}
+
+    public WebApp(WebAppSettings settings, Parts parts, Clock clock) {
         this.settings = settings;
-        this.sessions = sessions;
-        this.pendingLogins = pendingLogins;
-        this.authServer = authServer;
-        this.api = api;
-        this.signOut = signOut;
+        this.sessions = parts.sessions();
+        this.pendingLogins = parts.pendingLogins();
+        this.signOutStates = parts.signOutStates();
+        this.seenLogoutTokens = parts.seenLogoutTokens();
+        this.authServer = parts.authServer();
+        this.api = parts.api();
+        this.signOut = parts.signOut();
         this.clock = clock;
-        this.signIn = new SignIn(settings, pendingLogins, authServer, api::subject, clock);
+        this.signIn = new SignIn(settings, pendingLogins, authServer, parts.signatures(), api::subject, clock);
+        this.backChannelLogout = new BackChannelLogout(settings, parts.signatures(), sessions, seenLogoutTokens, clock);
     }
 
-    /** The web app on Vert.x's OAuth 2.0 client, signing out with {@link BearerLogout}. */
-    public static WebApp create(Vertx vertx, WebAppSettings settings) {
+    /**
+     * The web app on Vert.x's OAuth 2.0 client, checking ID and logout tokens with {@code verifier}'s keys and
+     * signing out with {@link RpInitiatedLogout}; starts discovering the end-session endpoint in the background.
+     */
+    public static WebApp create(Vertx vertx, WebAppSettings settings, Verifier verifier) {
         WebClient client = WebClient.create(
                 vertx,
                 settings.tls()
@@ -57,13 +72,20 @@ public final class WebApp {
                                 .setFollowRedirects(false)
                                 .setUserAgent("latchkey-resource-demo")));
         Clock clock = Clock.systemUTC();
+        SignOutStates signOutStates = new SignOutStates(clock, CAPACITY);
+        EndSessionEndpoint endSession = new EndSessionEndpoint(client, settings, clock);
+        endSession.discover();
         return new WebApp(
                 settings,
-                new SessionStore(clock, CAPACITY),
-                new PendingLogins(clock, CAPACITY),
-                VertxOAuth2AuthServer.create(vertx, settings),
-                new NotesApi(client, settings.baseUrl()),
-                new BearerLogout(client, settings.authServerUrls()),
+                new Parts(
+                        new SessionStore(clock, CAPACITY),
+                        new PendingLogins(clock, CAPACITY),
+                        signOutStates,
+                        new SeenTokenIds(clock, CAPACITY),
+                        VertxOAuth2AuthServer.create(vertx, settings),
+                        verifier::verifySigned,
+                        new NotesApi(client, settings.baseUrl()),
+                        new RpInitiatedLogout(settings, endSession, signOutStates)),
                 clock);
     }
 
@@ -79,10 +101,16 @@ public final class WebApp {
         return signIn;
     }
 
-    /** Drops expired sessions and sign-ins. */
+    public BackChannelLogout backChannelLogout() {
+        return backChannelLogout;
+    }
+
+    /** Drops expired sessions, sign-ins, sign-out states and remembered logout tokens. */
     public void prune() {
         sessions.prune();
         pendingLogins.prune();
+        signOutStates.prune();
+        seenLogoutTokens.prune();
     }
 
     /** The signed-in home page: the user and their notes, read through the API with the session's access token. */
@@ -137,12 +165,12 @@ public final class WebApp {
     public record SignedOut(String location, Optional<String> warning) {}
 
     /**
-     * Ends the session here and at the auth server. The local session ends whatever happens; a session the auth
-     * server had already ended counts as signed out.
+     * Ends the session here and at the auth server. The local session ends whatever happens; the location is where
+     * the browser goes to end the auth-server session (the end-session endpoint). The tokens are not refreshed first:
+     * ending a session needs none that works.
      */
     public Future<SignedOut> signOut(WebSession session) {
-        return tokens(session)
-                .compose(signOut::signOut)
+        return signOut.signOut(session.tokens())
                 .map(location -> new SignedOut(location, Optional.empty()))
                 .recover(e -> {
                     if (e instanceof SessionEnded) {
@@ -160,6 +188,15 @@ public final class WebApp {
                     sessions.end(session);
                     return Future.succeededFuture();
                 });
+    }
+
+    /**
+     * Whether the browser came back from the end-session endpoint with a {@code state} this app sent (used once). A
+     * return without one, or with one this app did not send, changes nothing either way: the local session ended when
+     * the sign-out started.
+     */
+    public boolean signOutReturned(String state) {
+        return signOutStates.take(state);
     }
 
     /** Ends the session because its tokens no longer count. */

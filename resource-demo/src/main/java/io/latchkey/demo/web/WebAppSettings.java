@@ -54,6 +54,11 @@ public record WebAppSettings(
         return baseUrl + "/callback";
     }
 
+    /** The registered post-logout redirect URI, where RP-initiated logouts return: {@code <base URL>/}. */
+    public String postLogoutRedirectUri() {
+        return baseUrl + "/";
+    }
+
     /** Cookies carry {@code Secure} when browsers reach the app over https. */
     public boolean secureCookies() {
         return baseUrl.startsWith("https:");

@@ -15,9 +15,13 @@ class SessionStoreTest {
     private final SessionStore store = new SessionStore(clock, 3);
 
     static SignedIn signedIn(String sid) {
+        return signedIn("sub-1", sid);
+    }
+
+    static SignedIn signedIn(String subject, String sid) {
         Tokens tokens = new Tokens(
                 "access", Instant.ofEpochSecond(1_700_000_300), Optional.of("refresh"), "notes:read", Optional.empty());
-        return new SignedIn("sub-1", "alice", Optional.ofNullable(sid), tokens);
+        return new SignedIn(subject, "alice", Optional.ofNullable(sid), tokens);
     }
 
     @Test
@@ -86,6 +90,31 @@ class SessionStoreTest {
         assertTrue(store.find(second.cookieValue()).isEmpty());
         assertTrue(store.find(other.cookieValue()).isPresent());
         assertEquals(0, store.endAuthServerSession("sid-unknown"));
+    }
+
+    @Test
+    void endAuthServerSessionWhenASubIsNamedTooThenOnlyThatUsersSessionsOfTheSid() {
+        SessionStore.Created mine = store.create(signedIn("sub-1", "sid-1"));
+        SessionStore.Created notMine = store.create(signedIn("sub-2", "sid-1"));
+
+        assertEquals(1, store.endAuthServerSession("sid-1", Optional.of("sub-1")));
+
+        assertTrue(store.find(mine.cookieValue()).isEmpty());
+        assertTrue(store.find(notMine.cookieValue()).isPresent());
+        assertEquals(1, store.endAuthServerSession("sid-1", Optional.empty()));
+    }
+
+    @Test
+    void endSubjectWhenTheUserHasSessionsThenAllOfThemEndWhateverTheSid() {
+        SessionStore.Created first = store.create(signedIn("sub-1", "sid-1"));
+        SessionStore.Created second = store.create(signedIn("sub-1", null));
+        SessionStore.Created other = store.create(signedIn("sub-2", "sid-1"));
+
+        assertEquals(2, store.endSubject("sub-1"));
+
+        assertTrue(store.find(first.cookieValue()).isEmpty());
+        assertTrue(store.find(second.cookieValue()).isEmpty());
+        assertTrue(store.find(other.cookieValue()).isPresent());
     }
 
     @Test

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.demo.web.SignInProblem.Reason;
+import io.latchkey.verifier.SignedJwt;
+import io.latchkey.verifier.TokenRejected;
+import io.latchkey.verifier.VerifierUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +26,29 @@ class SignInTest {
     private final TestClock clock = TestClock.atEpochSecond(1_700_000_000);
     private final PendingLogins pending = new PendingLogins(clock, 100);
     private final FakeAuthServer authServer = new FakeAuthServer();
+    /** The claims the stand-in verifier finds in the ID token; null: as auth-server issues them for the sign-in. */
+    private JsonObject idClaims;
+    /** What the stand-in verifier answers instead, when set. */
+    private Future<SignedJwt> signatureAnswer;
+
+    private final IssuerSignatures signatures = (jwt, typ) -> {
+        if (signatureAnswer != null) {
+            return signatureAnswer;
+        }
+        if (!jwt.equals("id-token") || !typ.equals("JWT")) {
+            return Future.failedFuture(new TokenRejected(TokenRejected.Reason.WRONG_TYPE, "not the ID token"));
+        }
+        JsonObject claims = idClaims != null
+                ? idClaims
+                : IdTokenClaimsTest.claims(clock.instant(), lastLogin().nonce(), "at");
+        return Future.succeededFuture(new SignedJwt("kid-1", "RS256", claims));
+    };
+
     private final SignIn signIn = new SignIn(
             WebCookiesTest.settings("http://localhost:8082"),
             pending,
             authServer,
+            signatures,
             accessToken -> accessToken.equals("at") ? Future.succeededFuture("user-1") : Future.failedFuture("?"),
             clock);
 
@@ -33,7 +56,7 @@ class SignInTest {
     static final class FakeAuthServer implements AuthServer {
         final List<PendingLogin> authorized = new ArrayList<>();
         final List<String> redeemed = new ArrayList<>();
-        Optional<String> idToken = Optional.empty();
+        Optional<String> idToken = Optional.of("id-token");
         Future<Tokens> answer;
 
         @Override
@@ -55,6 +78,10 @@ class SignInTest {
         public Future<Tokens> refresh(Tokens current, Instant now) {
             throw new UnsupportedOperationException();
         }
+    }
+
+    private PendingLogin lastLogin() {
+        return authServer.authorized.get(authServer.authorized.size() - 1);
     }
 
     private PendingLogin started(String browserKey) {
@@ -88,9 +115,10 @@ class SignInTest {
         assertEquals(List.of("the-code " + login.pkce().verifier()), authServer.redeemed);
         SignedIn signedIn = result.result();
         assertEquals("user-1", signedIn.subject());
-        assertEquals("user-1", signedIn.displayName());
-        assertEquals(Optional.empty(), signedIn.sessionId());
+        assertEquals("Alice Example", signedIn.displayName());
+        assertEquals(Optional.of("sid-1"), signedIn.sessionId());
         assertEquals("at", signedIn.tokens().accessToken());
+        assertEquals(Optional.of("id-token"), signedIn.tokens().idToken());
     }
 
     @Test
@@ -246,25 +274,78 @@ class SignInTest {
     }
 
     @Test
-    void completeWhenAnIdTokenCarriesThisSignInsNonceThenItsNameAndSid() {
+    void completeWhenTheIdTokenCarriesAnotherNonceThenRejected() {
         PendingLogin login = started(BROWSER);
-        authServer.idToken = Optional.of(IdTokenClaimsTest.jwt(IdTokenClaimsTest.claims()
-                .put("nonce", login.nonce())
-                .put("exp", clock.instant().getEpochSecond() + 300)));
+        idClaims = IdTokenClaimsTest.claims(clock.instant(), "another-sign-ins-nonce", "at");
 
-        SignedIn signedIn = signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER))
-                .result();
-
-        assertEquals("alice", signedIn.displayName());
-        assertEquals(Optional.of("sid-1"), signedIn.sessionId());
+        assertEquals(
+                Reason.REJECTED,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+        assertTrue(login.nonce().matches("[A-Za-z0-9_-]{43}"));
     }
 
     @Test
-    void completeWhenAnIdTokenCarriesAnotherNonceThenFailed() {
+    void completeWhenTheIdTokensAtHashIsAnotherAccessTokensThenRejected() {
         PendingLogin login = started(BROWSER);
-        authServer.idToken = Optional.of(IdTokenClaimsTest.jwt(IdTokenClaimsTest.claims()
-                .put("nonce", "another")
-                .put("exp", clock.instant().getEpochSecond() + 300)));
+        idClaims = IdTokenClaimsTest.claims(clock.instant(), login.nonce(), "another-access-token");
+
+        assertEquals(
+                Reason.REJECTED,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+    }
+
+    @Test
+    void completeWhenTheIdTokenIsForAnotherClientThenRejected() {
+        PendingLogin login = started(BROWSER);
+        idClaims =
+                IdTokenClaimsTest.claims(clock.instant(), login.nonce(), "at").put("aud", "demo-app");
+
+        assertEquals(
+                Reason.REJECTED,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+    }
+
+    @Test
+    void completeWhenTheIdTokenNamesAnotherUserThanTheApiThenRejected() {
+        PendingLogin login = started(BROWSER);
+        idClaims =
+                IdTokenClaimsTest.claims(clock.instant(), login.nonce(), "at").put("sub", "user-2");
+
+        assertEquals(
+                Reason.REJECTED,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+    }
+
+    @Test
+    void completeWhenTheIdTokensSignatureIsRefusedThenRejected() {
+        PendingLogin login = started(BROWSER);
+        signatureAnswer = Future.failedFuture(new TokenRejected(TokenRejected.Reason.BAD_SIGNATURE, "forged"));
+
+        assertEquals(
+                Reason.REJECTED,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+    }
+
+    @Test
+    void completeWhenTheIssuersKeysAreNotCurrentThenUnavailable() {
+        PendingLogin login = started(BROWSER);
+        signatureAnswer = Future.failedFuture(new VerifierUnavailable("keys not loaded"));
+
+        assertEquals(
+                Reason.UNAVAILABLE,
+                problem(signIn.complete(BROWSER, callback("code", "c", "state", login.state(), "iss", ISSUER)))
+                        .reason());
+    }
+
+    @Test
+    void completeWhenTheTokenResponseHasNoIdTokenThenFailed() {
+        PendingLogin login = started(BROWSER);
+        authServer.idToken = Optional.empty();
 
         assertEquals(
                 Reason.FAILED,
@@ -289,6 +370,7 @@ class SignInTest {
                 WebCookiesTest.settings("http://localhost:8082"),
                 tiny,
                 authServer,
+                signatures,
                 token -> Future.succeededFuture("x"),
                 clock);
         busy.start(null);

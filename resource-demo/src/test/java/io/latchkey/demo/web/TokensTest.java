@@ -72,4 +72,16 @@ class TokensTest {
 
         assertFalse(text.contains("at,") || text.contains("rt-2"), text);
     }
+
+    @Test
+    void withIdTokenWhenARefreshKeepsTheSignInsThenEverythingElseIsTheRefreshedTokens() {
+        Tokens refreshed = Tokens.fromResponse(response().put("id_token", "unverified"), NOW, Optional.of("rt-1"));
+
+        Tokens kept = refreshed.withIdToken(Optional.of("verified-at-sign-in"));
+
+        assertEquals(Optional.of("verified-at-sign-in"), kept.idToken());
+        assertEquals(refreshed.accessToken(), kept.accessToken());
+        assertEquals(refreshed.refreshToken(), kept.refreshToken());
+        assertEquals(refreshed.expiresAt(), kept.expiresAt());
+    }
 }

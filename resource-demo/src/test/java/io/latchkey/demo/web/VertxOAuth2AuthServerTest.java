@@ -144,11 +144,12 @@ class VertxOAuth2AuthServerTest {
     @Test
     void refreshWhenRotatedThenTheNewRefreshTokenIsKept(Vertx vertx) {
         answer = tokenResponse("rt-2");
-        Tokens current = new Tokens("at-1", NOW, Optional.of("rt-1"), "notes:read", Optional.empty());
+        Tokens current = new Tokens("at-1", NOW, Optional.of("rt-1"), "notes:read", Optional.of("sign-in-id-token"));
 
         Tokens refreshed = Await.result(client(vertx, url()).refresh(current, NOW));
 
         assertEquals(Optional.of("rt-2"), refreshed.refreshToken());
+        assertEquals(Optional.of("sign-in-id-token"), refreshed.idToken(), "the sign-in's ID token is kept");
         assertEquals("refresh_token", seen.get(0).form().get("grant_type"));
         assertEquals("rt-1", seen.get(0).form().get("refresh_token"));
     }

@@ -26,7 +26,8 @@ public final class TokenRules {
     /** Clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
     public static final long LEEWAY_SECONDS = 60;
 
-    private static final List<String> KEY_HEADERS = List.of("jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256");
+    /** RFC 9068 §2.1: the {@code typ} of a JWT access token. */
+    public static final String ACCESS_TOKEN_TYPE = "at+jwt";
 
     private final String issuer;
     private final String audience;
@@ -36,27 +37,9 @@ public final class TokenRules {
         this.audience = audience;
     }
 
-    /** Checks the header and returns the {@code kid} to verify with. */
+    /** Checks the header ({@link JwsHeaderRules} with {@code typ} {@code at+jwt}) and returns the {@code kid}. */
     public String checkHeader(JsonObject header) {
-        if (!"RS256".equals(header.getValue("alg"))) {
-            throw new TokenRejected(Reason.UNSUPPORTED_ALGORITHM, "alg must be RS256");
-        }
-        Object typ = header.getValue("typ");
-        if (!(typ instanceof String t) || !(t.equalsIgnoreCase("at+jwt") || t.equalsIgnoreCase("application/at+jwt"))) {
-            throw new TokenRejected(Reason.WRONG_TYPE, "typ must be at+jwt");
-        }
-        if (header.containsKey("crit")) {
-            throw new TokenRejected(Reason.FORBIDDEN_HEADER, "crit is not supported");
-        }
-        for (String name : KEY_HEADERS) {
-            if (header.containsKey(name)) {
-                throw new TokenRejected(Reason.FORBIDDEN_HEADER, name + " is never used");
-            }
-        }
-        if (!(header.getValue("kid") instanceof String kid) || kid.isEmpty()) {
-            throw new TokenRejected(Reason.MALFORMED, "kid is required");
-        }
-        return kid;
+        return JwsHeaderRules.check(header, ACCESS_TOKEN_TYPE);
     }
 
     /** Checks the claims at {@code nowSeconds} and returns them as an {@link AccessToken}. */

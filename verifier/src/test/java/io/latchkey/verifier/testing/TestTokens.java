@@ -13,19 +13,23 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Builds access tokens as auth-server and key-service mint them (RFC 9068 header and claims, a real RS256
- * signature), with hooks to bend any part of them for attack tests.
+ * signature), and ID and logout tokens the same way, with hooks to bend any part of them for attack tests.
  */
 public final class TestTokens {
     private final TestKeys key;
     private final JsonObject header;
     private final JsonObject claims;
 
-    private TestTokens(TestKeys key, String issuer) {
+    private TestTokens(TestKeys key, String typ, JsonObject claims) {
         this.key = key;
+        this.header = new JsonObject().put("alg", "RS256").put("typ", typ).put("kid", key.kid());
+        this.claims = claims;
+    }
+
+    private TestTokens(TestKeys key, String issuer) {
+        this(key, "at+jwt", new JsonObject());
         long now = Instant.now().getEpochSecond();
-        this.header = new JsonObject().put("alg", "RS256").put("typ", "at+jwt").put("kid", key.kid());
-        this.claims = new JsonObject()
-                .put("iss", issuer)
+        claims.put("iss", issuer)
                 .put("sub", "user-" + UUID.randomUUID())
                 .put("aud", "resource-demo")
                 .put("exp", now + 300)
@@ -40,6 +44,52 @@ public final class TestTokens {
     /** A valid user token for audience {@code resource-demo}, signed by {@code key}. */
     public static TestTokens valid(TestKeys key, String issuer) {
         return new TestTokens(key, issuer);
+    }
+
+    /**
+     * An OpenID Connect ID token as auth-server issues one to {@code clientId} ({@code typ} {@code JWT}; {@code iss},
+     * {@code sub}, {@code aud} and {@code azp} the client, {@code exp} in 5 minutes, {@code iat}, {@code auth_time},
+     * {@code sid}, {@code jti}); add {@code nonce}, {@code at_hash} and profile claims with {@link #claim}.
+     */
+    public static TestTokens idToken(TestKeys key, String issuer, String clientId) {
+        long now = Instant.now().getEpochSecond();
+        return new TestTokens(
+                key,
+                "JWT",
+                new JsonObject()
+                        .put("iss", issuer)
+                        .put("sub", "user-" + UUID.randomUUID())
+                        .put("aud", clientId)
+                        .put("azp", clientId)
+                        .put("exp", now + 300)
+                        .put("iat", now)
+                        .put("auth_time", now)
+                        .put("sid", UUID.randomUUID().toString())
+                        .put("jti", UUID.randomUUID().toString()));
+    }
+
+    /**
+     * A Back-Channel Logout 1.0 logout token as auth-server delivers one to {@code clientId} ({@code typ} {@code
+     * logout+jwt}; {@code iss}, {@code aud}, {@code iat}, {@code exp} in 2 minutes, {@code jti}, {@code sid}, {@code
+     * sub}, and the back-channel logout event).
+     */
+    public static TestTokens logoutToken(TestKeys key, String issuer, String clientId) {
+        long now = Instant.now().getEpochSecond();
+        return new TestTokens(
+                key,
+                "logout+jwt",
+                new JsonObject()
+                        .put("iss", issuer)
+                        .put("aud", clientId)
+                        .put("iat", now)
+                        .put("exp", now + 120)
+                        .put("jti", UUID.randomUUID().toString())
+                        .put("sid", UUID.randomUUID().toString())
+                        .put("sub", "user-" + UUID.randomUUID())
+                        .put(
+                                "events",
+                                new JsonObject()
+                                        .put("http://schemas.openid.net/event/backchannel-logout", new JsonObject())));
     }
 
     public TestTokens header(String name, Object value) {

@@ -17,24 +17,31 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The notes web app's pages: {@code GET /} (signed out: "Sign in"; signed in: the user, their notes, a form to add
- * one and "Sign out"), {@code GET /login} (starts the authorization code flow), {@code GET /callback} (the redirect
- * URI), {@code POST /notes} and {@code POST /logout} (both with the CSRF token), and the stylesheet. Handlers only
- * translate between HTTP and {@link WebApp}; every page carries a strict Content-Security-Policy, {@code no-store},
- * {@code Referrer-Policy: same-origin} (the callback URL holds a code, which must not reach another site; with
- * {@code no-referrer} a browser sends {@code Origin: null} on the app's own form posts, which the CSRF check refuses)
- * and refuses framing.
+ * one and "Sign out"; also the post-logout redirect URI, with {@code state}), {@code GET /login} (starts the
+ * authorization code flow), {@code GET /callback} (the redirect URI), {@code POST /notes} and {@code POST /logout}
+ * (both with the CSRF token; sign-out ends the local session and sends the browser to the issuer's end-session
+ * endpoint), and the stylesheet; plus the server-to-server {@link BackChannelLogoutRoutes}. Handlers only translate
+ * between HTTP and {@link WebApp}; every page carries a strict Content-Security-Policy, {@code no-store}, {@code
+ * Referrer-Policy: same-origin} (the callback URL holds a code, which must not reach another site; with {@code
+ * no-referrer} a browser sends {@code Origin: null} on the app's own form posts, which the CSRF check refuses) and
+ * refuses framing.
  */
 public final class WebRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
     private static final int BODY_LIMIT = 16 * 1024;
     private static final String SESSION_ENDED = "You have been signed out: your sign-in ended elsewhere or was"
             + " revoked. Sign in again to see your notes.";
+    private static final String SIGNED_OUT = "You are signed out, of the notes app and of Latchkey.";
+    private static final String SIGNED_OUT_UNCONFIRMED = "You are signed out of the notes app. This page was not"
+            + " reached from a sign-out this app started (or it was reloaded), so it cannot tell whether Latchkey"
+            + " signed you out too.";
 
     private final WebApp app;
     private final WebCookies cookies;
@@ -61,12 +68,20 @@ public final class WebRoutes {
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(this::logout)
                 .failureHandler(this::failure);
+        // Server to server: none of the page handlers above (cookies, CSRF, redirects) applies to it.
+        new BackChannelLogoutRoutes(app.backChannelLogout()).mount(router);
     }
 
     private void home(RoutingContext ctx) {
         Optional<WebSession> session = session(ctx);
+        // The post-logout redirect URI is this page: a state says the browser is back from the end-session endpoint.
+        List<String> states = ctx.queryParam("state");
+        Optional<String> returned = states.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        states.size() == 1 && app.signOutReturned(states.get(0)) ? SIGNED_OUT : SIGNED_OUT_UNCONFIRMED);
         if (session.isEmpty()) {
-            html(ctx, 200, Pages.signedOut(Optional.empty()));
+            html(ctx, 200, Pages.signedOut(returned));
             return;
         }
         app.home(session.get())
@@ -204,7 +219,7 @@ public final class WebRoutes {
 
     private void signInProblem(RoutingContext ctx, SignInProblem problem) {
         switch (problem.reason()) {
-            case FAILED, UNAVAILABLE, BUSY -> LOG.warn("Sign-in did not complete: {}", problem.getMessage());
+            case FAILED, REJECTED, UNAVAILABLE, BUSY -> LOG.warn("Sign-in did not complete: {}", problem.getMessage());
             default -> LOG.info("Sign-in did not complete: {}", problem.getMessage());
         }
         switch (problem.reason()) {
@@ -252,6 +267,15 @@ public final class WebRoutes {
                         Pages.problem(
                                 "Sign-in did not complete",
                                 "The sign-in server did not confirm your sign-in. Please try again.",
+                                Optional.empty()));
+            case REJECTED ->
+                html(
+                        ctx,
+                        400,
+                        Pages.problem(
+                                "Sign-in refused",
+                                "The sign-in could not be confirmed as the one this browser started, so it was not"
+                                        + " accepted and nothing was changed. Please sign in again.",
                                 Optional.empty()));
             case UNAVAILABLE ->
                 html(
