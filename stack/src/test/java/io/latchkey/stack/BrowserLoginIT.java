@@ -172,7 +172,7 @@ class BrowserLoginIT {
         assertEquals("Sign in", browser.findElement(By.tagName("h1")).getText());
         submitCredentials(browser);
         awaitSignedIn(browser);
-        assertTrue(text(browser, ".who").contains(alice), text(browser, ".who"));
+        assertTrue(text(browser, ".who").contains("Alice Example"), text(browser, ".who"));
 
         String note = "Written in a real browser " + UUID.randomUUID();
         browser.findElement(By.id("text")).sendKeys(note);
@@ -287,7 +287,7 @@ class BrowserLoginIT {
         assertTrue(onLoginPage(browser), browser.getCurrentUrl());
         submitCredentials(browser);
         awaitSignedIn(browser);
-        assertTrue(text(browser, ".who").contains(alice), text(browser, ".who"));
+        assertTrue(text(browser, ".who").contains("Alice Example"), text(browser, ".who"));
     }
 
     @Test
