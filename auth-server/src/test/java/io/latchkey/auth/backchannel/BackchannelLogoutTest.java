@@ -46,6 +46,7 @@ class BackchannelLogoutTest {
 
     static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
     static final Duration DEADLINE = Duration.ofSeconds(15);
+    static final String ADMIN_SECRET = "admin-cli-secret-for-tests-0123456789abcdef";
 
     static Vertx vertx;
     static Pool pool;
@@ -56,7 +57,7 @@ class BackchannelLogoutTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        stack = TestStack.start(vertx, db);
+        stack = TestStack.start(vertx, db, env -> env.put("LATCHKEY_ADMIN_CLIENT_SECRET", ADMIN_SECRET));
         auth = stack.auth();
         pool = db.pool(vertx);
         receiver = LogoutReceiver.start(vertx);
@@ -68,7 +69,12 @@ class BackchannelLogoutTest {
                     .insert(pool);
         }
         TestClients.publicClient("pw").grants("password", "refresh_token").insert(pool);
-        for (String user : List.of("ava", "ben", "cal", "dot", "eve")) {
+        TestClients.publicClient("app-c")
+                .browser("https://app-c.example/cb")
+                .backchannel(receiver.uri("/bc/app-c"))
+                .firstParty()
+                .insert(pool);
+        for (String user : List.of("ava", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ida", "jon")) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
     }
@@ -154,6 +160,44 @@ class BackchannelLogoutTest {
     }
 
     @Test
+    void adminDisablePasswordChangeRefreshReuseEndSessionAndClientDisableAreLogoutsToo() throws Exception {
+        String admin = adminToken();
+        JsonObject disabled = signIn(new TestBrowser(auth.client()), "app-a", "fay");
+        adminPost(
+                "/admin/users/" + claims(disabled.getString("access_token")).getString("sub") + "/disable",
+                admin,
+                new JsonObject());
+        awaitTokens(sid(disabled), 1);
+
+        JsonObject changed = signIn(new TestBrowser(auth.client()), "app-a", "gus");
+        adminPost(
+                "/admin/users/" + claims(changed.getString("access_token")).getString("sub") + "/password",
+                admin,
+                new JsonObject().put("password", "a-new-password-for-gus-1"));
+        awaitTokens(sid(changed), 1);
+
+        JsonObject reused = signIn(new TestBrowser(auth.client()), "app-a", "hal");
+        String refresh = reused.getString("refresh_token");
+        assertEquals(200, refresh("app-a", refresh).statusCode());
+        assertEquals(400, refresh("app-a", refresh).statusCode());
+        awaitTokens(sid(reused), 1);
+
+        TestBrowser browser = new TestBrowser(auth.client());
+        JsonObject ended = signIn(browser, "app-a", "ida");
+        HttpResponse<Buffer> end = browser.get("/oauth2/end-session?client_id=app-a");
+        assertEquals(200, end.statusCode());
+        assertEquals(
+                200,
+                browser.post("/oauth2/end-session", "confirm", "yes", "csrf", TestBrowser.csrf(end))
+                        .statusCode());
+        awaitTokens(sid(ended), 1);
+
+        JsonObject ofClient = signIn(new TestBrowser(auth.client()), "app-c", "jon");
+        adminPost("/admin/clients/app-c/disable", admin, new JsonObject());
+        awaitTokens(sid(ofClient), 1);
+    }
+
+    @Test
     void anAppThatNeverAnswersIsAbandonedAfterTheBound() {
         JsonObject tokens = signIn(new TestBrowser(auth.client()), "app-a", "eve");
         String sid = claims(tokens.getString("access_token")).getString("sid");
@@ -194,6 +238,29 @@ class BackchannelLogoutTest {
             assertEquals(sid, byApp.get(app).getStringClaim("sid"));
         }
         return byApp;
+    }
+
+    private static String sid(JsonObject tokens) {
+        return claims(tokens.getString("access_token")).getString("sid");
+    }
+
+    private static HttpResponse<Buffer> refresh(String app, String refreshToken) {
+        return auth.token(null, "grant_type=refresh_token&client_id=" + app + "&refresh_token=" + refreshToken);
+    }
+
+    private static String adminToken() {
+        HttpResponse<Buffer> token =
+                auth.postForm("/oauth2/token", "admin-cli", ADMIN_SECRET, "grant_type=client_credentials");
+        assertEquals(200, token.statusCode(), token.bodyAsString());
+        return token.bodyAsJsonObject().getString("access_token");
+    }
+
+    private static void adminPost(String path, String token, JsonObject body) {
+        HttpResponse<Buffer> response = Await.result(auth.client()
+                .post(path)
+                .putHeader("Authorization", "Bearer " + token)
+                .sendJsonObject(body));
+        assertEquals(2, response.statusCode() / 100, path + ": " + response.bodyAsString());
     }
 
     private static List<String> forSession(String sid) {
