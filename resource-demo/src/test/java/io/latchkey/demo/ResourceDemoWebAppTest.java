@@ -552,7 +552,31 @@ class ResourceDemoWebAppTest {
     }
 
     @Test
-    void callbackWhenTheUserDeclinedThenACancelledPageWithTheServersWordsEscaped() {
+    void callbackWhenTheSignInPageExpiredThenSignInDidNotFinishWithTheServersWordsAndSignInAgain() {
+        Browser browser = new Browser();
+        Map<String, String> request = browser.startSignIn();
+
+        // As auth-server answers a login form submitted after its interaction's 30 minutes.
+        HttpResponse<Buffer> page = browser.get("/callback?error=access_denied&error_description="
+                + "The+sign-in+page+expired+after+30+minutes%3B+start+again&state=" + request.get("state") + "&iss="
+                + upstream.issuer());
+
+        assertEquals(400, page.statusCode());
+        String body = page.bodyAsString();
+        assertTrue(body.contains("<title>Sign-in did not finish · Latchkey notes</title>"), body);
+        assertTrue(body.contains("<h1>Sign-in did not finish</h1>"), body);
+        assertTrue(
+                body.contains("<p>You are not signed in, and nothing was shared with the notes app.</p>"
+                        + "\n<p class=\"notice warning\">The sign-in server said: The sign-in page expired after 30"
+                        + " minutes; start again</p>"),
+                body);
+        assertFalse(body.contains("cancel"), "nobody cancelled anything: " + body);
+        assertTrue(body.contains("<a class=\"button\" href=\"/login\">Sign in again</a>"), body);
+        assertFalse(browser.cookies.containsKey("demo-session"));
+    }
+
+    @Test
+    void callbackWhenAccessDeniedThenSignInDidNotFinishWithTheServersWordsEscaped() {
         Browser browser = new Browser();
         Map<String, String> request = browser.startSignIn();
 
@@ -561,9 +585,72 @@ class ResourceDemoWebAppTest {
 
         assertEquals(400, page.statusCode());
         String body = page.bodyAsString();
-        assertTrue(body.contains("Sign-in cancelled"), body);
-        assertTrue(body.contains("access_denied (&lt;b&gt;no&lt;/b&gt;)"), body);
+        assertTrue(body.contains("<h1>Sign-in did not finish</h1>"), body);
+        assertTrue(body.contains("The sign-in server said: &lt;b&gt;no&lt;/b&gt;</p>"), body);
         assertTrue(body.contains("href=\"/login\">Sign in again</a>"));
+
+        // Without a description, the error code is all the server said.
+        Map<String, String> again = browser.startSignIn();
+        String bare = browser.get(
+                        "/callback?error=access_denied&state=" + again.get("state") + "&iss=" + upstream.issuer())
+                .bodyAsString();
+        assertTrue(bare.contains("<h1>Sign-in did not finish</h1>"), bare);
+        assertTrue(bare.contains("The sign-in server said: access_denied</p>"), bare);
+    }
+
+    @Test
+    void callbackWhenTheStateWasUsedAndTheBrowserIsSignedInThenBackHomeStillSignedIn() {
+        Browser browser = new Browser();
+        Map<String, String> request = browser.startSignIn();
+        String first = UUID.randomUUID().toString();
+        codes.put(
+                first,
+                new Grant(request.get("code_challenge"), browser.subject, browser.sid, request.get("nonce"), t -> t));
+        HttpResponse<Buffer> signedIn =
+                browser.get("/callback?code=" + first + "&state=" + request.get("state") + "&iss=" + upstream.issuer());
+        assertEquals(303, signedIn.statusCode(), signedIn.bodyAsString());
+        String session = browser.cookies.get("demo-session");
+        assertNotNull(session);
+
+        // The back button: auth-server's login page, its interaction done, sends the browser on with a new code and
+        // the state this sign-in already used.
+        String second = UUID.randomUUID().toString();
+        codes.put(
+                second,
+                new Grant(request.get("code_challenge"), browser.subject, browser.sid, request.get("nonce"), t -> t));
+        HttpResponse<Buffer> back = browser.get(
+                "/callback?code=" + second + "&state=" + request.get("state") + "&iss=" + upstream.issuer());
+
+        assertEquals(303, back.statusCode(), back.bodyAsString());
+        assertEquals("/", back.getHeader("Location"));
+        assertEquals("no-store", back.getHeader("Cache-Control"));
+        assertEquals(session, browser.cookies.get("demo-session"), "the same session, not a new one");
+        assertTrue(codes.containsKey(second), "the stale code was never sent to the token endpoint");
+        assertTrue(browser.showsSignedIn());
+        // A state this app never sent goes home just the same, and changes nothing either.
+        HttpResponse<Buffer> forged = browser.get("/callback?code=x&state=forged&iss=" + upstream.issuer());
+        assertEquals(303, forged.statusCode());
+        assertEquals("/", forged.getHeader("Location"));
+    }
+
+    @Test
+    void callbackWhenTheStateWasUsedAndTheSessionHasEndedThenTheExpiredPage() {
+        Browser browser = new Browser();
+        Map<String, String> request = browser.startSignIn();
+        String code = UUID.randomUUID().toString();
+        codes.put(
+                code,
+                new Grant(request.get("code_challenge"), browser.subject, browser.sid, request.get("nonce"), t -> t));
+        String callback = "/callback?code=" + code + "&state=" + request.get("state") + "&iss=" + upstream.issuer();
+        assertEquals(303, browser.get(callback).statusCode());
+        assertEquals(200, backChannelLogout(logoutToken(browser).sign()).statusCode());
+
+        HttpResponse<Buffer> page = browser.get(callback);
+
+        assertEquals(400, page.statusCode());
+        assertTrue(page.bodyAsString().contains("<h1>This sign-in has expired</h1>"), page.bodyAsString());
+        assertTrue(page.bodyAsString().contains("href=\"/login\">Sign in again</a>"));
+        assertFalse(browser.cookies.containsKey("demo-session"), "the cookie of the ended session is forgotten");
     }
 
     // ---- OpenID Connect: the ID token ----

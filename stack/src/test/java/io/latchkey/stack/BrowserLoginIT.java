@@ -25,14 +25,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,13 +64,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The browser login as a person sees it: the system's Chromium (headless, driven through its own chromedriver, so
  * nothing is downloaded) against the stack jar. It signs in to the notes web app through auth-server's login page,
- * gets single sign-on into a second client, signs out and sees that client's token refused, and walks the paths a
+ * gets single sign-on into a second client, signs out and sees that client's token refused; signs out from a second
+ * app through end-session and sees the notes app's own session end by back-channel logout; and walks the paths a
  * real browser takes that an HTTP client does not: an idle login page, the back button, a second tab. It also takes
  * screenshots of the login and consent pages at phone and desktop widths ({@code target/screenshots/}).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.1">RFC 6749 §4.1</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7636">RFC 7636</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9207">RFC 9207</a>
+ * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">RP-Initiated Logout 1.0</a>
+ * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">Back-Channel Logout 1.0</a>
  */
 class BrowserLoginIT {
     private static final String CHROMIUM = "/usr/bin/chromium";
@@ -73,6 +84,10 @@ class BrowserLoginIT {
     private static final String SSO_CLIENT = "browser-it-sso";
     /** Third party, public: the client whose consent page the screenshots show. */
     private static final String PARTNER_CLIENT = "browser-it-partner";
+    /** First party, public, OpenID: the second app that signs the browser out through end-session. */
+    private static final String OIDC_CLIENT = "browser-it-oidc";
+    /** The notes app, as seeded: its back-channel logout URI is what the outbox delivers to. */
+    private static final String NOTES_APP_CLIENT = "demo-web";
 
     private static final Duration PAGE = Duration.ofSeconds(20);
     private static final Path TARGET = Path.of("target");
@@ -91,6 +106,10 @@ class BrowserLoginIT {
     private static StackProcess stack;
     private static HttpServer callbacks;
     private static String callback;
+    /** {@link #OIDC_CLIENT}'s post-logout redirect URI, another page of the test's own. */
+    private static String postLogout;
+    /** When the browser reached {@link #postLogout}, by the {@code state} it came back with. */
+    private static final Map<String, Arrival> POST_LOGOUT_ARRIVALS = new ConcurrentHashMap<>();
     /** alice's {@code sub}, which the notes app shows when she is signed in. */
     private static String alice;
 
@@ -116,8 +135,24 @@ class BrowserLoginIT {
             exchange.getResponseBody().write(page);
             exchange.close();
         });
+        callbacks.createContext("/signed-out", exchange -> {
+            Arrival arrived = new Arrival(System.nanoTime(), Instant.now());
+            String query = exchange.getRequestURI().getRawQuery();
+            query(query == null ? "" : query).forEach((name, value) -> {
+                if (name.equals("state")) {
+                    POST_LOGOUT_ARRIVALS.put(value, arrived);
+                }
+            });
+            byte[] page = "<!doctype html><title>Signed out</title><h1>Signed out</h1><p>Back at the second app.</p>"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html;charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
         callbacks.start();
         callback = "http://127.0.0.1:" + callbacks.getAddress().getPort() + "/cb";
+        postLogout = "http://127.0.0.1:" + callbacks.getAddress().getPort() + "/signed-out";
         stack.awaitReady(Duration.ofSeconds(90));
         System.out.println("[browser] stack ready after "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
@@ -125,8 +160,13 @@ class BrowserLoginIT {
         alice = aliceSubject();
         browser = starting.join();
         String admin = adminToken();
-        register(admin, SSO_CLIENT, "Browser test (first party)", true);
-        register(admin, PARTNER_CLIENT, "Partner Notes", false);
+        register(admin, client(SSO_CLIENT, "Browser test (first party)", true));
+        register(admin, client(PARTNER_CLIENT, "Partner Notes", false));
+        register(
+                admin,
+                client(OIDC_CLIENT, "Browser test (OpenID)", true)
+                        .put("scopes", new JsonArray().add("openid").add("notes:read"))
+                        .put("post_logout_redirect_uris", new JsonArray().add(postLogout)));
     }
 
     @AfterAll
@@ -204,6 +244,10 @@ class BrowserLoginIT {
                 .click();
         long signedOut = System.nanoTime();
         awaitSignedOutPage(browser);
+        // Back from auth-server's end-session endpoint with the state the notes app sent (RP-Initiated Logout).
+        assertTrue(
+                query(URI.create(browser.getCurrentUrl()).getRawQuery()).containsKey("state"), browser.getCurrentUrl());
+        assertEquals("You are signed out, of the notes app and of Latchkey.", text(browser, "main .notice"));
         Duration oneSecond = Duration.ofSeconds(1);
         Duration left = oneSecond.minus(Duration.ofNanos(System.nanoTime() - signedOut));
         Await.until(
@@ -219,6 +263,87 @@ class BrowserLoginIT {
     }
 
     @Test
+    void endSessionWhenASecondAppSignsOutWithItsIdTokenThenTheBrowserReturnsWithTheStateAndTheNotesAppSessionEnds()
+            throws Exception {
+        // 1. Signed in to the notes app.
+        browser.get(app("/"));
+        browser.findElement(By.linkText("Sign in")).click();
+        awaitLoginPage(browser);
+        submitCredentials(browser);
+        awaitSignedIn(browser);
+
+        // 2. A second app in the same browser: a code by single sign-on, and with it an ID token of the same session.
+        Authorization second = authorize(browser, OIDC_CLIENT, "openid notes:read");
+        assertTrue(
+                browser.getCurrentUrl().startsWith(callback + "?"),
+                "straight back to the second app, no login page: " + browser.getCurrentUrl());
+        Map<String, String> response = awaitCallback(browser);
+        assertEquals(second.state(), response.get("state"), response.toString());
+        assertNotNull(response.get("code"), "no code, so the browser was not signed in by its session: " + response);
+        JsonObject tokens = tokens(second, response.get("code"));
+        String idToken = tokens.getString("id_token");
+        assertNotNull(idToken, "scope openid, yet no ID token: " + tokens.fieldNames());
+        JsonObject claims = payload(idToken);
+        assertEquals(issuer(), claims.getString("iss"), claims.encode());
+        assertEquals(OIDC_CLIENT, claims.getString("aud"), claims.encode());
+        assertEquals(alice, claims.getString("sub"), claims.encode());
+        String sid = claims.getString("sid");
+        assertNotNull(sid, claims.encode());
+        try (Connection db = database()) {
+            assertEquals(
+                    Set.of(NOTES_APP_CLIENT, OIDC_CLIENT),
+                    clientsOfSession(db, sid),
+                    "both apps got their tokens in the one auth-server session " + sid);
+
+            // The notes app is still signed in right before: what follows is what ends its session.
+            browser.get(app("/"));
+            awaitSignedIn(browser);
+
+            // 3. The second app signs the browser out at auth-server: back to its post-logout page with its state.
+            String state = random(16);
+            Map<String, String> endSession = new LinkedHashMap<>();
+            endSession.put("id_token_hint", idToken);
+            endSession.put("post_logout_redirect_uri", postLogout);
+            endSession.put("state", state);
+            browser.get(auth("/oauth2/end-session?" + form(endSession)));
+            awaitPage(browser, "the second app's post-logout page " + postLogout, b -> b.getCurrentUrl()
+                    .startsWith(postLogout));
+            // Read now, checked below: the clock runs from the redirect, and each browser command takes its time.
+            String returnedTo = browser.getCurrentUrl();
+            Arrival redirected = POST_LOGOUT_ARRIVALS.get(state);
+            assertNotNull(redirected, "the post-logout page was not reached with the state: " + returnedTo);
+
+            // 4. The notes app learns it from auth-server's outbox, by back-channel logout. Nothing here touches the
+            // notes app until the delivery is done: had its first news been a refused access token on the next
+            // page, that page would say so, and it would not show that the back channel ended the session.
+            Await.until(
+                    "the back-channel logout of session " + sid + " delivered to " + NOTES_APP_CLIENT,
+                    Duration.ofSeconds(15),
+                    () -> backChannelDelivery(db, sid, NOTES_APP_CLIENT).isPresent());
+            browser.get(app("/"));
+            awaitSignedOutPage(browser);
+            Duration signedOutAfter = Duration.ofNanos(System.nanoTime() - redirected.nanos());
+            List<WebElement> notices = browser.findElements(By.cssSelector("main .notice"));
+            assertTrue(
+                    notices.isEmpty(),
+                    "the notes app's session was gone before this page, not ended by it: "
+                            + notices.stream().map(WebElement::getText).toList());
+            assertEquals(postLogout + "?state=" + state, returnedTo);
+            assertEquals(Map.of("state", state), query(URI.create(returnedTo).getRawQuery()));
+            Delivery delivery = backChannelDelivery(db, sid, NOTES_APP_CLIENT).orElseThrow();
+            System.out.println("[browser] end-session redirect to the notes app showing signed out: "
+                    + signedOutAfter.toMillis() + " ms; to the back-channel logout's delivery: "
+                    + Duration.between(redirected.at(), delivery.delivered()).toMillis()
+                    + " ms; outbox row written to delivered: "
+                    + Duration.between(delivery.written(), delivery.delivered()).toMillis() + " ms");
+
+            // 5. The browser session at auth-server ended too: the second app's next sign-in asks for the password.
+            authorize(browser, OIDC_CLIENT, "openid notes:read");
+            awaitLoginPage(browser);
+        }
+    }
+
+    @Test
     void loginFormWhenSubmittedAfterTheInteractionExpiredThenTheNotesAppSaysSoAndSignsInAgain() throws Exception {
         browser.get(app("/"));
         browser.findElement(By.linkText("Sign in")).click();
@@ -229,9 +354,13 @@ class BrowserLoginIT {
         submitCredentials(browser);
 
         awaitPage(browser, "the notes app after the expired login page", b -> b.getCurrentUrl()
-                .startsWith(app("/")));
+                .startsWith(app("/callback?")));
         String page = browser.findElement(By.tagName("main")).getText();
-        assertTrue(page.contains("expired"), "a message saying the sign-in page expired: " + page);
+        assertEquals("Sign-in did not finish", text(browser, "h1"), page);
+        assertTrue(
+                page.contains("The sign-in server said: The sign-in page expired after 30 minutes; start again"),
+                "auth-server's words on why: " + page);
+        assertFalse(page.toLowerCase(Locale.ROOT).contains("cancel"), "nobody cancelled anything: " + page);
         assertFalse(signedIn(browser), page);
         WebElement again = browser.findElement(By.linkText("Sign in again"));
         System.out.println("[browser] expired login page ended on " + path(browser.getCurrentUrl()) + ": "
@@ -246,26 +375,33 @@ class BrowserLoginIT {
     }
 
     @Test
-    void backButtonWhenPressedAfterSignInThenThePageIsNotADeadEnd() throws Exception {
+    void backButtonWhenPressedAfterSignInThenTheNotesAppIsStillSignedIn() throws Exception {
         browser.get(app("/"));
         browser.findElement(By.linkText("Sign in")).click();
         String loginPage = awaitLoginPage(browser);
         submitCredentials(browser);
         awaitSignedIn(browser);
+        String session = browser.manage().getCookieNamed("demo-session").getValue();
+        try (Connection db = database()) {
+            assertEquals(new Codes(1, 1), codesOfInteraction(db, loginPage), "the sign-in's one code, redeemed");
 
-        int presses = 0;
-        do {
+            // Back to the login page: its interaction done, auth-server sends the browser on with a new code and the
+            // state that sign-in used; the notes app, the browser being signed in, takes it home.
             browser.navigate().back();
-            presses++;
-        } while (presses < 5
-                && !onLoginPage(browser)
-                && !browser.getCurrentUrl().startsWith(app("/")));
-        String landed = browser.getCurrentUrl();
-        String shown = browser.findElement(By.tagName("body")).getText().replace('\n', ' ');
-        System.out.println("[browser] back x" + presses + " from the signed-in notes app (login page " + loginPage
-                + ") landed on " + path(landed) + ": " + shown);
-        assertTrue(onLoginPage(browser) || landed.startsWith(app("/")), landed);
-        assertLeadsToSignedIn(browser);
+            awaitSignedIn(browser);
+            String shown = browser.findElement(By.tagName("body")).getText().replace('\n', ' ');
+            System.out.println("[browser] back from the signed-in notes app (login page " + loginPage + ") landed on "
+                    + path(browser.getCurrentUrl()) + ": " + shown);
+            assertEquals(app("/"), browser.getCurrentUrl(), shown);
+            assertEquals(
+                    new Codes(2, 1),
+                    codesOfInteraction(db, loginPage),
+                    "the back button went through the login page to the callback, whose code the notes app left");
+        }
+        assertEquals(
+                session,
+                browser.manage().getCookieNamed("demo-session").getValue(),
+                "the session the sign-in opened, not a new one");
     }
 
     @Test
@@ -424,37 +560,16 @@ class BrowserLoginIT {
                 && !browser.findElements(By.cssSelector("form.add")).isEmpty();
     }
 
+    /** The notes app's signed-out home page; also its post-logout redirect URI, so with or without a {@code state}. */
     private static void awaitSignedOutPage(WebDriver browser) {
         awaitPage(
                 browser,
                 "the notes app, signed out",
-                // Sign-out returns through auth-server's end-session to "/?state=...".
-                b -> b.getCurrentUrl().split("\\?", 2)[0].equals(app("/"))
+                b -> b.getCurrentUrl().startsWith(app("/"))
+                        && path(b.getCurrentUrl()).equals("/")
                         && !b.findElements(By.linkText("Sign in")).isEmpty()
                         && b.findElements(By.cssSelector("header form[action='/logout']"))
                                 .isEmpty());
-    }
-
-    /**
-     * Whatever the page shows, it leads on to the signed-in notes app: it is that app; or it offers "Sign in again",
-     * which (the browser session at auth-server being open) signs in without a password; or it is the login form,
-     * which signs in once submitted.
-     */
-    private static void assertLeadsToSignedIn(WebDriver browser) {
-        if (signedIn(browser)) {
-            return;
-        }
-        if (onLoginPage(browser)) {
-            submitCredentials(browser);
-        } else {
-            List<WebElement> again = browser.findElements(By.linkText("Sign in again"));
-            assertFalse(
-                    again.isEmpty(),
-                    "a dead end at " + browser.getCurrentUrl() + ": "
-                            + browser.findElement(By.tagName("body")).getText());
-            again.get(0).click();
-        }
-        awaitSignedIn(browser);
     }
 
     private static List<String> noteTexts(WebDriver browser) {
@@ -511,18 +626,31 @@ class BrowserLoginIT {
     private static Map<String, String> awaitCallback(WebDriver browser) {
         awaitPage(browser, "the client's redirect URI " + callback, b -> b.getCurrentUrl()
                 .startsWith(callback + "?"));
+        return query(URI.create(browser.getCurrentUrl()).getRawQuery());
+    }
+
+    /** A query string's parameters, decoded, in their order. */
+    private static Map<String, String> query(String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : URI.create(browser.getCurrentUrl()).getRawQuery().split("&")) {
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
             int eq = pair.indexOf('=');
             params.put(
-                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return params;
     }
 
     /** Redeems a code as the public client that asked for it; returns the access token. */
     private static String exchange(Authorization authorization, String code) throws Exception {
+        return tokens(authorization, code).getString("access_token");
+    }
+
+    /** Redeems a code as the public client that asked for it; returns the token response. */
+    private static JsonObject tokens(Authorization authorization, String code) throws Exception {
         HttpResponse<String> token = HTTP.form(
                 auth("/oauth2/token"),
                 null,
@@ -538,7 +666,12 @@ class BrowserLoginIT {
                         "client_id",
                         authorization.clientId()));
         assertEquals(200, token.statusCode(), token.body());
-        return new JsonObject(token.body()).getString("access_token");
+        return new JsonObject(token.body());
+    }
+
+    /** The claims of a compact JWS, read without verifying anything (auth-server signed it; the test only looks). */
+    private static JsonObject payload(String jws) {
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 
     /** alice's subject, as resource-demo reads it from a password-grant token of the seeded demo-app. */
@@ -570,8 +703,9 @@ class BrowserLoginIT {
         return new JsonObject(token.body()).getString("access_token");
     }
 
-    private static void register(String admin, String clientId, String name, boolean firstParty) throws Exception {
-        JsonObject client = new JsonObject()
+    /** A public client of the browser flow, scope {@code notes:read}, redirecting to the test's {@link #callback}. */
+    private static JsonObject client(String clientId, String name, boolean firstParty) {
+        return new JsonObject()
                 .put("client_id", clientId)
                 .put("client_name", name)
                 .put("first_party", firstParty)
@@ -580,21 +714,85 @@ class BrowserLoginIT {
                 .put("scopes", new JsonArray().add("notes:read"))
                 .put("audience", "resource-demo")
                 .put("redirect_uris", new JsonArray().add(callback));
+    }
+
+    private static void register(String admin, JsonObject client) throws Exception {
         HttpResponse<String> created = HTTP.postJson(auth("/admin/clients"), admin, client);
         assertEquals(201, created.statusCode(), created.body());
     }
 
     // --- the stack
 
+    /** The stack's embedded PostgreSQL: database latchkey on the port the stack was told, its superuser. */
+    private static Connection database() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + stack.dbPort + "/latchkey", "postgres", "postgres");
+    }
+
     /** Ages the interaction past its 30 minutes in the stack's embedded PostgreSQL; returns the rows changed. */
     private static int expireInteraction(String id) throws Exception {
-        // EmbeddedDatabase: database latchkey on the port the stack was told, the embedded server's superuser.
-        try (var connection = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + stack.dbPort + "/latchkey", "postgres", "postgres");
+        try (var connection = database();
                 var update = connection.prepareStatement(
                         "UPDATE interactions SET expires_at = now() - interval '1 second' WHERE id = ?")) {
             update.setString(1, id);
             return update.executeUpdate();
+        }
+    }
+
+    /** The clients that received tokens in the auth-server session {@code sid}. */
+    private static Set<String> clientsOfSession(Connection db, String sid) throws SQLException {
+        try (var select = db.prepareStatement("SELECT client_id FROM session_clients WHERE session_id = ?::uuid")) {
+            select.setString(1, sid);
+            try (var rows = select.executeQuery()) {
+                Set<String> clients = new HashSet<>();
+                while (rows.next()) {
+                    clients.add(rows.getString(1));
+                }
+                return clients;
+            }
+        }
+    }
+
+    /** When the test's post-logout page was reached, by the test's two clocks. */
+    private record Arrival(long nanos, Instant at) {}
+
+    /**
+     * A delivered back-channel logout, by the database's clock: {@code written} in the transaction that ended the
+     * session, {@code delivered} when the client's 2xx was recorded.
+     */
+    private record Delivery(Instant written, Instant delivered) {}
+
+    /** The back-channel logout of {@code clientId} for the session {@code sid} in auth-server's outbox, once delivered. */
+    private static Optional<Delivery> backChannelDelivery(Connection db, String sid, String clientId) {
+        try (var select = db.prepareStatement("SELECT created_at, delivered_at FROM backchannel_deliveries"
+                + " WHERE session_id = ?::uuid AND client_id = ? AND delivered_at IS NOT NULL")) {
+            select.setString(1, sid);
+            select.setString(2, clientId);
+            try (var rows = select.executeQuery()) {
+                return rows.next()
+                        ? Optional.of(new Delivery(
+                                rows.getTimestamp(1).toInstant(),
+                                rows.getTimestamp(2).toInstant()))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many codes the notes app was issued in the session signed in on an interaction, and how many it redeemed. */
+    private record Codes(long issued, long redeemed) {}
+
+    private static Codes codesOfInteraction(Connection db, String interaction) throws SQLException {
+        try (var select = db.prepareStatement("SELECT count(*), count(c.used_at) FROM authorization_codes c"
+                + " JOIN interactions i ON i.session_id = c.session_id"
+                + " WHERE i.id = ? AND c.client_id = ?")) {
+            select.setString(1, interaction);
+            select.setString(2, NOTES_APP_CLIENT);
+            try (var rows = select.executeQuery()) {
+                assertTrue(rows.next());
+                return new Codes(rows.getLong(1), rows.getLong(2));
+            }
         }
     }
 

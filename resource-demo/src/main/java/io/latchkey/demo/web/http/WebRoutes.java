@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The notes web app's pages: {@code GET /} (signed out: "Sign in"; signed in: the user, their notes, a form to add
  * one and "Sign out"; also the post-logout redirect URI, with {@code state}), {@code GET /login} (starts the
- * authorization code flow), {@code GET /callback} (the redirect URI), {@code POST /notes} and {@code POST /logout}
+ * authorization code flow), {@code GET /callback} (the redirect URI; one with a state this browser no longer has
+ * sends a signed-in browser home), {@code POST /notes} and {@code POST /logout}
  * (both with the CSRF token; sign-out ends the local session and sends the browser to the issuer's end-session
  * endpoint), and the stylesheet; plus the server-to-server {@link BackChannelLogoutRoutes}. Handlers only translate
  * between HTTP and {@link WebApp}; every page carries a strict Content-Security-Policy, {@code no-store}, {@code
@@ -118,7 +119,14 @@ public final class WebRoutes {
                     redirect(ctx, "/");
                 })
                 .onFailure(e -> {
-                    if (e instanceof SignInProblem problem) {
+                    if (e instanceof SignInProblem problem
+                            && problem.reason() == SignInProblem.Reason.UNKNOWN_STATE
+                            && session(ctx).isPresent()) {
+                        // The back button or a reload after a sign-in that completed: auth-server sends the browser
+                        // back with the used state. The browser is signed in, so home is where it was going.
+                        LOG.info("Callback with an unknown state from a signed-in browser: back to the home page");
+                        redirect(ctx, "/");
+                    } else if (e instanceof SignInProblem problem) {
                         signInProblem(ctx, problem);
                     } else {
                         ctx.fail(e);
@@ -241,15 +249,17 @@ public final class WebRoutes {
                                 "The answer did not come from the sign-in server this app uses, so it was ignored.",
                                 Optional.empty()));
             case DENIED ->
+                // access_denied covers a sign-in page that expired as well as a user who declined: the title
+                // takes no side, and the server's own words say which.
                 html(
                         ctx,
                         400,
                         Pages.problem(
                                 "access_denied".equals(problem.error())
-                                        ? "Sign-in cancelled"
+                                        ? "Sign-in did not finish"
                                         : "Sign-in did not complete",
                                 "access_denied".equals(problem.error())
-                                        ? "You did not sign in, so nothing was shared with the notes app."
+                                        ? "You are not signed in, and nothing was shared with the notes app."
                                         : "The sign-in server could not sign you in.",
                                 Optional.of(serverSaid(problem))));
             case MALFORMED ->
@@ -294,9 +304,11 @@ public final class WebRoutes {
         }
     }
 
+    /** The server's description, which is written for people; its error code when it sent none. */
     private static String serverSaid(SignInProblem problem) {
-        String said =
-                problem.description() == null ? problem.error() : problem.error() + " (" + problem.description() + ")";
+        String said = problem.description() == null || problem.description().isBlank()
+                ? problem.error()
+                : problem.description();
         return said.length() > 300 ? said.substring(0, 300) + "…" : said;
     }
 
