@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -37,6 +36,11 @@ public final class BackchannelDelivery {
     static final String CHANNEL = "latchkey_backchannel";
     static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
     static final long LOGOUT_TOKEN_SECONDS = 120;
+    /**
+     * Deliveries out at once per replica, in batches: four default ones. Rows of an app that never answers hold
+     * their slots until the timeout, so the window is what such an app may take before the others wait too.
+     */
+    static final int IN_FLIGHT = 256;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -55,7 +59,8 @@ public final class BackchannelDelivery {
     private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long countTimer = -1;
-    private boolean draining;
+    private boolean claiming;
+    private int inFlight;
     private boolean again;
     private volatile boolean stopped;
 
@@ -144,33 +149,44 @@ public final class BackchannelDelivery {
         return failedAttempts.get();
     }
 
-    /** One drain at a time per replica; a wake-up during one runs another after it. */
+    /**
+     * One claim at a time per replica, and at most {@link #IN_FLIGHT} deliveries out: a batch is claimed whenever
+     * a whole one fits, not once the previous batch has finished, so an app that answers slowly (or not at all,
+     * until the timeout) holds only its own deliveries' slots, never the next claim. A wake-up while claiming, or
+     * with no room, claims again once there is.
+     */
     void drain() {
         if (stopped) {
             return;
         }
-        if (draining) {
+        if (claiming || inFlight + settings.batch() > Math.max(IN_FLIGHT, settings.batch())) {
             again = true;
             return;
         }
-        draining = true;
+        claiming = true;
         again = false;
-        outbox.claimDue(pool, settings.batch(), settings.lease())
-                .compose(claimed -> {
-                    List<Future<Void>> each = new ArrayList<>(claimed.size());
-                    claimed.forEach(d -> each.add(deliver(d)));
-                    return Future.join(each).transform(done -> Future.succeededFuture(claimed.size()));
-                })
-                .onComplete(done -> {
-                    draining = false;
-                    if (done.failed()) {
-                        LOG.warn(
-                                "back-channel logout: claiming failed ({})",
-                                done.cause().getClass().getSimpleName());
-                    } else if (done.result() == settings.batch() || again) {
+        outbox.claimDue(pool, settings.batch(), settings.lease()).onComplete(claimed -> {
+            claiming = false;
+            if (claimed.failed()) {
+                LOG.warn(
+                        "back-channel logout: claiming failed ({})",
+                        claimed.cause().getClass().getSimpleName());
+                return;
+            }
+            List<Delivery> rows = claimed.result();
+            inFlight += rows.size();
+            for (Delivery d : rows) {
+                deliver(d).onComplete(done -> {
+                    inFlight--;
+                    if (again) {
                         drain();
                     }
                 });
+            }
+            if (rows.size() == settings.batch() || again) {
+                drain();
+            }
+        });
     }
 
     private Future<Void> deliver(Delivery d) {
