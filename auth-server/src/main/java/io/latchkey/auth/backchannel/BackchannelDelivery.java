@@ -3,6 +3,7 @@ package io.latchkey.auth.backchannel;
 import io.latchkey.auth.token.TokenSigner;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,11 +38,8 @@ public final class BackchannelDelivery {
     static final String CHANNEL = "latchkey_backchannel";
     static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
     static final long LOGOUT_TOKEN_SECONDS = 120;
-    /**
-     * Deliveries out at once per replica, in batches: four default ones. Rows of an app that never answers hold
-     * their slots until the timeout, so the window is what such an app may take before the others wait too.
-     */
-    static final int IN_FLIGHT = 256;
+    /** A delivery out longer than this is waiting on a slow app and gives its slot back. */
+    static final long SLOW_MS = 500;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -61,10 +60,16 @@ public final class BackchannelDelivery {
     private long countTimer = -1;
     private boolean claiming;
     private int inFlight;
+    private List<Long> unmarked = new ArrayList<>();
+    private Promise<Void> nextMark;
+    private boolean marking;
     private boolean again;
     private volatile boolean stopped;
 
-    /** Bounds of the worker; {@link #DEFAULTS} in production, shorter in tests. */
+    /**
+     * Bounds of the worker; {@link #DEFAULTS} in production, shorter in tests. {@code batch} is the most deliveries
+     * out at once (apart from slow ones), claimed in statements of at least half of it.
+     */
     public record Settings(
             int batch,
             Duration lease,
@@ -73,9 +78,12 @@ public final class BackchannelDelivery {
             Duration firstRetry,
             Duration maxRetry,
             int maxAttempts) {
-        /** 12 attempts over about 20 minutes: 1 s doubling to 5 min. */
+        /**
+         * 32 out at once: on two cores more only lengthen the queues logouts wait in (the event loops, key-service,
+         * the database pool) without draining faster. 12 attempts over about 20 minutes: 1 s doubling to 5 min.
+         */
         public static final Settings DEFAULTS = new Settings(
-                64,
+                32,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(5),
@@ -150,22 +158,24 @@ public final class BackchannelDelivery {
     }
 
     /**
-     * One claim at a time per replica, and at most {@link #IN_FLIGHT} deliveries out: a batch is claimed whenever
-     * a whole one fits, not once the previous batch has finished, so an app that answers slowly (or not at all,
-     * until the timeout) holds only its own deliveries' slots, never the next claim. A wake-up while claiming, or
-     * with no room, claims again once there is.
+     * One claim at a time per replica, for as many rows as there are free slots of the {@link Settings#batch}
+     * window, once at least half of it is free: the next claim does not wait for the slowest delivery of the last
+     * one. A delivery still out after {@link #SLOW_MS} gives its slot back, so an app that answers slowly (or not at
+     * all, until the timeout) delays only its own rows. A wake-up while claiming, or with too little room, claims
+     * again once there is.
      */
     void drain() {
         if (stopped) {
             return;
         }
-        if (claiming || inFlight + settings.batch() > Math.max(IN_FLIGHT, settings.batch())) {
+        int room = settings.batch() - inFlight;
+        if (claiming || room < Math.max(1, settings.batch() / 2)) {
             again = true;
             return;
         }
         claiming = true;
         again = false;
-        outbox.claimDue(pool, settings.batch(), settings.lease()).onComplete(claimed -> {
+        outbox.claimDue(pool, room, settings.lease()).onComplete(claimed -> {
             claiming = false;
             if (claimed.failed()) {
                 LOG.warn(
@@ -176,14 +186,27 @@ public final class BackchannelDelivery {
             List<Delivery> rows = claimed.result();
             inFlight += rows.size();
             for (Delivery d : rows) {
-                deliver(d).onComplete(done -> {
-                    inFlight--;
-                    if (again) {
-                        drain();
+                Runnable release = new Runnable() {
+                    private boolean released;
+
+                    @Override
+                    public void run() {
+                        if (!released) {
+                            released = true;
+                            inFlight--;
+                            if (again) {
+                                drain();
+                            }
+                        }
                     }
+                };
+                long slow = vertx.setTimer(SLOW_MS, id -> release.run());
+                deliver(d).onComplete(done -> {
+                    vertx.cancelTimer(slow);
+                    release.run();
                 });
             }
-            if (rows.size() == settings.batch() || again) {
+            if (rows.size() == room || again) {
                 drain();
             }
         });
@@ -208,7 +231,7 @@ public final class BackchannelDelivery {
                     if (answer.succeeded() && answer.result().statusCode() / 100 == 2) {
                         delivered.incrementAndGet();
                         LOG.info("back-channel logout delivered client={} sid={}", d.clientId(), d.sessionId());
-                        return outbox.delivered(pool, d.id());
+                        return markDelivered(d.id());
                     }
                     String error = answer.succeeded()
                             ? "HTTP " + answer.result().statusCode()
@@ -221,6 +244,38 @@ public final class BackchannelDelivery {
                             e.getClass().getSimpleName());
                     return Future.succeededFuture();
                 });
+    }
+
+    /**
+     * Marks a row delivered together with the others that came back meanwhile: one statement out at a time, so a
+     * drain of hundreds of deliveries takes one of the pool's connections, not all of them, from the requests
+     * (logouts among them) that share the pool.
+     */
+    private Future<Void> markDelivered(long id) {
+        unmarked.add(id);
+        if (nextMark == null) {
+            nextMark = Promise.promise();
+        }
+        Future<Void> marked = nextMark.future();
+        if (!marking) {
+            flushMarks();
+        }
+        return marked;
+    }
+
+    private void flushMarks() {
+        List<Long> ids = unmarked;
+        Promise<Void> done = nextMark;
+        unmarked = new ArrayList<>();
+        nextMark = null;
+        marking = true;
+        outbox.delivered(pool, ids).onComplete(written -> {
+            marking = false;
+            done.handle(written);
+            if (!unmarked.isEmpty()) {
+                flushMarks();
+            }
+        });
     }
 
     private Future<Void> retryOrAbandon(Delivery d, String error) {

@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       {@code bench.spacingMs}, each from its 204 to the app receiving its token; aim p99 &lt; 100 ms.
  *   <li>{@code drain}: the worker alone: {@code bench.drainRows} rows written into the outbox in one statement,
  *       {@code bench.drainRounds} times.
+ *   <li>{@code busy}: twice as many rows drained while other sessions log out, one every {@code
+ *       bench.otherSpacingMs}: what the drain does to /logout.
  *   <li>{@code stalled}: {@code bench.stalledRows} rows for an app that never answers interleaved with as many for a
  *       healthy app: how long the healthy app waits.
  *   <li>{@code b}: {@code bench.users} users with {@code bench.sessionsPerUser} sessions each, all disabled at once
@@ -165,6 +167,9 @@ public final class BackchannelBenchmark {
         }
         if (parts.contains("drain")) {
             drainAlone();
+        }
+        if (parts.contains("busy")) {
+            logoutsDuringDrain();
         }
         if (parts.contains("stalled")) {
             stalledApp();
@@ -308,6 +313,50 @@ public final class BackchannelBenchmark {
                 drainRounds,
                 median(rates),
                 median(costs));
+    }
+
+    /**
+     * The worker's drain against the logouts it shares the pool and the cores with: {@code 2 * bench.drainRows} rows
+     * written into the outbox at once, and meanwhile one {@code POST /logout} every {@code bench.otherSpacingMs} for
+     * sessions of a client without a back-channel URI (so they add no deliveries).
+     */
+    private void logoutsDuringDrain() {
+        int rows = 2 * drainRows;
+        TestClients.publicClient("busy-app").insert(pool);
+        TestUsers.insert(pool, "busy", "busy-password-1");
+        List<String> tokens = login("busy-app", "busy", others);
+        AtomicLong drainedAt = new AtomicLong();
+        Timings timings = logoutEvery(tokens, otherSpacingMs, () -> drainedAt.get() != 0);
+        List<String> sids = new ArrayList<>();
+        Await.result(pool.preparedQuery("INSERT INTO backchannel_deliveries (session_id, client_id, subject, uri)"
+                                + " SELECT gen_random_uuid(), $1, 'busy-subject', $2 FROM generate_series(1, $3)"
+                                + " RETURNING session_id::text")
+                        .execute(Tuple.of(APP, app.uri(), rows)))
+                .forEach(row -> sids.add(row.getString(0)));
+        long committed = System.nanoTime();
+        awaitArrivals("every outbox row delivered", sids);
+        drainedAt.set(System.nanoTime());
+        int sent = timings.sent.get();
+        Await.until("the logouts sent during the drain answered", DEADLINE, () -> timings.answered.get() >= sent);
+        long last = sids.stream().mapToLong(app.arrivals::get).max().orElseThrow();
+        List<Long> during = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            if (timings.respondedAt.get(i) != 0 && timings.sentAt.get(i) >= committed) {
+                during.add(timings.respondedAt.get(i) - timings.sentAt.get(i));
+            }
+        }
+        long[] sorted = during.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(
+                Locale.ROOT,
+                "(busy) %d rows drained at %.0f/s while /logout ran one every %d ms: POST /logout during the drain"
+                        + " (%d): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                rows,
+                rows / ((last - committed) / 1e9),
+                otherSpacingMs,
+                sorted.length,
+                percentileMs(sorted, 0.50),
+                percentileMs(sorted, 0.99),
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
     }
 
     /**
