@@ -157,7 +157,7 @@ public final class BackchannelBenchmark {
         warmUp();
         cpu.calibrate(clients, 3);
         System.out.println(cpu.idle());
-        List<String> parts = List.of(System.getProperty("bench.parts", "control,a,drain,stalled,b,sign")
+        List<String> parts = List.of(System.getProperty("bench.parts", "control,a,drain,busy,stalled,b,sign")
                 .split(","));
         if (parts.contains("control")) {
             control();
