@@ -21,7 +21,8 @@ public interface BackchannelOutbox {
      */
     Future<List<Delivery>> claimDue(SqlClient sql, int limit, Duration lease);
 
-    Future<Void> delivered(SqlClient sql, long id);
+    /** Marks {@code ids} delivered, in one statement. */
+    Future<Void> delivered(SqlClient sql, List<Long> ids);
 
     /** A failed attempt: tried again at {@code next}, or abandoned when {@code abandon}. */
     Future<Void> failed(SqlClient sql, long id, String error, OffsetDateTime next, boolean abandon);

@@ -28,7 +28,7 @@ public final class PgBackchannelOutbox implements BackchannelOutbox {
                          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, session_id, client_id, subject, uri, jti, attempts, created_at""";
     private static final String DELIVERED = """
-            UPDATE backchannel_deliveries SET delivered_at = now(), last_error = NULL WHERE id = $1""";
+            UPDATE backchannel_deliveries SET delivered_at = now(), last_error = NULL WHERE id = ANY($1)""";
     private static final String FAILED = """
             UPDATE backchannel_deliveries
             SET last_error = $2, next_attempt_at = $3, abandoned_at = CASE WHEN $4 THEN now() END
@@ -71,8 +71,10 @@ public final class PgBackchannelOutbox implements BackchannelOutbox {
     }
 
     @Override
-    public Future<Void> delivered(SqlClient sql, long id) {
-        return sql.preparedQuery(DELIVERED).execute(Tuple.of(id)).mapEmpty();
+    public Future<Void> delivered(SqlClient sql, List<Long> ids) {
+        return sql.preparedQuery(DELIVERED)
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .mapEmpty();
     }
 
     @Override

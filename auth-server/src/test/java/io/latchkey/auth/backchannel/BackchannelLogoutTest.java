@@ -3,6 +3,7 @@ package io.latchkey.auth.backchannel;
 import static io.latchkey.auth.test.AccessTokens.claims;
 import static io.latchkey.auth.test.TestBrowser.encode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,8 @@ import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
@@ -30,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Back-Channel Logout over real HTTP: every way a session ends reaches each app that received tokens in it, once,
- * with a logout token Nimbus verifies; an app that is down at first gets it later; one that never answers is
- * abandoned after the bound.
+ * with a logout token Nimbus verifies; an app that is down at first gets it later; one that never answers holds back
+ * no other app's token and is abandoned after the bound.
  */
 class BackchannelLogoutTest {
     @RegisterExtension
@@ -74,7 +78,7 @@ class BackchannelLogoutTest {
                 .backchannel(receiver.uri("/bc/app-c"))
                 .firstParty()
                 .insert(pool);
-        for (String user : List.of("ava", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ida", "jon")) {
+        for (String user : List.of("ava", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ida", "jon", "kim")) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
     }
@@ -162,7 +166,7 @@ class BackchannelLogoutTest {
     @Test
     void adminDisablePasswordChangeRefreshReuseEndSessionAndClientDisableAreLogoutsToo() throws Exception {
         String admin = adminToken();
-        JsonObject disabled = signIn(new TestBrowser(auth.client()), "app-a", "fay");
+        JsonObject disabled = signIn(new TestBrowser(auth.client()), "app-a", "kim");
         adminPost(
                 "/admin/users/" + claims(disabled.getString("access_token")).getString("sub") + "/disable",
                 admin,
@@ -216,6 +220,33 @@ class BackchannelLogoutTest {
                                         + " AND client_id = 'app-b' AND abandoned_at IS NOT NULL",
                                 sid)
                         == 1);
+    }
+
+    @Test
+    void anAppThatNeverAnswersDoesNotHoldBackAnotherAppsLogoutToken() throws Exception {
+        List<HttpServerResponse> held = new CopyOnWriteArrayList<>();
+        HttpServer stalled = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> held.add(request.response())));
+        Await.result(stalled.listen(0, "127.0.0.1"));
+        Sql.rows(
+                pool,
+                "INSERT INTO backchannel_deliveries (session_id, client_id, subject, uri)"
+                        + " VALUES (gen_random_uuid(), 'app-stalled', 'x', $1)",
+                "http://127.0.0.1:" + stalled.actualPort() + "/bc");
+        Await.until("the stalled app holding its logout token", DEADLINE, () -> held.size() == 1);
+
+        JsonObject tokens = signIn(new TestBrowser(auth.client()), "app-a", "fay");
+        String sid = claims(tokens.getString("access_token")).getString("sid");
+        Await.result(auth.client()
+                .post("/logout")
+                .putHeader("Authorization", "Bearer " + tokens.getString("access_token"))
+                .send());
+        awaitTokens(sid, 1);
+        assertFalse(held.get(0).closed(), "delivered while the stalled request was still open, before its timeout");
+
+        held.stream().filter(response -> !response.closed()).forEach(response -> response.setStatusCode(200)
+                .end());
+        Await.result(stalled.close());
     }
 
     /** Waits until {@code count} logout tokens for {@code sid} arrived; verifies each with Nimbus, by audience. */

@@ -72,6 +72,11 @@ public final class TestStack implements AutoCloseable {
         return kek;
     }
 
+    /** key-service's internal port ({@code /internal/sign}), for a benchmark that measures signing alone. */
+    public int keyServiceInternalPort() {
+        return keyService.internalPort();
+    }
+
     public String jwksUrl() {
         return "http://127.0.0.1:" + keyService.publicPort() + "/.well-known/jwks.json";
     }
