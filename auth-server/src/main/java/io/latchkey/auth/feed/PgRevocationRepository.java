@@ -14,6 +14,9 @@ import java.util.List;
  */
 public final class PgRevocationRepository implements RevocationRepository, RevocationFeedRepository {
     private static final String APPEND = "SELECT revocation_append($1, $2, $3, $4) AS seq";
+    private static final String APPEND_ALL = """
+            SELECT revocation_append($1, v, $3, $4) AS seq
+            FROM unnest($2::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n""";
 
     private static final String REVOKED = """
             SELECT 1 FROM revocations
@@ -53,6 +56,16 @@ public final class PgRevocationRepository implements RevocationRepository, Revoc
 
     public PgRevocationRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    @Override
+    public Future<Integer> appendAll(SqlClient sql, String type, List<String> values, Long notBefore, long expiresAt) {
+        if (values.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return sql.preparedQuery(APPEND_ALL)
+                .execute(Tuple.of(type, values.toArray(String[]::new), notBefore, expiresAt))
+                .map(rows -> rows.rowCount());
     }
 
     @Override

@@ -60,6 +60,10 @@ public final class PgSessionRepository implements SessionRepository {
             WHERE c.client_id = $1 AND s.ended_at IS NULL ORDER BY s.id FOR UPDATE OF s""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
+    private static final String END_ALL = """
+            UPDATE sessions SET ended_at = now(), end_reason = $2
+            WHERE id = ANY($1) AND ended_at IS NULL
+            RETURNING id""";
     private static final String END_EXPIRED = """
             UPDATE sessions SET ended_at = now(), end_reason = 'expired'
             WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() AND ended_at IS NULL
@@ -154,6 +158,16 @@ public final class PgSessionRepository implements SessionRepository {
     @Override
     public Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId) {
         return sql.preparedQuery(LOCK_BY_CLIENT).execute(Tuple.of(clientId)).map(PgSessionRepository::ids);
+    }
+
+    @Override
+    public Future<List<UUID>> endAll(SqlClient sql, List<UUID> ids, String reason) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return sql.preparedQuery(END_ALL)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), reason))
+                .map(PgSessionRepository::ids);
     }
 
     @Override

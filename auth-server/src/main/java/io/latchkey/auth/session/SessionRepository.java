@@ -63,6 +63,9 @@ public interface SessionRepository {
     /** Ends up to {@code limit} open sessions past their absolute end (reason {@code expired}); returns their ids. */
     Future<List<UUID>> endExpired(SqlClient sql, int limit);
 
+    /** Ends the sessions among {@code ids} still open (their rows locked by the caller); returns those it ended. */
+    Future<List<UUID>> endAll(SqlClient sql, List<UUID> ids, String reason);
+
     /** Ends one session; false when it had already ended. */
     Future<Boolean> end(SqlClient sql, UUID sessionId, String reason);
 

@@ -94,12 +94,22 @@ public final class SessionTerminator {
         return append(sql, "jti", jti, null, exp + 60);
     }
 
+    /**
+     * Ends many sessions in a fixed number of statements, whatever their number: end them, queue their back-channel
+     * logouts, then list every {@code sid} in one statement. The writers' lock is taken only by that last one, so a
+     * mass logout holds it for a round trip or two, not one per session.
+     */
     private Future<Void> endAll(SqlClient sql, List<UUID> ids, String reason) {
-        Future<Void> chain = Future.succeededFuture();
-        for (UUID id : ids) {
-            chain = chain.compose(v -> endSession(sql, id, reason));
-        }
-        return chain;
+        return sessions.endAll(sql, ids, reason).compose(ended -> backchannel
+                .enqueue(sql, ended)
+                .compose(v -> revocations.appendAll(
+                        sql, "sid", ended.stream().map(UUID::toString).toList(), null, expiresAt()))
+                .onSuccess(count -> {
+                    for (int i = 0; i < count; i++) {
+                        metrics.revocationAppended("sid");
+                    }
+                })
+                .mapEmpty());
     }
 
     private Future<Void> appendSid(SqlClient sql, UUID sessionId) {
