@@ -184,7 +184,6 @@ final class AuthServerComponents {
                         new AuthorizationCodeGrant(
                                 pool,
                                 codes,
-                                sessions,
                                 terminator,
                                 audit,
                                 tokens,
@@ -237,7 +236,7 @@ final class AuthServerComponents {
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
                 new BrowserRoutes(
                         authorizeFlow,
-                        new EndSession(pool, verifier, clients, browserSessions, sessions, terminator, audit, clock),
+                        new EndSession(pool, verifier, clients, browserSessions, terminator, audit, clock),
                         clientIp,
                         config.issuer()),
                 new UserInfoRoutes(new UserInfo(verifier, profiles), clients, cors));

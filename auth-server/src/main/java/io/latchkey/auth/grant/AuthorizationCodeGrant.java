@@ -11,7 +11,6 @@ import io.latchkey.auth.oauth.OpaqueTokens;
 import io.latchkey.auth.oidc.IdTokens;
 import io.latchkey.auth.oidc.ProfileClaimsSource;
 import io.latchkey.auth.session.RefreshTokens;
-import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.token.AccessTokenFactory;
 import io.latchkey.auth.token.TokenSigner;
@@ -64,7 +63,6 @@ public final class AuthorizationCodeGrant implements Grant {
 
     private final Pool pool;
     private final CodeRepository codes;
-    private final SessionRepository sessions;
     private final SessionTerminator terminator;
     private final AuditRepository audit;
     private final AccessTokenFactory tokens;
@@ -77,7 +75,6 @@ public final class AuthorizationCodeGrant implements Grant {
     public AuthorizationCodeGrant(
             Pool pool,
             CodeRepository codes,
-            SessionRepository sessions,
             SessionTerminator terminator,
             AuditRepository audit,
             AccessTokenFactory tokens,
@@ -88,7 +85,6 @@ public final class AuthorizationCodeGrant implements Grant {
             ProfileClaimsSource profiles) {
         this.pool = pool;
         this.codes = codes;
-        this.sessions = sessions;
         this.terminator = terminator;
         this.audit = audit;
         this.tokens = tokens;
@@ -221,15 +217,14 @@ public final class AuthorizationCodeGrant implements Grant {
         String clientId = request.client().clientId();
         metrics.codeReplayDetected();
         LOG.warn("authorization code replay: session ended sid={} client={}", code.sessionId(), clientId);
-        return Transactions.run(pool, sql -> sessions.lockOpenById(sql, code.sessionId())
-                        .compose(open -> open.isEmpty()
+        return Transactions.run(pool, sql -> terminator
+                        .endIfOpen(sql, code.sessionId(), "code_replay")
+                        .compose(ended -> ended.isEmpty()
                                 ? Future.<Void>succeededFuture()
-                                : terminator
-                                        .endSession(sql, code.sessionId(), "code_replay")
-                                        .compose(v -> audit.record(
-                                                sql,
-                                                AuditEvent.codeReplay(
-                                                        clientId, code.userId(), code.sessionId(), request.ip())))))
+                                : audit.record(
+                                        sql,
+                                        AuditEvent.codeReplay(
+                                                clientId, code.userId(), code.sessionId(), request.ip()))))
                 .compose(v -> rejected());
     }
 

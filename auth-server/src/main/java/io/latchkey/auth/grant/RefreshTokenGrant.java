@@ -187,15 +187,13 @@ public final class RefreshTokenGrant implements Grant {
         String clientId = request.client().clientId();
         metrics.refreshReuseDetected();
         LOG.warn("refresh token reuse: session ended sid={} client={}", rt.sessionId(), clientId);
-        return Transactions.run(pool, sql -> sessions.lockOpenById(sql, rt.sessionId())
-                        .compose(open -> open.isEmpty()
+        return Transactions.run(pool, sql -> terminator
+                        .endIfOpen(sql, rt.sessionId(), "refresh_reuse")
+                        .compose(ended -> ended.isEmpty()
                                 ? Future.<Void>succeededFuture()
-                                : terminator
-                                        .endSession(sql, rt.sessionId(), "refresh_reuse")
-                                        .compose(v -> audit.record(
-                                                sql,
-                                                AuditEvent.refreshReuse(
-                                                        clientId, rt.userId(), rt.sessionId(), request.ip())))))
+                                : audit.record(
+                                        sql,
+                                        AuditEvent.refreshReuse(clientId, rt.userId(), rt.sessionId(), request.ip()))))
                 .compose(v -> rejected());
     }
 

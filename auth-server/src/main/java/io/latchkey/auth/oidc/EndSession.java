@@ -9,7 +9,6 @@ import io.latchkey.auth.client.Client;
 import io.latchkey.auth.client.ClientRepository;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.oauth.OpaqueTokens;
-import io.latchkey.auth.session.SessionRepository;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
@@ -44,7 +43,6 @@ public final class EndSession {
     private final AccessTokenVerifier verifier;
     private final ClientRepository clients;
     private final BrowserSessionRepository browserSessions;
-    private final SessionRepository sessions;
     private final SessionTerminator terminator;
     private final AuditRepository audit;
     private final Clock clock;
@@ -54,7 +52,6 @@ public final class EndSession {
             AccessTokenVerifier verifier,
             ClientRepository clients,
             BrowserSessionRepository browserSessions,
-            SessionRepository sessions,
             SessionTerminator terminator,
             AuditRepository audit,
             Clock clock) {
@@ -62,7 +59,6 @@ public final class EndSession {
         this.verifier = verifier;
         this.clients = clients;
         this.browserSessions = browserSessions;
-        this.sessions = sessions;
         this.terminator = terminator;
         this.audit = audit;
         this.clock = clock;
@@ -159,12 +155,11 @@ public final class EndSession {
         if (sid.isEmpty()) {
             return Future.succeededFuture();
         }
-        return Transactions.run(pool, sql -> sessions.lockOpenById(sql, sid.get())
+        return Transactions.run(pool, sql -> terminator
+                .endIfOpen(sql, sid.get(), "end_session")
                 .compose(user -> user.isEmpty()
                         ? Future.<Void>succeededFuture()
-                        : terminator
-                                .endSession(sql, sid.get(), "end_session")
-                                .compose(v -> audit.record(sql, AuditEvent.logout(clientId, user.get(), sid.get(), ip)))
+                        : audit.record(sql, AuditEvent.logout(clientId, user.get(), sid.get(), ip))
                                 .onSuccess(v -> LOG.info("end-session: session ended sid={}", sid.get()))));
     }
 

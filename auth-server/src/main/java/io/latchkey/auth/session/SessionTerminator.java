@@ -10,6 +10,7 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -64,6 +65,17 @@ public final class SessionTerminator {
                 .compose(ended -> ended
                         ? appendSid(sql, sessionId).compose(v -> backchannel.enqueue(sql, List.of(sessionId)))
                         : Future.succeededFuture());
+    }
+
+    /**
+     * Locks one session and, while it is still open, ends it as {@link #endSession} does; returns its user when it
+     * ended it, empty when something else had ended it first.
+     */
+    public Future<Optional<UUID>> endIfOpen(SqlClient sql, UUID sessionId, String reason) {
+        return sessions.lockOpenById(sql, sessionId)
+                .compose(user -> user.isEmpty()
+                        ? Future.succeededFuture(user)
+                        : endSession(sql, sessionId, reason).map(user));
     }
 
     /** Ends every open session of a user and revokes all of the user's tokens issued before now. */
