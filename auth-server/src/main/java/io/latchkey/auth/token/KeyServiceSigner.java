@@ -16,11 +16,12 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs access tokens through key-service's {@code POST /internal/sign}, trying each configured URL in turn
+ * Signs access, ID and logout tokens through key-service's {@code POST /internal/sign}, trying each configured URL in turn
  * when one cannot be reached or answers 5xx (each such attempt a warning; when all fail, 503 {@code
  * temporarily_unavailable}). A 4xx means auth-server built bad claims: no retry, a {@code server_error} whose
  * cause the failure handler logs. Tokens that queue up on an event loop while earlier requests are out go together to
@@ -42,7 +43,8 @@ public final class KeyServiceSigner implements TokenSigner {
     private final WebClient client;
     private final List<String> baseUrls;
     private final String authorization;
-    private final EventLoopBatcher<JsonObject, String> batcher;
+    /** One batcher per {@code typ}: a batch request carries one {@code typ} for all its claim sets. */
+    private final Map<String, EventLoopBatcher<JsonObject, String>> batchers;
     /** The URL that signed last: later tokens start there, so a dead replica costs one failed attempt, not one per token. */
     private volatile int preferred;
     /** Cleared for good when a key-service answers the batch path with 404. */
@@ -65,32 +67,42 @@ public final class KeyServiceSigner implements TokenSigner {
                 .map(u -> u.toString().replaceAll("/+$", "") + "/internal/sign")
                 .toList();
         this.authorization = "Bearer " + internalSecret;
-        this.batcher = new EventLoopBatcher<>(this::signAll, BATCHES_IN_FLIGHT, MAX_BATCH);
+        this.batchers = Map.of(
+                ACCESS_TOKEN, batcher(ACCESS_TOKEN),
+                ID_TOKEN, batcher(ID_TOKEN),
+                LOGOUT_TOKEN, batcher(LOGOUT_TOKEN));
+    }
+
+    private EventLoopBatcher<JsonObject, String> batcher(String typ) {
+        return new EventLoopBatcher<>(claims -> signAll(typ, claims), BATCHES_IN_FLIGHT, MAX_BATCH);
     }
 
     @Override
     public Future<String> sign(JsonObject claims) {
-        return batcher.submit(claims);
+        return sign(ACCESS_TOKEN, claims);
     }
 
-    /** ID and logout tokens are few next to access tokens: each goes on its own. */
+    /** Tokens of one {@code typ} that queue up on an event loop go to key-service together (a mass logout's). */
     @Override
     public Future<String> sign(String typ, JsonObject claims) {
-        return typ.equals(ACCESS_TOKEN) ? sign(claims) : signOne(typ, claims);
+        EventLoopBatcher<JsonObject, String> batcher = batchers.get(typ);
+        return batcher == null
+                ? Future.failedFuture(new IllegalArgumentException("no such token type"))
+                : batcher.submit(claims);
     }
 
-    private Future<List<AsyncResult<String>>> signAll(List<JsonObject> claims) {
+    private Future<List<AsyncResult<String>>> signAll(String typ, List<JsonObject> claims) {
         if (claims.size() == 1 || !batchPath) {
             List<Future<String>> each = new ArrayList<>(claims.size());
-            claims.forEach(c -> each.add(signOne(ACCESS_TOKEN, c)));
+            claims.forEach(c -> each.add(signOne(typ, c)));
             return Future.join(each).transform(ar -> Future.succeededFuture(new ArrayList<AsyncResult<String>>(each)));
         }
-        JsonObject body = new JsonObject().put("typ", ACCESS_TOKEN).put("claims", new JsonArray(List.copyOf(claims)));
+        JsonObject body = new JsonObject().put("typ", typ).put("claims", new JsonArray(List.copyOf(claims)));
         return attempt("/batch", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() == 404) {
                 LOG.warn("key-service has no batch signing; signing one token per request from now on");
                 batchPath = false;
-                return signAll(claims);
+                return signAll(typ, claims);
             }
             return batchResults(response, claims.size());
         });
