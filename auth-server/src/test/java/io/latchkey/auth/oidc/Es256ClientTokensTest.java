@@ -143,6 +143,31 @@ class Es256ClientTokensTest {
     }
 
     @Test
+    void userinfoWhenAnEs256TokenIsAlteredThenAuthServerRefusesIt() throws Exception {
+        String access = signIn(new TestBrowser(auth.client()), "vic", "openid notes:read")
+                .getString("access_token");
+        assertEquals(200, userinfo(access).statusCode());
+        String rsaKid = jwks().getKeys().stream()
+                .filter(k -> k.getKeyType().getValue().equals("RSA"))
+                .findFirst()
+                .orElseThrow()
+                .getKeyID();
+        String[] parts = access.split("\\.");
+        byte[] joseSignature = Base64.getUrlDecoder().decode(parts[2]);
+
+        assertEquals(
+                401, userinfo(withHeader(access, "kid", rsaKid)).statusCode(), "an ES256 token claiming an RSA kid");
+        assertEquals(
+                401,
+                userinfo(withHeader(withHeader(access, "kid", rsaKid), "alg", "RS256"))
+                        .statusCode(),
+                "and as RS256");
+        assertEquals(401, userinfo(withSignature(access, der(joseSignature))).statusCode(), "DER instead of R‖S");
+        assertEquals(401, userinfo(withSignature(access, new byte[64])).statusCode(), "a signature of all zeros");
+        assertEquals(200, userinfo(access).statusCode(), "the token itself still passes");
+    }
+
+    @Test
     void tokenWhenTheClientsAlgorithmChangesThenItsNextTokenUsesTheNewOne() throws Exception {
         String client = "es-switch";
         TestClients.confidential(client).insert(pool);
@@ -187,12 +212,39 @@ class Es256ClientTokensTest {
 
     /** The token with its header's {@code alg} replaced, the signature kept. */
     private static String withAlg(String token, String alg) {
+        return withHeader(token, "alg", alg);
+    }
+
+    /** The token with one header member replaced, the signature kept. */
+    private static String withHeader(String token, String name, String value) {
         String[] parts = token.split("\\.");
         JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8))
-                .put("alg", alg);
+                .put(name, value);
         return Base64.getUrlEncoder()
                         .withoutPadding()
                         .encodeToString(header.toBuffer().getBytes()) + "." + parts[1] + "." + parts[2];
+    }
+
+    private static String withSignature(String token, byte[] signature) {
+        String[] parts = token.split("\\.");
+        return parts[0] + "." + parts[1] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+    }
+
+    /** The DER form ({@code SEQUENCE { INTEGER r, INTEGER s }}) of an R‖S signature. */
+    private static byte[] der(byte[] jose) {
+        byte[] r = new java.math.BigInteger(1, Arrays.copyOfRange(jose, 0, 32)).toByteArray();
+        byte[] s = new java.math.BigInteger(1, Arrays.copyOfRange(jose, 32, 64)).toByteArray();
+        byte[] der = new byte[6 + r.length + s.length];
+        der[0] = 0x30;
+        der[1] = (byte) (4 + r.length + s.length);
+        der[2] = 0x02;
+        der[3] = (byte) r.length;
+        System.arraycopy(r, 0, der, 4, r.length);
+        der[4 + r.length] = 0x02;
+        der[5 + r.length] = (byte) s.length;
+        System.arraycopy(s, 0, der, 6 + r.length, s.length);
+        return der;
     }
 
     private static JWKSet jwks() throws Exception {
