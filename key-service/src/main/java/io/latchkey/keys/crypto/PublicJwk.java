@@ -19,8 +19,6 @@ import java.util.Base64;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7518#section-6">RFC 7518 §6</a>
  */
 public sealed interface PublicJwk permits PublicJwk.Rsa, PublicJwk.Ec {
-    Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
     /** The algorithm this key signs with. */
     SigningAlgorithm algorithm();
 
@@ -98,8 +96,7 @@ public sealed interface PublicJwk permits PublicJwk.Rsa, PublicJwk.Ec {
 
     private static String sha256(String canonical) {
         try {
-            return B64.encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+            return base64Url(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 unavailable", ex);
         }
@@ -118,6 +115,10 @@ public sealed interface PublicJwk permits PublicJwk.Rsa, PublicJwk.Ec {
             System.arraycopy(bytes, 0, padded, width - bytes.length, bytes.length);
             bytes = padded;
         }
-        return B64.encodeToString(bytes);
+        return base64Url(bytes);
+    }
+
+    private static String base64Url(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -89,19 +89,7 @@ public final class InternalRoutes {
         if (ctx.body().isEmpty()) {
             return Future.succeededFuture(SigningAlgorithm.RS256);
         }
-        return jsonBody(ctx).compose(body -> {
-            Object alg = body.getValue("alg");
-            if (alg == null) {
-                return Future.succeededFuture(SigningAlgorithm.RS256);
-            }
-            return SigningAlgorithm.named(alg)
-                    .filter(rings.algorithms()::contains)
-                    .map(Future::succeededFuture)
-                    .orElseGet(() -> Future.failedFuture(ApiError.invalidRequest("alg must be one of "
-                            + String.join(
-                                    ", ",
-                                    rings.algorithms().stream().map(Enum::name).toList()))));
-        });
+        return jsonBody(ctx).map(body -> signing.configuredAlgorithm(body.getValue("alg")));
     }
 
     private static JsonObject batchJson(List<BatchResult> results) {

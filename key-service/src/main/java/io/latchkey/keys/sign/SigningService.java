@@ -52,7 +52,7 @@ public final class SigningService {
         JsonObject claims;
         try {
             type = TokenType.of(request.getValue("typ"));
-            alg = algorithm(request);
+            alg = configuredAlgorithm(request.getValue("alg"));
             claims = bounds.check(type, request.getValue("claims"), rings.now());
         } catch (ApiError e) {
             metrics.rejected();
@@ -70,11 +70,10 @@ public final class SigningService {
     }
 
     /**
-     * The request's {@code alg}: absent or null is RS256; otherwise it must name a configured ring exactly. The
-     * error lists what is configured, never the value sent.
+     * A request's {@code alg} (to sign with, or a ring to rotate): absent (null) is RS256; otherwise it must name a
+     * configured ring exactly, or an {@code invalid_request} lists what is configured, never the value sent.
      */
-    private SigningAlgorithm algorithm(JsonObject request) {
-        Object alg = request.getValue("alg");
+    public SigningAlgorithm configuredAlgorithm(Object alg) {
         if (alg == null) {
             return SigningAlgorithm.RS256;
         }
@@ -96,7 +95,7 @@ public final class SigningService {
         SigningAlgorithm alg;
         try {
             type = TokenType.of(request.getValue("typ"));
-            alg = algorithm(request);
+            alg = configuredAlgorithm(request.getValue("alg"));
         } catch (ApiError e) {
             metrics.rejected();
             return Future.failedFuture(e);
