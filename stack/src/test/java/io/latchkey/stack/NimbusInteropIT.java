@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -23,6 +25,7 @@ import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import com.nimbusds.oauth2.sdk.AuthorizationResponse;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
@@ -241,6 +244,49 @@ class NimbusInteropIT {
         assertTrue(rejected.getMessage().startsWith("error "), rejected.getMessage());
     }
 
+    @Test
+    void clientCredentialsWhenTheClientSignsWithEs256ThenNimbusVerifiesItAgainstTheJwksAsEs256Only() throws Exception {
+        // A client registered through the admin API with ES256 tokens; Nimbus gets and checks its token.
+        ClientID es = new ClientID("es256-service");
+        Secret esSecret = new Secret("es256-service-secret-for-the-interop-test");
+        BearerAccessToken admin = success(TokenResponse.parse(send(new TokenRequest.Builder(
+                                metadata.getTokenEndpointURI(),
+                                new ClientSecretBasic(
+                                        new ClientID("admin-cli"), new Secret(DevValues.ADMIN_CLIENT_SECRET)),
+                                new ClientCredentialsGrant())
+                        .build()
+                        .toHTTPRequest())))
+                .getTokens()
+                .getBearerAccessToken();
+        HTTPRequest register = new HTTPRequest(
+                HTTPRequest.Method.POST, URI.create("http://localhost:" + stack.authPort + "/admin/clients"));
+        register.setAuthorization(admin.toAuthorizationHeader());
+        register.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_JSON);
+        register.setBody("{\"client_id\":\"" + es.getValue() + "\",\"client_secret\":\"" + esSecret.getValue()
+                + "\",\"grant_types\":[\"client_credentials\"],\"scopes\":[\"notes:read\"],"
+                + "\"audience\":\"resource-demo\",\"access_token_signing_alg\":\"ES256\"}");
+        HTTPResponse registered = send(register);
+        assertEquals(201, registered.getStatusCode(), registered.getBody());
+
+        BearerAccessToken access = success(TokenResponse.parse(send(new TokenRequest.Builder(
+                                metadata.getTokenEndpointURI(),
+                                new ClientSecretBasic(es, esSecret),
+                                new ClientCredentialsGrant())
+                        .build()
+                        .toHTTPRequest())))
+                .getTokens()
+                .getBearerAccessToken();
+        assertEquals(
+                JWSAlgorithm.ES256,
+                JWSObject.parse(access.getValue()).getHeader().getAlgorithm());
+        JWTClaimsSet claims = processor(JWSAlgorithm.ES256, es).process(access.getValue(), null);
+        assertEquals(es.getValue(), claims.getSubject());
+        assertEquals("notes:read", claims.getStringClaim("scope"));
+        // A verifier that accepts RS256 only does not take it: the algorithm is the key's, not the header's choice.
+        assertThrows(
+                BadJOSEException.class, () -> processor(JWSAlgorithm.RS256, es).process(access.getValue(), null));
+    }
+
     /** What the client keeps between sending the user away and the user coming back. */
     private record SignIn(CodeVerifier verifier, State state, AuthorizationResponse response) {}
 
@@ -407,5 +453,27 @@ class NimbusInteropIT {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A client token as a resource server would check it: {@code alg} only, the key from the discovered JWKS, typ
+     * at+jwt, our issuer and audience, {@code client} as {@code client_id}.
+     */
+    private static DefaultJWTProcessor<SecurityContext> processor(JWSAlgorithm alg, ClientID client) throws Exception {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                alg,
+                JWKSourceBuilder.<SecurityContext>create(metadata.getJWKSetURI().toURL())
+                        .retrying(false)
+                        .build()));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                "resource-demo",
+                new JWTClaimsSet.Builder()
+                        .issuer(metadata.getIssuer().getValue())
+                        .claim("client_id", client.getValue())
+                        .build(),
+                Set.of("sub", "exp", "iat", "jti")));
+        return processor;
     }
 }

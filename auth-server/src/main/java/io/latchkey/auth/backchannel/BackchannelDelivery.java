@@ -223,7 +223,7 @@ public final class BackchannelDelivery {
                 .put("sid", d.sessionId().toString())
                 .put("sub", d.subject())
                 .put("events", new JsonObject().put(EVENT, new JsonObject()));
-        return signer.sign(TokenSigner.LOGOUT_TOKEN, claims)
+        return signer.sign(TokenSigner.LOGOUT_TOKEN, d.signingAlg(), claims)
                 .compose(token -> http.postAbs(d.uri())
                         .timeout(settings.timeout().toMillis())
                         .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", token)))

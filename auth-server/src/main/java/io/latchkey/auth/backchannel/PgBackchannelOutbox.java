@@ -26,7 +26,9 @@ public final class PgBackchannelOutbox implements BackchannelOutbox {
             WHERE id IN (SELECT id FROM backchannel_deliveries
                          WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= now()
                          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, session_id, client_id, subject, uri, jti, attempts, created_at""";
+            RETURNING id, session_id, client_id, subject, uri, jti, attempts, created_at,
+                      coalesce((SELECT c.access_token_signing_alg FROM clients c
+                                WHERE c.client_id = backchannel_deliveries.client_id), 'RS256') AS signing_alg""";
     private static final String DELIVERED = """
             UPDATE backchannel_deliveries SET delivered_at = now(), last_error = NULL WHERE id = ANY($1)""";
     private static final String FAILED = """
@@ -64,7 +66,8 @@ public final class PgBackchannelOutbox implements BackchannelOutbox {
                                 row.getString("uri"),
                                 row.getString("jti"),
                                 row.getInteger("attempts"),
-                                row.getOffsetDateTime("created_at")));
+                                row.getOffsetDateTime("created_at"),
+                                row.getString("signing_alg")));
                     }
                     return claimed;
                 });

@@ -32,6 +32,11 @@ public record Client(
         this(clientId, secretHash, grantTypes, scopes, audience, disabled, tokensNotBefore, ClientMetadata.NONE);
     }
 
+    /** The JWS algorithm of every token issued to this client: access, ID and logout tokens alike. */
+    public String signingAlg() {
+        return metadata.accessTokenSigningAlg();
+    }
+
     /** The name pages show: the registered {@code client_name}, else the {@code client_id}. */
     public String displayName() {
         return metadata.clientName().orElse(clientId);

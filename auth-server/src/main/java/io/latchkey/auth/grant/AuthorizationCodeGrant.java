@@ -147,46 +147,51 @@ public final class AuthorizationCodeGrant implements Grant {
                 code.authTime());
         String refresh = client.allows("refresh_token") ? RefreshTokens.generate() : null;
         long iat = claims.getLong("iat");
-        return signer.sign(claims).compose(token -> idToken(code, claims, token).compose(idToken -> codes.redeem(
-                        pool,
-                        hash,
-                        client.clientId(),
-                        now,
-                        iat,
-                        refresh == null ? null : RefreshTokens.hash(refresh),
-                        now.plus(refreshTtl))
-                .compose(redemption -> {
-                    if (redemption.isPresent() && redemption.get().redeemed()) {
-                        return Future.succeededFuture();
-                    }
-                    if (redemption.isPresent() && redemption.get().code().used()) {
-                        return replay(request, redemption.get().code());
-                    }
-                    return rejected();
-                })
-                .map(v -> {
-                    LOG.info(
-                            "token issued grant=authorization_code client={} sub={} sid={} jti={}",
-                            client.clientId(),
-                            code.userId(),
-                            code.sessionId(),
-                            claims.getString("jti"));
-                    JsonObject body = TokenResponses.of(token, tokens.ttlSeconds(), code.scope(), refresh);
-                    return idToken == null ? body : body.put("id_token", idToken);
-                })));
+        return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
+                .compose(token -> idToken(code, client.signingAlg(), claims, token)
+                        .compose(idToken -> codes.redeem(
+                                        pool,
+                                        hash,
+                                        client.clientId(),
+                                        now,
+                                        iat,
+                                        refresh == null ? null : RefreshTokens.hash(refresh),
+                                        now.plus(refreshTtl))
+                                .compose(redemption -> {
+                                    if (redemption.isPresent()
+                                            && redemption.get().redeemed()) {
+                                        return Future.succeededFuture();
+                                    }
+                                    if (redemption.isPresent()
+                                            && redemption.get().code().used()) {
+                                        return replay(request, redemption.get().code());
+                                    }
+                                    return rejected();
+                                })
+                                .map(v -> {
+                                    LOG.info(
+                                            "token issued grant=authorization_code client={} sub={} sid={} jti={}",
+                                            client.clientId(),
+                                            code.userId(),
+                                            code.sessionId(),
+                                            claims.getString("jti"));
+                                    JsonObject body =
+                                            TokenResponses.of(token, tokens.ttlSeconds(), code.scope(), refresh);
+                                    return idToken == null ? body : body.put("id_token", idToken);
+                                })));
     }
 
     /**
      * The ID token beside the access token when {@code openid} was granted (OpenID Connect Core §3.1.3.3), else
      * null. Signed before the code is redeemed, so a signing failure leaves the code usable.
      */
-    private Future<String> idToken(CodeState code, JsonObject accessClaims, String accessToken) {
+    private Future<String> idToken(CodeState code, String alg, JsonObject accessClaims, String accessToken) {
         if (!IdTokens.requested(code.scope())) {
             return Future.succeededFuture(null);
         }
         return profiles.claims(code.userId(), code.scope())
                 .compose(profile -> signer.sign(
-                        TokenSigner.ID_TOKEN, IdTokens.claims(accessClaims, accessToken, code.nonce(), profile)));
+                        TokenSigner.ID_TOKEN, alg, IdTokens.claims(accessClaims, accessToken, code.nonce(), profile)));
     }
 
     /**

@@ -44,12 +44,13 @@ public final class ClientCredentialsGrant implements Grant {
         }
         String scope = Scopes.grant(request.form().optional("scope"), client.scopes());
         JsonObject claims = tokens.clientToken(client.clientId(), client.audience(), scope, client.tokensNotBefore());
-        return signer.sign(claims).map(token -> {
-            LOG.info(
-                    "token issued grant=client_credentials client={} jti={}",
-                    client.clientId(),
-                    claims.getString("jti"));
-            return TokenResponses.of(token, tokens.ttlSeconds(), scope, null);
-        });
+        return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
+                .map(token -> {
+                    LOG.info(
+                            "token issued grant=client_credentials client={} jti={}",
+                            client.clientId(),
+                            claims.getString("jti"));
+                    return TokenResponses.of(token, tokens.ttlSeconds(), scope, null);
+                });
     }
 }

@@ -172,15 +172,16 @@ public final class PasswordGrant implements Grant {
                 user.tokensNotBefore(),
                 session.id().toString(),
                 session.authTime());
-        return signer.sign(claims).map(token -> {
-            LOG.info(
-                    "token issued grant=password client={} sub={} sid={} jti={}",
-                    client.clientId(),
-                    user.id(),
-                    session.id(),
-                    claims.getString("jti"));
-            return TokenResponses.of(token, tokens.ttlSeconds(), login.scope(), session.refreshToken());
-        });
+        return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
+                .map(token -> {
+                    LOG.info(
+                            "token issued grant=password client={} sub={} sid={} jti={}",
+                            client.clientId(),
+                            user.id(),
+                            session.id(),
+                            claims.getString("jti"));
+                    return TokenResponses.of(token, tokens.ttlSeconds(), login.scope(), session.refreshToken());
+                });
     }
 
     private static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {

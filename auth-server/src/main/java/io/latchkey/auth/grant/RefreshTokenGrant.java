@@ -137,25 +137,27 @@ public final class RefreshTokenGrant implements Grant {
                 rt.sessionId().toString(),
                 rt.authTime());
         String refresh = RefreshTokens.generate();
-        return signer.sign(claims).compose(token -> sessions.rotate(
-                        pool,
-                        hash,
-                        client.clientId(),
-                        now,
-                        claims.getLong("iat"),
-                        RefreshTokens.hash(refresh),
-                        now.plus(refreshTtl))
-                .compose(attempt ->
-                        attempt.isEmpty() ? rejected() : settle(request, attempt.get(), now, claims.getLong("iat")))
-                .map(rotated -> {
-                    LOG.info(
-                            "token issued grant=refresh_token client={} sub={} sid={} jti={}",
-                            client.clientId(),
-                            rt.userId(),
-                            rt.sessionId(),
-                            claims.getString("jti"));
-                    return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
-                }));
+        return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
+                .compose(token -> sessions.rotate(
+                                pool,
+                                hash,
+                                client.clientId(),
+                                now,
+                                claims.getLong("iat"),
+                                RefreshTokens.hash(refresh),
+                                now.plus(refreshTtl))
+                        .compose(attempt -> attempt.isEmpty()
+                                ? rejected()
+                                : settle(request, attempt.get(), now, claims.getLong("iat")))
+                        .map(rotated -> {
+                            LOG.info(
+                                    "token issued grant=refresh_token client={} sub={} sid={} jti={}",
+                                    client.clientId(),
+                                    rt.userId(),
+                                    rt.sessionId(),
+                                    claims.getString("jti"));
+                            return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
+                        }));
     }
 
     /** Step 3's answer: rotated, refused for what changed since the read, or a reuse. */

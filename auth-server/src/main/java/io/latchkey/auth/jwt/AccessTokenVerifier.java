@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Verifies auth-server's own access tokens (introspection, admin bearer tokens): RS256 only, header {@code typ}
+ * Verifies auth-server's own access tokens (introspection, admin bearer tokens): RS256 or ES256, the one the
+ * signing key's type pins (a header {@code alg} other than its key's is refused, so no RS/ES confusion and never
+ * {@code none}), header {@code typ}
  * {@code at+jwt}, a {@code kid} among the live signing keys, no {@code crit}, the exact issuer, {@code exp} and
  * {@code iat} within 60 s of leeway, and not revoked by a {@code jti}, {@code sid} or {@code sub} entry.
  * Returns the claims, or empty for any token that is not valid.
@@ -42,14 +44,14 @@ public final class AccessTokenVerifier {
             return Future.succeededFuture(Optional.empty());
         }
         JsonObject header = parsed.header;
-        if (!"RS256".equals(header.getValue("alg"))
+        if (!(header.getValue("alg") instanceof String alg)
                 || !"at+jwt".equals(header.getValue("typ"))
                 || header.containsKey("crit")
                 || !(header.getValue("kid") instanceof String kid)) {
             return Future.succeededFuture(Optional.empty());
         }
         return keys.find(kid).compose(key -> {
-            if (key.isEmpty() || !signatureValid(key.get(), parsed)) {
+            if (key.isEmpty() || !signatureValid(key.get(), alg, parsed)) {
                 return Future.succeededFuture(Optional.empty());
             }
             JsonObject claims = parsed.claims;
@@ -61,7 +63,8 @@ public final class AccessTokenVerifier {
     }
 
     /**
-     * An ID token this server issued, as an {@code id_token_hint} (RP-Initiated Logout 1.0 §2): RS256, header
+     * An ID token this server issued, as an {@code id_token_hint} (RP-Initiated Logout 1.0 §2): RS256 or ES256 as
+     * its key pins, header
      * {@code typ} {@code JWT}, a live signing key, the exact issuer, and {@code sub}, {@code aud} and {@code sid}
      * present. An expired one still names its session, as the specification asks an OP to accept; revocation does
      * not apply (the hint asks to end what may already be ended).
@@ -72,7 +75,7 @@ public final class AccessTokenVerifier {
             return Future.succeededFuture(Optional.empty());
         }
         JsonObject header = parsed.header;
-        if (!"RS256".equals(header.getValue("alg"))
+        if (!(header.getValue("alg") instanceof String alg)
                 || !"JWT".equals(header.getValue("typ"))
                 || header.containsKey("crit")
                 || !(header.getValue("kid") instanceof String kid)) {
@@ -81,7 +84,7 @@ public final class AccessTokenVerifier {
         return keys.find(kid).map(key -> {
             JsonObject claims = parsed.claims;
             boolean valid = key.isPresent()
-                    && signatureValid(key.get(), parsed)
+                    && signatureValid(key.get(), alg, parsed)
                     && issuer.equals(claims.getValue("iss"))
                     && claims.getValue("sub") instanceof String
                     && claims.getValue("aud") instanceof String
@@ -129,9 +132,21 @@ public final class AccessTokenVerifier {
                 .map(revoked -> !revoked);
     }
 
-    private static boolean signatureValid(java.security.PublicKey key, Parsed parsed) {
+    /**
+     * Whether {@code parsed} carries a valid signature of {@code key} under the header's {@code alg}, which must be
+     * the one the key verifies. ES256 signatures are R‖S (RFC 7518 §3.4): exactly 64 bytes, checked in the IEEE
+     * P1363 form the JDK reads as such.
+     */
+    private static boolean signatureValid(java.security.PublicKey key, String alg, Parsed parsed) {
+        if (!alg.equals(SigningKeys.algorithmOf(key))) {
+            return false;
+        }
+        boolean ec = alg.equals("ES256");
+        if (ec && parsed.signature.length != 64) {
+            return false;
+        }
         try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
+            Signature verifier = Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
             verifier.initVerify(key);
             verifier.update(parsed.signingInput);
             return verifier.verify(parsed.signature);

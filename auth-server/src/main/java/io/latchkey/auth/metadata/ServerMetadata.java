@@ -62,7 +62,9 @@ public final class ServerMetadata {
     public static JsonObject openid(String issuer, URI jwksUri) {
         return of(issuer, jwksUri)
                 .put("subject_types_supported", new JsonArray().add("public"))
-                .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
+                .put(
+                        "id_token_signing_alg_values_supported",
+                        new JsonArray().add("RS256").add("ES256"))
                 .put(
                         "claims_supported",
                         new JsonArray()

@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * when one cannot be reached or answers 5xx (each such attempt a warning; when all fail, 503 {@code
  * temporarily_unavailable}). A 4xx means auth-server built bad claims: no retry, a {@code server_error} whose
  * cause the failure handler logs. Tokens that queue up on an event loop while earlier requests are out go together to
- * {@code POST /internal/sign/batch}; a key-service without it (404, an older version) gets them one by one.
+ * {@code POST /internal/sign/batch}, one batch per ({@code typ}, {@code alg}); a key-service without it (404, an
+ * older version) gets them one by one. The {@code alg} (the client's) goes with every request.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
  */
@@ -43,7 +45,7 @@ public final class KeyServiceSigner implements TokenSigner {
     private final WebClient client;
     private final List<String> baseUrls;
     private final String authorization;
-    /** One batcher per {@code typ}: a batch request carries one {@code typ} for all its claim sets. */
+    /** One batcher per ({@code typ}, {@code alg}): a batch request carries one of each for all its claim sets. */
     private final Map<String, EventLoopBatcher<JsonObject, String>> batchers;
     /** The URL that signed last: later tokens start there, so a dead replica costs one failed attempt, not one per token. */
     private volatile int preferred;
@@ -67,49 +69,55 @@ public final class KeyServiceSigner implements TokenSigner {
                 .map(u -> u.toString().replaceAll("/+$", "") + "/internal/sign")
                 .toList();
         this.authorization = "Bearer " + internalSecret;
-        this.batchers = Map.of(
-                ACCESS_TOKEN, batcher(ACCESS_TOKEN),
-                ID_TOKEN, batcher(ID_TOKEN),
-                LOGOUT_TOKEN, batcher(LOGOUT_TOKEN));
+        Map<String, EventLoopBatcher<JsonObject, String>> all = new HashMap<>();
+        for (String typ : List.of(ACCESS_TOKEN, ID_TOKEN, LOGOUT_TOKEN)) {
+            for (String alg : List.of(RS256, ES256)) {
+                all.put(key(typ, alg), batcher(typ, alg));
+            }
+        }
+        this.batchers = Map.copyOf(all);
     }
 
-    private EventLoopBatcher<JsonObject, String> batcher(String typ) {
-        return new EventLoopBatcher<>(claims -> signAll(typ, claims), BATCHES_IN_FLIGHT, MAX_BATCH);
+    private static String key(String typ, String alg) {
+        return typ + " " + alg;
     }
 
+    private EventLoopBatcher<JsonObject, String> batcher(String typ, String alg) {
+        return new EventLoopBatcher<>(claims -> signAll(typ, alg, claims), BATCHES_IN_FLIGHT, MAX_BATCH);
+    }
+
+    /**
+     * Tokens of one {@code typ} and {@code alg} that queue up on an event loop go to key-service together (a mass
+     * logout's).
+     */
     @Override
-    public Future<String> sign(JsonObject claims) {
-        return sign(ACCESS_TOKEN, claims);
-    }
-
-    /** Tokens of one {@code typ} that queue up on an event loop go to key-service together (a mass logout's). */
-    @Override
-    public Future<String> sign(String typ, JsonObject claims) {
-        EventLoopBatcher<JsonObject, String> batcher = batchers.get(typ);
+    public Future<String> sign(String typ, String alg, JsonObject claims) {
+        EventLoopBatcher<JsonObject, String> batcher = batchers.get(key(typ, alg));
         return batcher == null
-                ? Future.failedFuture(new IllegalArgumentException("no such token type"))
+                ? Future.failedFuture(new IllegalArgumentException("no such token type or algorithm"))
                 : batcher.submit(claims);
     }
 
-    private Future<List<AsyncResult<String>>> signAll(String typ, List<JsonObject> claims) {
+    private Future<List<AsyncResult<String>>> signAll(String typ, String alg, List<JsonObject> claims) {
         if (claims.size() == 1 || !batchPath) {
             List<Future<String>> each = new ArrayList<>(claims.size());
-            claims.forEach(c -> each.add(signOne(typ, c)));
+            claims.forEach(c -> each.add(signOne(typ, alg, c)));
             return Future.join(each).transform(ar -> Future.succeededFuture(new ArrayList<AsyncResult<String>>(each)));
         }
-        JsonObject body = new JsonObject().put("typ", typ).put("claims", new JsonArray(List.copyOf(claims)));
+        JsonObject body =
+                new JsonObject().put("typ", typ).put("alg", alg).put("claims", new JsonArray(List.copyOf(claims)));
         return attempt("/batch", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() == 404) {
                 LOG.warn("key-service has no batch signing; signing one token per request from now on");
                 batchPath = false;
-                return signAll(typ, claims);
+                return signAll(typ, alg, claims);
             }
             return batchResults(response, claims.size());
         });
     }
 
-    private Future<String> signOne(String typ, JsonObject claims) {
-        JsonObject body = new JsonObject().put("typ", typ).put("claims", claims);
+    private Future<String> signOne(String typ, String alg, JsonObject claims) {
+        JsonObject body = new JsonObject().put("typ", typ).put("alg", alg).put("claims", claims);
         return attempt("", body.toBuffer(), preferred, 1).compose(response -> {
             if (response.statusCode() != 200) {
                 return refused(response);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.auth.session.PgSessionRepository;
@@ -78,7 +79,14 @@ class BackchannelLogoutTest {
                 .backchannel(receiver.uri("/bc/app-c"))
                 .firstParty()
                 .insert(pool);
-        for (String user : List.of("ava", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ida", "jon", "kim")) {
+        TestClients.publicClient("app-es")
+                .browser("https://app-es.example/cb")
+                .backchannel(receiver.uri("/bc/app-es"))
+                .firstParty()
+                .insert(pool);
+        Sql.rows(pool, "UPDATE clients SET access_token_signing_alg = 'ES256' WHERE client_id = 'app-es'");
+        for (String user :
+                List.of("ava", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ida", "jon", "kim", "lea")) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
     }
@@ -114,13 +122,37 @@ class BackchannelLogoutTest {
             assertTrue(
                     token.getExpirationTime().getTime() - token.getIssueTime().getTime() <= 120_000);
         }
-        assertEquals(
-                2,
-                Sql.count(
-                        pool,
-                        "SELECT count(*) FROM backchannel_deliveries"
-                                + " WHERE session_id = $1::uuid AND delivered_at IS NOT NULL",
-                        sid));
+        // The delivery is marked after the app has answered, so the mark may trail the app's receipt a little.
+        Await.until(
+                "both deliveries marked delivered",
+                DEADLINE,
+                () -> Sql.count(
+                                pool,
+                                "SELECT count(*) FROM backchannel_deliveries"
+                                        + " WHERE session_id = $1::uuid AND delivered_at IS NOT NULL",
+                                sid)
+                        == 2);
+    }
+
+    @Test
+    void logoutWhenTheAppSignsWithEs256ThenItsLogoutTokenIsEs256AndVerifiesAgainstTheJwks() throws Exception {
+        JsonObject tokens = signIn(new TestBrowser(auth.client()), "app-es", "lea");
+        String sid = sid(tokens);
+        Await.result(auth.client()
+                .post("/logout")
+                .putHeader("Authorization", "Bearer " + tokens.getString("access_token"))
+                .send());
+        Await.until("the logout token", DEADLINE, () -> forSession(sid).size() == 1);
+        String token = forSession(sid).get(0);
+        assertEquals(JWSAlgorithm.ES256, SignedJWT.parse(token).getHeader().getAlgorithm());
+        JWTClaimsSet claims = AccessTokens.verifyTyped(
+                token,
+                "logout+jwt",
+                stack.jwksUrl(),
+                "app-es",
+                Set.of("iat", "exp", "jti", "sid", "sub", "events"),
+                JWSAlgorithm.ES256);
+        assertEquals(sid, claims.getStringClaim("sid"));
     }
 
     @Test

@@ -45,15 +45,15 @@ import java.util.Map;
  * <pre>{@code ./mvnw -B -q -pl auth-server -am test-compile -Ptoken-benchmark -Dspotless.check.skip=true}</pre>
  *
  * System properties: {@code bench.seconds} (10, per measured run), {@code bench.runs} (3), {@code bench.warmup}
- * (30, seconds of client_credentials load before anything is timed).
+ * (30, seconds of client_credentials load before anything is timed), {@code bench.only} ({@code es256}: only
+ * {@link Es256Comparison}'s figures, ES256 against RS256).
  */
 public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
     private static final int WRK_THREADS = 2;
     private static final int CHAINS = 64;
     private static final String ISSUER = BenchServers.ISSUER;
-    private static final String LOGIN =
-            "grant_type=password&client_id=bench-app&username=bench&password=bench-password-1";
+    private static final String LOGIN = login("bench-app");
     // Each thread keeps the refresh tokens its last answers returned and sends the newest one it holds.
     private static final String REFRESH_LUA = """
             local counter = 0
@@ -73,15 +73,25 @@ public final class TokenBenchmark {
               local token = table.remove(queue) or "exhausted"
               return wrk.format("POST", "/oauth2/token",
                 {["Content-Type"] = "application/x-www-form-urlencoded"},
-                "grant_type=refresh_token&client_id=bench-app&refresh_token=" .. token)
+                "grant_type=refresh_token&client_id=%s&refresh_token=" .. token)
             end
             function response(status, headers, body)
               local token = body:match('"refresh_token":"([^"]+)"')
               if token then table.insert(queue, token) end
             end
-            """.formatted(WRK_THREADS);
+            """;
 
     private TokenBenchmark() {}
+
+    /** A password login of the {@code bench} user through public client {@code clientId}. */
+    static String login(String clientId) {
+        return "grant_type=password&client_id=" + clientId + "&username=bench&password=bench-password-1";
+    }
+
+    /** The refresh chains' wrk script for public client {@code clientId}. */
+    static String refreshLua(String clientId) {
+        return REFRESH_LUA.formatted(WRK_THREADS, clientId);
+    }
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
@@ -112,7 +122,7 @@ public final class TokenBenchmark {
                 "grant_type=client_credentials",
                 Map.of("Content-Type", form, "Authorization", "Basic " + basic));
         Path password = Wrk.script("POST", null, LOGIN, Map.of("Content-Type", form));
-        Path refresh = Wrk.lua(REFRESH_LUA);
+        Path refresh = Wrk.lua(refreshLua("bench-app"));
         String signUrl = servers.keysInternalUrl("/internal/sign");
 
         System.out.printf(
@@ -127,6 +137,14 @@ public final class TokenBenchmark {
                 argon2.iterations(),
                 argon2.parallelism(),
                 NativeTransport.describe(vertx));
+        if ("es256".equals(System.getProperty("bench.only"))) {
+            // Issue 19's figures alone: ES256 against RS256, refresh ES256 against its transaction, token sizes.
+            Pool lanes = Database.pool(vertx, database, CONNECTIONS);
+            Es256Comparison.prepare(client, tokenUrl, pool, new DatabaseWork(lanes, CONNECTIONS))
+                    .run(seconds, runs, warmUp);
+            servers.close();
+            System.exit(0);
+        }
         Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp);
         Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3), chains(client));
         Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));

@@ -387,7 +387,7 @@ class TokenEndpointErrorsTest {
         assertEquals(
                 "[\"public\"]", openid.getJsonArray("subject_types_supported").encode());
         assertEquals(
-                "[\"RS256\"]",
+                "[\"RS256\",\"ES256\"]",
                 openid.getJsonArray("id_token_signing_alg_values_supported").encode());
         assertEquals(true, openid.getBoolean("backchannel_logout_supported"));
         assertEquals(true, openid.getBoolean("backchannel_logout_session_supported"));

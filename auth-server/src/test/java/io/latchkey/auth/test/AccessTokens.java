@@ -24,13 +24,18 @@ public final class AccessTokens {
     private AccessTokens() {}
 
     public static JWTClaimsSet verify(String token, String jwksUrl, String audience) throws Exception {
+        return verify(token, jwksUrl, audience, JWSAlgorithm.RS256);
+    }
+
+    /** As {@link #verify(String, String, String)}, the token signed with {@code alg} and nothing else. */
+    public static JWTClaimsSet verify(String token, String jwksUrl, String audience, JWSAlgorithm alg)
+            throws Exception {
         String jwks = HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(URI.create(jwksUrl)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
-        processor.setJWSKeySelector(
-                new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 audience,
                 new JWTClaimsSet.Builder().issuer(TestAuthServer.ISSUER).build(),
@@ -44,13 +49,19 @@ public final class AccessTokens {
      */
     public static JWTClaimsSet verifyTyped(
             String token, String typ, String jwksUrl, String audience, Set<String> required) throws Exception {
+        return verifyTyped(token, typ, jwksUrl, audience, required, JWSAlgorithm.RS256);
+    }
+
+    /** As {@link #verifyTyped(String, String, String, String, Set)}, signed with {@code alg} and nothing else. */
+    public static JWTClaimsSet verifyTyped(
+            String token, String typ, String jwksUrl, String audience, Set<String> required, JWSAlgorithm alg)
+            throws Exception {
         String jwks = HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(URI.create(jwksUrl)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType(typ)));
-        processor.setJWSKeySelector(
-                new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 audience,
                 new JWTClaimsSet.Builder().issuer(TestAuthServer.ISSUER).build(),

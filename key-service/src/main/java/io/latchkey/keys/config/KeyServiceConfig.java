@@ -5,8 +5,12 @@ import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * key-service settings, read and checked once at start. The key-life check: a new key must be in the JWKS longer
@@ -27,6 +31,7 @@ public record KeyServiceConfig(
         Duration publishAhead,
         Duration jwksMaxAge,
         int keySize,
+        List<SigningAlgorithm> signingAlgorithms,
         SigningThreads signingThreads,
         Duration refreshInterval,
         Duration retireMargin,
@@ -64,6 +69,7 @@ public record KeyServiceConfig(
                 env.duration("LATCHKEY_KEY_PUBLISH_AHEAD", Duration.ofMinutes(10)),
                 env.duration("LATCHKEY_JWKS_MAX_AGE", Duration.ofSeconds(300)),
                 keySize(env),
+                signingAlgorithms(env),
                 signingThreads(env),
                 env.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofMillis(500)),
                 CACHE_MARGIN,
@@ -117,6 +123,7 @@ public record KeyServiceConfig(
                 publishAhead,
                 jwksMaxAge,
                 keySize,
+                signingAlgorithms,
                 signingThreads,
                 refreshInterval,
                 retireMargin,
@@ -144,6 +151,7 @@ public record KeyServiceConfig(
                 publishAhead,
                 jwksMaxAge,
                 keySize,
+                signingAlgorithms,
                 signingThreads,
                 refreshInterval,
                 margin,
@@ -173,6 +181,7 @@ public record KeyServiceConfig(
                 publishAhead,
                 jwksMaxAge,
                 keySize,
+                signingAlgorithms,
                 threads,
                 refreshInterval,
                 retireMargin,
@@ -204,6 +213,26 @@ public record KeyServiceConfig(
         return size;
     }
 
+    /**
+     * {@code LATCHKEY_SIGNING_ALGS}: a comma-separated list of RS256 and ES256 (default both). RS256 is always
+     * kept, listed or not: RFC 9068 §2.1 makes it the one algorithm every verifier supports. Any other name stops
+     * the start.
+     */
+    private static List<SigningAlgorithm> signingAlgorithms(Env env) {
+        String raw = env.string("LATCHKEY_SIGNING_ALGS", "RS256,ES256");
+        Set<SigningAlgorithm> algs = EnumSet.of(SigningAlgorithm.RS256);
+        for (String name : raw.split(",")) {
+            String trimmed = name.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            algs.add(SigningAlgorithm.named(trimmed)
+                    .orElseThrow(() -> new ConfigException(
+                            "LATCHKEY_SIGNING_ALGS", "must be a comma-separated list of RS256 and ES256")));
+        }
+        return List.copyOf(algs);
+    }
+
     private static SigningThreads signingThreads(Env env) {
         String raw = env.string("LATCHKEY_SIGNING_THREADS", "worker");
         return switch (raw.toLowerCase()) {
@@ -217,7 +246,8 @@ public record KeyServiceConfig(
     public String toString() {
         return "KeyServiceConfig[database=" + database + ", host=" + host + ", port=" + port + ", internalHost="
                 + internalHost + ", internalPort=" + internalPort + ", issuer=" + issuer + ", keySize=" + keySize
-                + ", tls=" + tls.enabled() + ", internalTls=" + internalTls.enabled() + ", mutualTls="
+                + ", signingAlgorithms=" + signingAlgorithms + ", tls=" + tls.enabled() + ", internalTls="
+                + internalTls.enabled() + ", mutualTls="
                 + internalTls.clientCa().isPresent() + "]";
     }
 }

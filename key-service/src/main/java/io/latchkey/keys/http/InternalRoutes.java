@@ -1,9 +1,9 @@
 package io.latchkey.keys.http;
 
 import io.latchkey.keys.api.ApiError;
-import io.latchkey.keys.keys.KeyLifecycle;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.keys.KeyRecord;
-import io.latchkey.keys.keys.KeyRepository;
+import io.latchkey.keys.keys.KeyRings;
 import io.latchkey.keys.keys.RevocationOutcome;
 import io.latchkey.keys.sign.BatchResult;
 import io.latchkey.keys.sign.SignedToken;
@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 /**
  * The internal listener's API, every call behind the internal secret: {@code POST /internal/sign}, its batch
  * form {@code POST /internal/sign/batch} (what auth-server sends when tokens queue up),
- * {@code POST /internal/keys/rotate}, {@code POST /internal/keys/{kid}/revoke} and {@code GET /internal/keys}
- * (states and times only, never key material). Handlers only translate HTTP: each answers through
+ * {@code POST /internal/keys/rotate} (one ring per call: the body's {@code alg}, RS256 without one),
+ * {@code POST /internal/keys/{kid}/revoke} (in whichever ring holds it) and {@code GET /internal/keys} (every
+ * ring's keys, states and times only, never key material). Handlers only translate HTTP: each answers through
  * {@code Route.respond}, a revocation's outcome becomes its answer in one switch, and every failure is rendered by
  * {@link ErrorRenderer}.
  */
@@ -35,18 +36,12 @@ public final class InternalRoutes {
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final SigningService signing;
-    private final KeyLifecycle lifecycle;
-    private final KeyRepository repository;
+    private final KeyRings rings;
     private final InternalAuthentication authentication;
 
-    public InternalRoutes(
-            SigningService signing,
-            KeyLifecycle lifecycle,
-            KeyRepository repository,
-            InternalAuthentication authentication) {
+    public InternalRoutes(SigningService signing, KeyRings rings, InternalAuthentication authentication) {
         this.signing = signing;
-        this.lifecycle = lifecycle;
-        this.repository = repository;
+        this.rings = rings;
         this.authentication = authentication;
     }
 
@@ -62,10 +57,12 @@ public final class InternalRoutes {
         router.post("/internal/sign/batch")
                 .handler(BodyHandler.create().setBodyLimit(BATCH_BODY_LIMIT))
                 .respond(ctx -> jsonBody(ctx).compose(signing::signBatch).map(InternalRoutes::batchJson));
-        router.post("/internal/keys/rotate").respond(ctx -> lifecycle.rotate().map(key -> {
-            ctx.response().setStatusCode(201);
-            return keyJson(key);
-        }));
+        router.post("/internal/keys/rotate")
+                .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
+                .respond(ctx -> rotationAlgorithm(ctx).compose(rings::rotate).map(key -> {
+                    ctx.response().setStatusCode(201);
+                    return keyJson(key);
+                }));
         router.post("/internal/keys/:kid/revoke").respond(ctx -> revoke(ctx.pathParam("kid")));
         router.get("/internal/keys").respond(ctx -> listKeys());
         router.route("/internal/*").failureHandler(ErrorRenderer::render);
@@ -84,6 +81,17 @@ public final class InternalRoutes {
                 : Future.succeededFuture(request);
     }
 
+    /**
+     * The ring a rotation asks for: no body (or an empty one) is RS256; else a JSON object whose optional
+     * {@code alg} names a configured ring.
+     */
+    private Future<SigningAlgorithm> rotationAlgorithm(RoutingContext ctx) {
+        if (ctx.body().isEmpty()) {
+            return Future.succeededFuture(SigningAlgorithm.RS256);
+        }
+        return jsonBody(ctx).map(body -> signing.configuredAlgorithm(body.getValue("alg")));
+    }
+
     private static JsonObject batchJson(List<BatchResult> results) {
         JsonArray array = new JsonArray(new ArrayList<>(results.size()));
         results.forEach(result -> array.add(result.toJson()));
@@ -94,7 +102,7 @@ public final class InternalRoutes {
         if (kid == null || !KID.matcher(kid).matches()) {
             return Future.failedFuture(ApiError.notFound("no such key"));
         }
-        return lifecycle.revoke(kid).compose(outcome -> switch (outcome.status()) {
+        return rings.revoke(kid).compose(outcome -> switch (outcome.status()) {
             case NOT_FOUND -> Future.failedFuture(ApiError.notFound("no such key"));
             case REVOKED, ALREADY_REVOKED -> Future.succeededFuture(revocationJson(kid, outcome));
             case NEEDS_SPARE -> Future.failedFuture(ApiError.unavailable("revocation raced a rotation; retry"));
@@ -111,7 +119,7 @@ public final class InternalRoutes {
     }
 
     private Future<JsonObject> listKeys() {
-        return repository.all().map(keys -> {
+        return rings.all().map(keys -> {
             JsonArray array = new JsonArray();
             keys.forEach(key -> array.add(keyJson(key)));
             return new JsonObject().put("keys", array);
@@ -122,6 +130,7 @@ public final class InternalRoutes {
         Instant now = Instant.now();
         return new JsonObject()
                 .put("kid", key.kid())
+                .put("alg", key.algorithm().name())
                 .put("state", key.stateAt(now).wireName())
                 .put("key_size", key.keySize())
                 .put("publish_at", epoch(key.publishAt()))

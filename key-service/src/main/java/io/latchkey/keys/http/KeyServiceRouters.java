@@ -8,8 +8,7 @@ import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.jwks.JwksDocument;
-import io.latchkey.keys.keys.KeyLifecycle;
-import io.latchkey.keys.keys.KeyRepository;
+import io.latchkey.keys.keys.KeyRings;
 import io.latchkey.keys.metrics.KeyMetrics;
 import io.latchkey.keys.sign.SigningService;
 import io.vertx.core.Future;
@@ -38,15 +37,13 @@ public final class KeyServiceRouters {
             Supplier<Future<?>> readiness,
             JwksDocument jwks,
             SigningService signing,
-            KeyLifecycle lifecycle,
-            KeyRepository repository) {
+            KeyRings rings) {
         this.config = config;
         this.serviceMetrics = serviceMetrics;
         this.keyMetrics = keyMetrics;
         this.readiness = readiness;
         this.jwks = new JwksRoutes(jwks, config.jwksMaxAge());
-        this.internal =
-                new InternalRoutes(signing, lifecycle, repository, new InternalAuthentication(config.internalSecret()));
+        this.internal = new InternalRoutes(signing, rings, new InternalAuthentication(config.internalSecret()));
     }
 
     public Router publicRouter(Vertx vertx) {

@@ -1,7 +1,7 @@
 package io.latchkey.keys.jwks;
 
 import io.latchkey.keys.keys.KeyRecord;
-import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.keys.KeyRings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -11,24 +11,24 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The public JWKS at an instant, rendered once per distinct key set with a strong ETag over its bytes. Only
+ * The public JWKS at an instant, every ring's published keys (each with its {@code alg}), rendered once per distinct key set with a strong ETag over its bytes. Only
  * public parameters are ever rendered: {@link io.latchkey.keys.crypto.PublicJwk} holds no others.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7517#section-5">RFC 7517 §5</a>
  */
 public final class JwksDocument {
-    private final KeyRing ring;
+    private final KeyRings rings;
     private volatile Rendered last = new Rendered(List.of(), null, null);
 
-    public JwksDocument(KeyRing ring) {
-        this.ring = ring;
+    public JwksDocument(KeyRings rings) {
+        this.rings = rings;
     }
 
     /** The body and its ETag. */
     public record Rendered(List<String> kids, String body, String etag) {}
 
     public Rendered current() {
-        List<KeyRecord> published = ring.publishedAt(ring.now());
+        List<KeyRecord> published = rings.publishedAt(rings.now());
         List<String> kids = published.stream().map(KeyRecord::kid).toList();
         Rendered cached = last;
         if (cached.body() != null && cached.kids().equals(kids)) {

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the life of the signing keys: at start it checks the KEK against the stored keys and makes sure a key
+ * Drives the life of one ring's signing keys (one algorithm): at start it checks the KEK against the stored keys and makes sure a key
  * signs; then its own periodic tick generates each next key when the {@link RotationSchedule} says it is due; it
  * rotates on request and hands signing over on an emergency revocation. Keys are generated on a worker before the
  * generation lock is taken; under the lock the repository asks the schedule again with the stored keys, so of two
@@ -77,7 +77,8 @@ public final class KeyLifecycle {
                 .compose(v -> ensureNextKey())
                 .compose(v -> ring.signingKeyAt(ring.now()).isPresent()
                         ? Future.<Void>succeededFuture()
-                        : Future.<Void>failedFuture(new StartException("no signing key could be loaded")))
+                        : Future.<Void>failedFuture(
+                                new StartException("no " + generator.algorithm() + " signing key could be loaded")))
                 .onSuccess(
                         v -> timer = vertx.setPeriodic(schedule.checkInterval().toMillis(), id -> tick()));
     }
@@ -85,8 +86,10 @@ public final class KeyLifecycle {
     /** One periodic check; a failed one waits for the next. */
     private void tick() {
         ensureNextKey()
-                .onFailure(e ->
-                        LOG.warn("key rotation check failed: {}", e.getClass().getSimpleName()));
+                .onFailure(e -> LOG.warn(
+                        "{} key rotation check failed: {}",
+                        generator.algorithm(),
+                        e.getClass().getSimpleName()));
     }
 
     /** Stops the periodic check; a generation already under way completes. */
@@ -111,7 +114,7 @@ public final class KeyLifecycle {
                         .onSuccess(stored -> {
                             if (stored) {
                                 events.generated();
-                                LOG.info("generated signing key {}", key.kid());
+                                LOG.info("generated {} signing key {}", generator.algorithm(), key.kid());
                             }
                         }))
                 .compose(stored -> ring.refresh())
@@ -125,7 +128,8 @@ public final class KeyLifecycle {
                 .compose(stored -> {
                     events.generated();
                     LOG.info(
-                            "rotation requested: signing key {} published, signs from {}",
+                            "rotation requested: {} signing key {} published, signs from {}",
+                            generator.algorithm(),
                             stored.kid(),
                             stored.activateAt());
                     return ring.refresh().map(stored);
@@ -151,7 +155,8 @@ public final class KeyLifecycle {
                     if (outcome.status() == RevocationOutcome.Status.REVOKED) {
                         events.revoked();
                         LOG.warn(
-                                "signing key {} revoked; signing continues with {}",
+                                "{} signing key {} revoked; signing continues with {}",
+                                generator.algorithm(),
                                 kid,
                                 outcome.successorKid().orElse("the current key"));
                     }

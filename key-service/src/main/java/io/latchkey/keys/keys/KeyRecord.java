@@ -1,6 +1,7 @@
 package io.latchkey.keys.keys;
 
 import io.latchkey.keys.crypto.PublicJwk;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import java.time.Instant;
 
 /**
@@ -17,6 +18,11 @@ public record KeyRecord(
         Instant retiredAt,
         Instant removeAt,
         Instant revokedAt) {
+
+    /** The algorithm, and so the ring, of this key: its JWK's key type decides it. */
+    public SigningAlgorithm algorithm() {
+        return jwk.algorithm();
+    }
 
     public KeyState stateAt(Instant now) {
         if (revokedAt != null) {

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This replica's view of the stored keys: the live rows and the opened private keys of those that may still
+ * This replica's view of the stored keys of one algorithm (one ring of {@link KeyRings}): the live rows and the opened private keys of those that may still
  * sign. It is refreshed from PostgreSQL every fraction of a second, and the signing key is chosen from the
  * stored times at the moment of each signature, so replicas switch keys together and a revocation made by any
  * replica stops this one signing within one refresh.
@@ -167,7 +167,7 @@ public final class KeyRing {
                     .sealedPrivateKey(key.kid())
                     .compose(stored -> stored.isEmpty()
                             ? Future.succeededFuture(null)
-                            : vertx.executeBlocking(() -> open(key.kid(), stored.get()), false))
+                            : vertx.executeBlocking(() -> open(key, stored.get()), false))
                     .recover(failure -> {
                         LOG.error("signing key {} does not open", key.kid(), failure);
                         return Future.succeededFuture(null);
@@ -184,10 +184,10 @@ public final class KeyRing {
         });
     }
 
-    private SigningKey open(String kid, byte[] sealed) throws GeneralSecurityException {
-        byte[] pkcs8 = sealer.open(kid, sealed);
+    private SigningKey open(KeyRecord key, byte[] sealed) throws GeneralSecurityException {
+        byte[] pkcs8 = sealer.open(key.kid(), sealed);
         try {
-            return new SigningKey(kid, provider.privateKey(pkcs8));
+            return new SigningKey(key.kid(), key.algorithm(), provider.privateKey(key.algorithm(), pkcs8));
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }

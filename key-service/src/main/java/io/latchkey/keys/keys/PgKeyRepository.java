@@ -2,6 +2,7 @@ package io.latchkey.keys.keys;
 
 import io.latchkey.db.Transactions;
 import io.latchkey.keys.crypto.PublicJwk;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.keys.RevocationOutcome.Status;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,10 +21,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** {@link KeyRepository} on PostgreSQL ({@code signing_keys}, V5). */
+/**
+ * {@link KeyRepository} on PostgreSQL ({@code signing_keys}, V5 and V12) for the keys of one algorithm: every
+ * query reads and every write changes that ring's rows only, under that ring's generation lock
+ * ({@link SigningAlgorithm#generationLock()}: 7240200 for RS256, 7240201 for ES256; distinct from the migration
+ * (7240001) and revocation (7240100) locks), so the rings rotate and revoke independently.
+ */
 public final class PgKeyRepository implements KeyRepository {
-    /** Latchkey's key-generation lock; distinct from the migration (7240001) and revocation (7240100) locks. */
-    static final long GENERATION_LOCK = 7240200L;
 
     /** Kid revocation entries live 30 days, longer than any token a revoked key signed. */
     static final Duration KID_ENTRY_LIFETIME = Duration.ofDays(30);
@@ -31,29 +35,30 @@ public final class PgKeyRepository implements KeyRepository {
     private static final String LIVE = """
             SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
               FROM signing_keys
-             WHERE revoked_at IS NULL AND (remove_at IS NULL OR remove_at > $1)
+             WHERE algorithm = $2 AND revoked_at IS NULL AND (remove_at IS NULL OR remove_at > $1)
              ORDER BY activate_at, kid""";
 
     private static final String ALL = """
             SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
-              FROM signing_keys ORDER BY activate_at DESC, kid LIMIT 200""";
+              FROM signing_keys WHERE algorithm = $1 ORDER BY activate_at DESC, kid LIMIT 200""";
 
-    private static final String SEALED = "SELECT sealed_private_key FROM signing_keys WHERE kid = $1";
+    private static final String SEALED =
+            "SELECT sealed_private_key FROM signing_keys WHERE kid = $1 AND algorithm = $2";
 
     private static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
 
     private static final String NEWEST_ACTIVATION =
-            "SELECT max(activate_at) AS newest FROM signing_keys WHERE revoked_at IS NULL";
+            "SELECT max(activate_at) AS newest FROM signing_keys WHERE algorithm = $1 AND revoked_at IS NULL";
 
     private static final String INSERT = """
             INSERT INTO signing_keys
-                (kid, key_size, public_jwk, sealed_private_key, kek_fingerprint, publish_at, activate_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+                (kid, key_size, public_jwk, sealed_private_key, kek_fingerprint, publish_at, activate_at, algorithm)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             RETURNING kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at""";
 
     private static final String FIND_FOR_UPDATE = """
             SELECT kid, key_size, public_jwk, kek_fingerprint, publish_at, activate_at, retired_at, remove_at, revoked_at
-              FROM signing_keys WHERE kid = $1 FOR UPDATE""";
+              FROM signing_keys WHERE kid = $1 AND algorithm = $2 FOR UPDATE""";
 
     private static final String MARK_REVOKED = """
             UPDATE signing_keys
@@ -67,14 +72,14 @@ public final class PgKeyRepository implements KeyRepository {
     /** The published key that would sign next: it has been in the JWKS longest. */
     private static final String NEXT_PUBLISHED = """
             SELECT kid FROM signing_keys
-             WHERE revoked_at IS NULL AND publish_at <= $1 AND activate_at > $1
+             WHERE algorithm = $2 AND revoked_at IS NULL AND publish_at <= $1 AND activate_at > $1
              ORDER BY activate_at, kid
              LIMIT 1""";
 
     private static final String ACTIVATE_NOW = "UPDATE signing_keys SET activate_at = $2 WHERE kid = $1";
 
     /**
-     * Each key not yet retired retires when the next unrevoked key activates, and leaves the JWKS once its last
+     * Each key of this ring not yet retired retires when the ring's next unrevoked key activates, and leaves the JWKS once its last
      * token has expired (retirement + grace). Keys already retired keep their times.
      */
     private static final String RECOMPUTE_RETIREMENT = """
@@ -82,39 +87,47 @@ public final class PgKeyRepository implements KeyRepository {
                SET retired_at = n.next_activate,
                    remove_at = n.next_activate + ($2::bigint * interval '1 millisecond')
               FROM (SELECT kid, lead(activate_at) OVER (ORDER BY activate_at, kid) AS next_activate
-                      FROM signing_keys WHERE revoked_at IS NULL) n
+                      FROM signing_keys WHERE algorithm = $3 AND revoked_at IS NULL) n
              WHERE k.kid = n.kid
                AND k.revoked_at IS NULL
                AND (k.retired_at IS NULL OR k.retired_at > $1)
                AND k.retired_at IS DISTINCT FROM n.next_activate""";
 
     private final Pool pool;
+    private final SigningAlgorithm algorithm;
+    private final String alg;
 
-    public PgKeyRepository(Pool pool) {
+    public PgKeyRepository(Pool pool, SigningAlgorithm algorithm) {
         this.pool = pool;
+        this.algorithm = algorithm;
+        this.alg = algorithm.name();
+    }
+
+    public SigningAlgorithm algorithm() {
+        return algorithm;
     }
 
     @Override
     public Future<List<KeyRecord>> live(Instant now) {
-        return pool.preparedQuery(LIVE).execute(Tuple.of(ts(now))).map(PgKeyRepository::records);
+        return pool.preparedQuery(LIVE).execute(Tuple.of(ts(now), alg)).map(PgKeyRepository::records);
     }
 
     @Override
     public Future<List<KeyRecord>> all() {
-        return pool.preparedQuery(ALL).execute().map(PgKeyRepository::records);
+        return pool.preparedQuery(ALL).execute(Tuple.of(alg)).map(PgKeyRepository::records);
     }
 
     @Override
     public Future<Optional<byte[]>> sealedPrivateKey(String kid) {
         return pool.preparedQuery(SEALED)
-                .execute(Tuple.of(kid))
+                .execute(Tuple.of(kid, alg))
                 .map(rows -> first(rows, row -> row.getBuffer(0).getBytes()));
     }
 
     @Override
     public Future<Boolean> insertIfDue(NewKey key, Instant now, RotationSchedule schedule, Duration retireGrace) {
         return Transactions.run(pool, conn -> lock(conn)
-                .compose(v -> conn.preparedQuery(NEWEST_ACTIVATION).execute())
+                .compose(v -> conn.preparedQuery(NEWEST_ACTIVATION).execute(Tuple.of(alg)))
                 .compose(rows -> {
                     Optional<Instant> newest =
                             Optional.ofNullable(instant(rows.iterator().next(), "newest"));
@@ -139,7 +152,7 @@ public final class PgKeyRepository implements KeyRepository {
     @Override
     public Future<RevocationOutcome> revoke(String kid, Instant now, Optional<NewKey> spare, Duration retireGrace) {
         return Transactions.run(pool, conn -> lock(conn)
-                .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid)))
+                .compose(v -> conn.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(kid, alg)))
                 .compose(rows -> {
                     List<KeyRecord> found = records(rows);
                     if (found.isEmpty()) {
@@ -178,10 +191,10 @@ public final class PgKeyRepository implements KeyRepository {
                 .mapEmpty();
     }
 
-    /** The published key that would sign next, if any. */
-    private static Future<Optional<String>> nextPublished(SqlConnection conn, Instant now) {
+    /** The published key of this ring that would sign next, if any. */
+    private Future<Optional<String>> nextPublished(SqlConnection conn, Instant now) {
         return conn.preparedQuery(NEXT_PUBLISHED)
-                .execute(Tuple.of(ts(now)))
+                .execute(Tuple.of(ts(now), alg))
                 .map(rows -> first(rows, row -> row.getString("kid")));
     }
 
@@ -189,11 +202,16 @@ public final class PgKeyRepository implements KeyRepository {
         return conn.preparedQuery(ACTIVATE_NOW).execute(Tuple.of(kid, ts(now))).map(kid);
     }
 
-    private static Future<Void> lock(SqlConnection conn) {
-        return conn.preparedQuery(LOCK).execute(Tuple.of(GENERATION_LOCK)).mapEmpty();
+    private Future<Void> lock(SqlConnection conn) {
+        return conn.preparedQuery(LOCK)
+                .execute(Tuple.of(algorithm.generationLock()))
+                .mapEmpty();
     }
 
-    private static Future<KeyRecord> insert(SqlConnection conn, NewKey key, Instant publishAt, Instant activateAt) {
+    private Future<KeyRecord> insert(SqlConnection conn, NewKey key, Instant publishAt, Instant activateAt) {
+        if (key.jwk().algorithm() != algorithm) {
+            return Future.failedFuture(new IllegalArgumentException("a key of another algorithm"));
+        }
         return conn.preparedQuery(INSERT)
                 .execute(Tuple.of(
                         key.kid(),
@@ -202,13 +220,14 @@ public final class PgKeyRepository implements KeyRepository {
                         Buffer.buffer(key.sealedPrivateKey()),
                         key.kekFingerprint(),
                         ts(publishAt),
-                        ts(activateAt)))
+                        ts(activateAt),
+                        alg))
                 .map(rows -> records(rows).get(0));
     }
 
-    private static Future<Void> recomputeRetirement(SqlConnection conn, Instant now, Duration retireGrace) {
+    private Future<Void> recomputeRetirement(SqlConnection conn, Instant now, Duration retireGrace) {
         return conn.preparedQuery(RECOMPUTE_RETIREMENT)
-                .execute(Tuple.of(ts(now), retireGrace.toMillis()))
+                .execute(Tuple.of(ts(now), retireGrace.toMillis(), alg))
                 .mapEmpty();
     }
 

@@ -1,5 +1,6 @@
 package io.latchkey.keys.keys;
 
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.Base64;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An opened private key ready to sign, with its JWS protected headers ({@code alg} RS256, the {@code typ} of the
+ * An opened private key ready to sign, with its JWS protected headers ({@code alg} its ring's, the {@code typ} of the
  * token, {@code kid} the RFC 7638 thumbprint) encoded once per {@code typ}. {@link #toString()} never shows the
  * key.
  *
@@ -18,13 +19,19 @@ public final class SigningKey {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final String kid;
+    private final SigningAlgorithm algorithm;
     private final PrivateKey privateKey;
     /** At most one entry per token type the service signs; it dies with the key. */
     private final Map<String, String> headers = new ConcurrentHashMap<>(4);
 
-    public SigningKey(String kid, PrivateKey privateKey) {
+    public SigningKey(String kid, SigningAlgorithm algorithm, PrivateKey privateKey) {
         this.kid = kid;
+        this.algorithm = algorithm;
         this.privateKey = privateKey;
+    }
+
+    public SigningAlgorithm algorithm() {
+        return algorithm;
     }
 
     public String kid() {
@@ -36,7 +43,7 @@ public final class SigningKey {
     }
 
     /**
-     * The base64url-encoded protected header {@code {"alg":"RS256","typ":typ,"kid":kid}}. {@code typ} is one of the
+     * The base64url-encoded protected header {@code {"alg":alg,"typ":typ,"kid":kid}}. {@code typ} is one of the
      * service's own constants, never text from a request, so it needs no JSON escaping.
      */
     public String header(String typ) {
@@ -44,12 +51,12 @@ public final class SigningKey {
     }
 
     private String encodeHeader(String typ) {
-        String header = "{\"alg\":\"RS256\",\"typ\":\"" + typ + "\",\"kid\":\"" + kid + "\"}";
+        String header = "{\"alg\":\"" + algorithm.name() + "\",\"typ\":\"" + typ + "\",\"kid\":\"" + kid + "\"}";
         return B64.encodeToString(header.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public String toString() {
-        return "SigningKey[kid=" + kid + "]";
+        return "SigningKey[kid=" + kid + ", alg=" + algorithm + "]";
     }
 }

@@ -1,8 +1,10 @@
 package io.latchkey.keys.metrics;
 
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.keys.KeyEvents;
 import io.latchkey.keys.keys.KeyRecord;
 import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.keys.KeyRings;
 import io.latchkey.keys.keys.KeyState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,21 +41,29 @@ public final class KeyMetrics implements KeyEvents {
         this.nativeProvider = nativeProvider;
         this.registry = registry;
         this.signing = Timer.builder("latchkey.key.service.signing")
-                .description("Time to compute one RS256 signature")
+                .description("Time to compute one signature (RS256 or ES256)")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
     }
 
-    /** Reads the key life from {@code ring} at every scrape; {@code rotation} is how long each key signs. */
-    public void watch(KeyRing ring, Duration rotation) {
-        Gauge.builder("latchkey.key.service.active.key.age", ring, r -> activeKeyAge(r, r.now()))
-                .description("Seconds since the signing key became active (NaN without one)")
-                .baseUnit("seconds")
-                .register(registry);
-        Gauge.builder("latchkey.key.service.next.rotation", ring, r -> untilNextActivation(r, rotation, r.now()))
-                .description("Seconds until the next key starts signing (NaN without keys)")
-                .baseUnit("seconds")
-                .register(registry);
+    /**
+     * Reads the key life from each ring at every scrape, tagged {@code alg}; {@code rotation} is how long each key
+     * signs.
+     */
+    public void watch(KeyRings rings, Duration rotation) {
+        for (SigningAlgorithm alg : rings.algorithms()) {
+            KeyRing ring = rings.ring(alg).orElseThrow().keys();
+            Gauge.builder("latchkey.key.service.active.key.age", ring, r -> activeKeyAge(r, r.now()))
+                    .description("Seconds since the ring's signing key became active (NaN without one)")
+                    .tag("alg", alg.name())
+                    .baseUnit("seconds")
+                    .register(registry);
+            Gauge.builder("latchkey.key.service.next.rotation", ring, r -> untilNextActivation(r, rotation, r.now()))
+                    .description("Seconds until the ring's next key starts signing (NaN without keys)")
+                    .tag("alg", alg.name())
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
     }
 
     static double activeKeyAge(KeyRing ring, Instant now) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * cannot mint long-lived or foreign tokens, nor make the service sign arbitrary content. Every type needs
  * {@code iss} equal to this issuer and whole-second {@code iat} within 60 s of now and {@code exp} after it.
  * <ul>
- *   <li>{@code at+jwt}: a {@code jti}, and {@code exp} no later than now + the access-token TTL.
+ *   <li>{@code at+jwt}: a {@code jti}, {@code exp} no later than now + the access-token TTL, and a {@code cnf}, if
+ *       present, of exactly one {@code jkt} member (a DPoP key's thumbprint).
  *   <li>{@code JWT} (ID token): only the claims Latchkey puts in one: a {@code sub} of at most 255 characters, one
  *       {@code aud} string (the client id), {@code azp} equal to it if present, {@code exp} at most 300 s after
  *       {@code iat}, and if present {@code auth_time} not after {@code iat}, a {@code nonce} of at most 512
@@ -70,6 +71,8 @@ public final class ClaimBounds {
      * SHA-256 for RS256 (and ES256), so 16 bytes, 22 characters.
      */
     private static final Pattern AT_HASH = Pattern.compile("[A-Za-z0-9_-]{22}");
+    /** A DPoP key's RFC 7638 SHA-256 thumbprint, base64url: 43 characters (RFC 9449 §6.1). */
+    private static final Pattern JKT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final String issuer;
     private final Duration accessTokenTtl;
@@ -110,6 +113,22 @@ public final class ClaimBounds {
         checkIatAndExp(iat, exp, nowSeconds);
         if (exp > nowSeconds + accessTokenTtl.toSeconds()) {
             throw ApiError.invalidRequest("exp must be at most the access-token lifetime from now");
+        }
+        if (claims.containsKey("cnf")) {
+            checkConfirmation(claims.getValue("cnf"));
+        }
+    }
+
+    /**
+     * A DPoP-bound access token's {@code cnf} (RFC 9449 §6.1): an object whose only member is {@code jkt}, a
+     * SHA-256 JWK thumbprint. Nothing else may be confirmed through this service.
+     */
+    private static void checkConfirmation(Object cnf) {
+        if (!(cnf instanceof JsonObject confirmation)
+                || confirmation.size() != 1
+                || !(confirmation.getValue("jkt") instanceof String jkt)
+                || !JKT.matcher(jkt).matches()) {
+            throw ApiError.invalidRequest("cnf must be an object whose only member is jkt, a SHA-256 JWK thumbprint");
         }
     }
 

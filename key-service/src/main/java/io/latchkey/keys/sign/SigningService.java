@@ -1,7 +1,8 @@
 package io.latchkey.keys.sign;
 
 import io.latchkey.keys.api.ApiError;
-import io.latchkey.keys.keys.KeyRing;
+import io.latchkey.keys.crypto.SigningAlgorithm;
+import io.latchkey.keys.keys.KeyRings;
 import io.latchkey.keys.keys.SigningKey;
 import io.latchkey.keys.metrics.KeyMetrics;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a signing request against the {@link ClaimBounds} and signs it with the key active at that instant.
+ * Checks a signing request against the {@link ClaimBounds} and signs it with the key of the requested algorithm's
+ * ring ({@code alg}, RS256 when absent) active at that instant.
  * The signature runs on a worker (the default) or, when configured, on the calling event loop. A batch is
  * checked claim set by claim set, and signed in one go on a worker: one hand-off for all of them.
  */
@@ -21,7 +23,7 @@ public final class SigningService {
     /** The most claim sets one batch may carry. */
     public static final int MAX_BATCH = 64;
 
-    private final KeyRing ring;
+    private final KeyRings rings;
     private final ClaimBounds bounds;
     private final TokenSigner signer;
     private final Vertx vertx;
@@ -29,13 +31,13 @@ public final class SigningService {
     private final KeyMetrics metrics;
 
     public SigningService(
-            KeyRing ring,
+            KeyRings rings,
             ClaimBounds bounds,
             TokenSigner signer,
             Vertx vertx,
             boolean onEventLoop,
             KeyMetrics metrics) {
-        this.ring = ring;
+        this.rings = rings;
         this.metrics = metrics;
         this.bounds = bounds;
         this.signer = signer;
@@ -43,37 +45,57 @@ public final class SigningService {
         this.onEventLoop = onEventLoop;
     }
 
-    /** Signs {@code {"typ","claims":{...}}} under a header of that {@code typ}. */
+    /** Signs {@code {"typ","alg"?,"claims":{...}}} under a header of that {@code typ} and {@code alg}. */
     public Future<SignedToken> sign(JsonObject request) {
         TokenType type;
+        SigningAlgorithm alg;
         JsonObject claims;
         try {
             type = TokenType.of(request.getValue("typ"));
-            claims = bounds.check(type, request.getValue("claims"), ring.now());
+            alg = configuredAlgorithm(request.getValue("alg"));
+            claims = bounds.check(type, request.getValue("claims"), rings.now());
         } catch (ApiError e) {
             metrics.rejected();
             return Future.failedFuture(e);
         }
         if (onEventLoop) {
             try {
-                return Future.succeededFuture(signNow(type, claims));
+                return Future.succeededFuture(signNow(type, alg, claims));
             } catch (RuntimeException e) {
                 return Future.failedFuture(e);
             }
         }
         // Unordered, so concurrent requests use every worker thread at once.
-        return vertx.executeBlocking(() -> signNow(type, claims), false);
+        return vertx.executeBlocking(() -> signNow(type, alg, claims), false);
     }
 
     /**
-     * Signs {@code {"typ","claims":[{...},...]}}, every claim set as that one {@code typ}: one result per claim
+     * A request's {@code alg} (to sign with, or a ring to rotate): absent (null) is RS256; otherwise it must name a
+     * configured ring exactly, or an {@code invalid_request} lists what is configured, never the value sent.
+     */
+    public SigningAlgorithm configuredAlgorithm(Object alg) {
+        if (alg == null) {
+            return SigningAlgorithm.RS256;
+        }
+        return SigningAlgorithm.named(alg)
+                .filter(rings.algorithms()::contains)
+                .orElseThrow(() -> ApiError.invalidRequest("alg must be one of "
+                        + String.join(
+                                ", ",
+                                rings.algorithms().stream().map(Enum::name).toList())));
+    }
+
+    /**
+     * Signs {@code {"typ","alg"?,"claims":[{...},...]}}, every claim set as that one {@code typ} and {@code alg}: one result per claim
      * set, in order, each a token or the {@link ApiError} its own claims earned. A malformed request, or no
      * signing key, fails it whole.
      */
     public Future<List<BatchResult>> signBatch(JsonObject request) {
         TokenType type;
+        SigningAlgorithm alg;
         try {
             type = TokenType.of(request.getValue("typ"));
+            alg = configuredAlgorithm(request.getValue("alg"));
         } catch (ApiError e) {
             metrics.rejected();
             return Future.failedFuture(e);
@@ -84,7 +106,7 @@ public final class SigningService {
                     ApiError.invalidRequest("claims must be an array of 1 to " + MAX_BATCH + " JSON objects"));
         }
         metrics.batch(all.size());
-        Instant now = ring.now();
+        Instant now = rings.now();
         List<Object> checked = new ArrayList<>(all.size());
         for (Object claims : all) {
             try {
@@ -95,24 +117,24 @@ public final class SigningService {
             }
         }
         // Always a worker: a few signatures in a row are past the millisecond an event loop may spend.
-        return vertx.executeBlocking(() -> signAll(type, checked), false);
+        return vertx.executeBlocking(() -> signAll(type, alg, checked), false);
     }
 
-    private List<BatchResult> signAll(TokenType type, List<Object> checked) {
+    private List<BatchResult> signAll(TokenType type, SigningAlgorithm alg, List<Object> checked) {
         List<BatchResult> results = new ArrayList<>(checked.size());
         for (Object item : checked) {
             results.add(
                     item instanceof ApiError error
                             ? BatchResult.failed(error)
-                            : BatchResult.signed(signNow(type, (JsonObject) item)));
+                            : BatchResult.signed(signNow(type, alg, (JsonObject) item)));
         }
         return results;
     }
 
     /** Picks the key at the moment of signing, so a refresh that just dropped a revoked key applies at once. */
-    private SignedToken signNow(TokenType type, JsonObject claims) {
-        Instant now = ring.now();
-        SigningKey key = ring.signingKeyAt(now).orElse(null);
+    private SignedToken signNow(TokenType type, SigningAlgorithm alg, JsonObject claims) {
+        Instant now = rings.now();
+        SigningKey key = rings.signingKeyAt(alg, now).orElse(null);
         if (key == null) {
             metrics.unavailable();
             throw ApiError.unavailable("no signing key is available; retry shortly");

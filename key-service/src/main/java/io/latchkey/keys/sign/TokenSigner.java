@@ -1,5 +1,7 @@
 package io.latchkey.keys.sign;
 
+import io.latchkey.keys.crypto.EcdsaSignatures;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.latchkey.keys.keys.SigningKey;
 import io.vertx.core.json.JsonObject;
@@ -7,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
- * Produces a JWS compact serialization with RS256. Each thread keeps its own signature engine, initialised once
- * per key, because engines are not thread-safe and re-initialising costs more than the signature on the native
- * provider.
+ * Produces a JWS compact serialization with the signing key's algorithm: RS256, or ES256 with the signature in
+ * the JOSE form R‖S (RFC 7518 §3.4) rather than the DER the JCA engine returns. Each thread keeps its own
+ * signature engine per algorithm, initialised once per key, because engines are not thread-safe and
+ * re-initialising costs more than the signature on the native provider.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7515#section-7.1">RFC 7515 §7.1</a>
  */
@@ -19,11 +24,11 @@ public final class TokenSigner {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final SigningProvider provider;
-    private final ThreadLocal<Engine> engines;
+    private final ThreadLocal<Map<SigningAlgorithm, Engine>> engines;
 
     public TokenSigner(SigningProvider provider) {
         this.provider = provider;
-        this.engines = ThreadLocal.withInitial(Engine::new);
+        this.engines = ThreadLocal.withInitial(() -> new EnumMap<>(SigningAlgorithm.class));
     }
 
     /** Signs {@code claims} under {@code key}'s header for {@code type}. */
@@ -31,12 +36,17 @@ public final class TokenSigner {
         String signingInput = key.header(type.typ()) + "."
                 + B64.encodeToString(claims.toBuffer().getBytes());
         try {
-            Signature engine = engines.get().signer(key);
+            Signature engine = engines.get()
+                    .computeIfAbsent(key.algorithm(), alg -> new Engine())
+                    .signer(key);
             engine.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             byte[] signature = engine.sign();
+            if (key.algorithm() == SigningAlgorithm.ES256) {
+                signature = EcdsaSignatures.derToJose(signature, EcdsaSignatures.P256_PART);
+            }
             return signingInput + "." + B64.encodeToString(signature);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RS256 signature failed", e);
+            throw new IllegalStateException(key.algorithm() + " signature failed", e);
         }
     }
 
@@ -46,7 +56,7 @@ public final class TokenSigner {
 
         Signature signer(SigningKey wanted) throws GeneralSecurityException {
             if (signature == null) {
-                signature = provider.rs256();
+                signature = provider.signature(wanted.algorithm());
             }
             if (key != wanted) {
                 signature.initSign(wanted.privateKey());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.test.TestKeyService;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,33 @@ class KeyServiceConfigTest {
         Map<String, String> env = env();
         env.put("LATCHKEY_SIGNING_THREADS", "gpu");
         assertEquals("LATCHKEY_SIGNING_THREADS: must be worker or event-loop", failure(env));
+    }
+
+    @Test
+    void fromWhenSigningAlgsUnsetThenRs256AndEs256() {
+        assertEquals(
+                List.of(SigningAlgorithm.RS256, SigningAlgorithm.ES256),
+                parse(env()).signingAlgorithms());
+    }
+
+    @Test
+    void fromWhenSigningAlgsOmitRs256ThenRs256IsKeptAnyway() {
+        Map<String, String> env = env();
+        env.put("LATCHKEY_SIGNING_ALGS", "ES256");
+        assertEquals(
+                List.of(SigningAlgorithm.RS256, SigningAlgorithm.ES256),
+                parse(env).signingAlgorithms());
+        env.put("LATCHKEY_SIGNING_ALGS", " RS256 ");
+        assertEquals(List.of(SigningAlgorithm.RS256), parse(env).signingAlgorithms());
+    }
+
+    @Test
+    void fromWhenSigningAlgsNameAnUnknownAlgorithmThenStops() {
+        for (String value : List.of("RS256,HS256", "es256", "RS256,EdDSA", "none")) {
+            Map<String, String> env = env();
+            env.put("LATCHKEY_SIGNING_ALGS", value);
+            assertEquals("LATCHKEY_SIGNING_ALGS: must be a comma-separated list of RS256 and ES256", failure(env));
+        }
     }
 
     @Test

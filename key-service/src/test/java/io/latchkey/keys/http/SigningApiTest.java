@@ -243,6 +243,7 @@ class SigningApiTest {
         assertEquals(
                 Set.of(
                         "kid",
+                        "alg",
                         "state",
                         "key_size",
                         "publish_at",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
 import io.latchkey.keys.crypto.KeySealer;
+import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.crypto.SigningProvider;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -68,10 +69,10 @@ class KeyRingTest {
         KeySealer sealer = new KeySealer(kek);
         SigningProvider provider = SigningProvider.best();
         Pool pool = db.pool(vertx);
-        PgKeyRepository repository = new PgKeyRepository(pool);
+        PgKeyRepository repository = new PgKeyRepository(pool, SigningAlgorithm.RS256);
         MovableClock clock = new MovableClock();
         KeyRing ring = new KeyRing(repository, sealer, provider, vertx, clock);
-        NewKey key = new KeyGenerator(provider, sealer, 2048).generate();
+        NewKey key = new KeyGenerator(provider, sealer, SigningAlgorithm.RS256, 2048).generate();
         assertTrue(Await.result(repository.insertIfDue(
                 key,
                 clock.instant(),

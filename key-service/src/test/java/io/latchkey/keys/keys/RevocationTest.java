@@ -120,7 +120,7 @@ class RevocationTest {
                 .equals(next));
         assertEquals(
                 List.of(next),
-                a.jwksKids().stream().filter(k -> !k.equals(active)).toList());
+                a.jwksKids("RS256").stream().filter(k -> !k.equals(active)).toList());
     }
 
     @Test

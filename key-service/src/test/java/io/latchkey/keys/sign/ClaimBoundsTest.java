@@ -84,6 +84,31 @@ class ClaimBoundsTest {
         }
     }
 
+    @Test
+    void checkWhenCnfHoldsOnlyAJktThumbprintThenAccepted() {
+        JsonObject cnf = new JsonObject().put("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+        JsonObject request = TestTokens.valid().claim("cnf", cnf).request();
+        assertEquals(request.getJsonObject("claims"), bounds.check(request, Instant.ofEpochSecond(now)));
+    }
+
+    @Test
+    void checkWhenCnfIsAnythingButASingleJktThumbprintThenRejected() {
+        String jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+        for (Object cnf : new Object[] {
+            "x",
+            new JsonObject(),
+            new JsonObject().put("jkt", jkt).put("x5t#S256", jkt),
+            new JsonObject().put("jwk", new JsonObject().put("kty", "EC")),
+            new JsonObject().put("jkt", 42),
+            new JsonObject().put("jkt", "short"),
+            new JsonObject().put("jkt", jkt + "=")
+        }) {
+            assertRejected(
+                    TestTokens.valid().claim("cnf", cnf).request(),
+                    "cnf must be an object whose only member is jkt, a SHA-256 JWK thumbprint");
+        }
+    }
+
     private void assertRejected(JsonObject request, String description) {
         ApiError error = assertThrows(ApiError.class, () -> bounds.check(request, Instant.ofEpochSecond(now)));
         assertEquals(400, error.status());

@@ -41,6 +41,28 @@ public final class KeyServiceClient {
         return response.bodyAsJsonObject();
     }
 
+    /** Signs a valid request with {@code alg}'s ring, failing on any other status than 200. */
+    public JsonObject sign(String alg) {
+        HttpResponse<Buffer> response = Await.result(signAsync(validRequest().put("alg", alg)));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("sign answered " + response.statusCode() + " " + response.bodyAsString());
+        }
+        return response.bodyAsJsonObject();
+    }
+
+    public Future<HttpResponse<Buffer>> signBatchAsync(JsonObject request) {
+        return client.post(service.internalPort(), "127.0.0.1", "/internal/sign/batch")
+                .putHeader("Authorization", "Bearer " + secret)
+                .sendJsonObject(request);
+    }
+
+    /** Posts {@code body} to an internal {@code path}. */
+    public HttpResponse<Buffer> post(String path, JsonObject body) {
+        return Await.result(client.post(service.internalPort(), "127.0.0.1", path)
+                .putHeader("Authorization", "Bearer " + secret)
+                .sendJsonObject(body));
+    }
+
     public int internalPort() {
         return service.internalPort();
     }
@@ -59,6 +81,15 @@ public final class KeyServiceClient {
     public List<String> jwksKids() {
         return jwksResponse().bodyAsJsonObject().getJsonArray("keys").stream()
                 .map(k -> ((JsonObject) k).getString("kid"))
+                .toList();
+    }
+
+    /** The kids of {@code alg}'s ring in the JWKS, in document order. */
+    public List<String> jwksKids(String alg) {
+        return jwksResponse().bodyAsJsonObject().getJsonArray("keys").stream()
+                .map(JsonObject.class::cast)
+                .filter(k -> alg.equals(k.getString("alg")))
+                .map(k -> k.getString("kid"))
                 .toList();
     }
 
