@@ -70,7 +70,7 @@ public final class Latchkey implements Runnable {
     }
 
     /** Runs one command line; returns the exit code. */
-    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         return run(args, env, in, out, err, false);
     }
 
