@@ -170,9 +170,10 @@ public final class Latchkey implements Runnable {
             ObjectNode out = Json.object();
             ArrayNode array = out.putArray("items");
             items.forEach(array::add);
-            out.set("next", cursor == null ? null : next);
             if (cursor == null) {
                 out.putNull("next");
+            } else {
+                out.put("next", cursor);
             }
             context.out.println(Json.write(out));
             return;

@@ -27,6 +27,9 @@ final class RevocationsCommand {
                 "Follows GET /revocations/stream: first every live entry (or those after --from), then each new one"
                         + " as it commits, one line per entry, until interrupted (or --count entries).",
                 "",
+                "When auth-server ends the stream (a restart), the command exits with status 4: resume with --from"
+                        + " and the last seq printed.",
+                "",
                 "The feed needs HTTP Basic of a client with scope revocations:read: LATCHKEY_FEED_CLIENT_ID and"
                         + " LATCHKEY_FEED_CLIENT_SECRET when set, else the admin client's credentials."
             },
@@ -41,9 +44,8 @@ final class RevocationsCommand {
         if (from != null && from < 0 || count != null && count < 1) {
             throw new CliFailure(CliFailure.USAGE, "--from must be 0 or more and --count 1 or more");
         }
-        AdminApi api =
-                new AdminApi(root.context.issuer(root.issuer), root.context.feedCredentials(), root.context.http());
         AdminApi.Credentials credentials = root.context.feedCredentials();
+        AdminApi api = new AdminApi(root.context.issuer(root.issuer), credentials, root.context.http());
         HttpRequest.Builder request = HttpRequest.newBuilder(api.issuer().resolve("/revocations/stream"))
                 .header("Authorization", credentials.basic())
                 .header("Accept", "text/event-stream");

@@ -25,8 +25,11 @@ public final class AdminReads {
 
     public Future<JsonObject> users(PageRequest page, Optional<String> username) {
         Optional<UUID> after = page.after().map(key -> PathIds.uuid(key).orElseThrow(PageRequest::badCursor));
-        if (username.isPresent() && (username.get().isEmpty() || username.get().length() > 255)) {
-            // No stored username has this length; the query would find nothing.
+        if (username.isPresent()
+                && (username.get().isEmpty()
+                        || username.get().length() > 255
+                        || username.get().chars().anyMatch(Character::isISOControl))) {
+            // No stored username has this length or a control character (a NUL would fail the statement).
             return Future.succeededFuture(new Page<JsonObject>(List.of(), Optional.empty()).toJson(u -> u));
         }
         return directory.users(after, username, page.limit() + 1).map(rows -> Page.of(

@@ -292,6 +292,14 @@ class AdminOperatorApiTest {
                 "invalid_request",
                 "cursor is not valid: pass the next value of the previous page");
         assertError(get("/admin/users?username=a&username=b"), 400, "invalid_request", "username must not be repeated");
+        for (String hostile : List.of("%00", "a%00b", "%C3%28", "x".repeat(300))) {
+            var none = get("/admin/users?username=" + hostile);
+            assertEquals(200, none.statusCode(), none.bodyAsString());
+            assertEquals(new JsonObject().put("items", new JsonArray()).putNull("next"), none.bodyAsJsonObject());
+            assertEquals(400, get("/admin/users?cursor=" + hostile).statusCode());
+            assertEquals(400, get("/admin/clients?limit=" + hostile).statusCode());
+            assertEquals(400, get("/admin/audit?after=" + hostile).statusCode());
+        }
         assertError(
                 get("/admin/audit?after=-1"),
                 400,
