@@ -13,6 +13,7 @@ COPY auth-server/pom.xml auth-server/
 COPY verifier/pom.xml verifier/
 COPY resource-demo/pom.xml resource-demo/
 COPY stack/pom.xml stack/
+COPY cli/pom.xml cli/
 COPY common/src common/src
 COPY db/src db/src
 COPY key-service/src key-service/src

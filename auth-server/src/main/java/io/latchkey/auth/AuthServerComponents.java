@@ -2,7 +2,11 @@ package io.latchkey.auth;
 
 import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminClientBootstrap;
+import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.admin.KeyAdministration;
+import io.latchkey.auth.admin.KeyServiceAdmin;
+import io.latchkey.auth.admin.PgAdminDirectory;
 import io.latchkey.auth.audit.PgAuditRepository;
 import io.latchkey.auth.authorize.AuthorizeFlow;
 import io.latchkey.auth.authorize.PgCodeRepository;
@@ -86,6 +90,7 @@ final class AuthServerComponents {
     private final PasswordHasher hasher;
     private final ClientRepository clients;
     private final KeyServiceSigner signer;
+    private final KeyServiceAdmin keyAdmin;
     private final SessionPruner sessionPruner;
     private final BackchannelDelivery backchannel;
     private final RevocationFeed feed;
@@ -195,7 +200,9 @@ final class AuthServerComponents {
                 metrics);
         var logout = new Logout(pool, verifier, sessions, terminator, audit);
         var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
-        var admin = new AdminService(pool, users, clients, hasher, terminator, audit);
+        var adminDirectory = new PgAdminDirectory(pool);
+        var admin = new AdminService(pool, users, clients, hasher, terminator, audit, adminDirectory);
+        keyAdmin = new KeyServiceAdmin(vertx, config.keyServiceUrls(), config.internalSecret(), config.keyServiceTls());
         var browserSessions = new PgBrowserSessionRepository();
         var authorizeFlow = new AuthorizeFlow(
                 pool,
@@ -232,7 +239,11 @@ final class AuthServerComponents {
                         clientIp,
                         cors),
                 new LogoutRoutes(logout, clientIp),
-                new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
+                new AdminRoutes(
+                        new AdminAuthorization(verifier, config.issuer()),
+                        admin,
+                        new AdminReads(adminDirectory, clients),
+                        new KeyAdministration(keyAdmin, pool, audit)),
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
                 new BrowserRoutes(
                         authorizeFlow,
@@ -279,6 +290,7 @@ final class AuthServerComponents {
     /** Releases the key-service client and the hashing threads; the pool is the caller's. */
     Future<Void> close() {
         signer.close();
+        keyAdmin.close();
         hasher.close();
         return Future.succeededFuture();
     }

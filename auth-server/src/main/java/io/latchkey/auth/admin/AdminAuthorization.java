@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 
 /**
  * Admits admin API calls that carry a valid bearer access token with scope {@code admin} and the issuer in its
- * audience (the audience of {@code admin-cli}): 401 {@code invalid_token} otherwise, 403 {@code
- * insufficient_scope} for a valid token without them. The caller's {@code client_id} is kept for the audit.
+ * audience (the audience of {@code admin-cli}): 401 {@code invalid_token} otherwise (a token of scope {@code admin}
+ * issued for another audience included), 403 {@code insufficient_scope} for a valid token without that scope. The caller's {@code client_id} is kept for the audit.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1</a>
  */
@@ -37,9 +37,12 @@ public final class AdminAuthorization {
                 return Future.failedFuture(OAuthError.invalidToken("The access token is invalid, expired or revoked"));
             }
             var claims = verified.get();
-            if (!AccessTokenVerifier.hasAudience(claims, issuer)
-                    || !AccessTokenVerifier.scopes(claims).contains("admin")) {
+            if (!AccessTokenVerifier.scopes(claims).contains("admin")) {
                 return Future.failedFuture(OAuthError.insufficientScope("admin"));
+            }
+            // An admin token meant for another audience is not a token for this API at all (RFC 6750 §3.1).
+            if (!AccessTokenVerifier.hasAudience(claims, issuer)) {
+                return Future.failedFuture(OAuthError.invalidToken("The access token is not meant for this server"));
             }
             return Future.succeededFuture(claims.getString("client_id"));
         });

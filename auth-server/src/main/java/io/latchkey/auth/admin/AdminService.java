@@ -34,6 +34,7 @@ public final class AdminService {
     private final PasswordHasher hasher;
     private final SessionTerminator terminator;
     private final AuditRepository audit;
+    private final AdminDirectory directory;
 
     public AdminService(
             Pool pool,
@@ -41,7 +42,9 @@ public final class AdminService {
             ClientRepository clients,
             PasswordHasher hasher,
             SessionTerminator terminator,
-            AuditRepository audit) {
+            AuditRepository audit,
+            AdminDirectory directory) {
+        this.directory = directory;
         this.pool = pool;
         this.users = users;
         this.clients = clients;
@@ -151,7 +154,7 @@ public final class AdminService {
      * {@code backchannel_logout_uri} and {@code client_name} only when set, and {@code client_secret} only when
      * {@code generatedSecret} is not null: a secret is shown once, and never one the caller supplied.
      */
-    private static JsonObject registration(Client client, String generatedSecret) {
+    static JsonObject registration(Client client, String generatedSecret) {
         ClientMetadata metadata = client.metadata();
         JsonObject out = new JsonObject().put("client_id", client.clientId());
         if (generatedSecret != null) {
@@ -202,6 +205,59 @@ public final class AdminService {
                                             sql, AuditEvent.adminClientSecretRotated(actor, clientId, ended.size())));
                         }))
                 .map(v -> new JsonObject().put("client_id", clientId).put("client_secret", secret));
+    }
+
+    /**
+     * Ends one open session as a logout does: its {@code sid} on the revocation feed, its back-channel logouts
+     * queued, an audit row, all in one transaction. 404 when no open session has this sid.
+     */
+    public Future<Void> endSession(String actor, String rawSid) {
+        UUID sid = PathIds.session(rawSid);
+        return Transactions.run(pool, sql -> terminator
+                .endIfOpen(sql, sid, "admin_ended")
+                .compose(user -> user.isEmpty()
+                        ? Future.<Void>failedFuture(PathIds.noSession())
+                        : audit.record(sql, AuditEvent.adminSessionEnded(actor, user.get(), sid))));
+    }
+
+    /**
+     * Replaces a client's registration metadata, validated exactly as a registration is. The secret is not part of
+     * it ({@code POST /admin/clients/{id}/secret} rotates it), nor is whether the client is public: an absent
+     * {@code token_endpoint_auth_method} keeps the stored kind, and a different kind is refused. Sessions and tokens
+     * already issued are left as they are.
+     */
+    public Future<JsonObject> updateClient(String actor, String rawId, JsonObject body) {
+        String clientId = PathIds.client(rawId);
+        if (body.containsKey("client_secret")) {
+            return Future.failedFuture(OAuthError.invalidRequest(
+                    "client_secret cannot be set here; rotate it with POST /admin/clients/{id}/secret"));
+        }
+        Object givenId = body.getValue("client_id");
+        if (givenId != null && !clientId.equals(givenId)) {
+            return Future.failedFuture(OAuthError.invalidRequest("client_id must be the client's own id or absent"));
+        }
+        return Transactions.run(
+                        pool, sql -> directory.lockClientIsPublic(sql, clientId).compose(found -> {
+                            if (found.isEmpty()) {
+                                return Future.failedFuture(PathIds.noClient());
+                            }
+                            boolean isPublic = found.get();
+                            JsonObject registration = body.copy().put("client_id", clientId);
+                            Object method = registration.getValue("token_endpoint_auth_method");
+                            if (method == null) {
+                                registration.put(
+                                        "token_endpoint_auth_method", isPublic ? "none" : "client_secret_basic");
+                            } else if ("none".equals(method) != isPublic) {
+                                return Future.failedFuture(OAuthError.invalidRequest(
+                                        "token_endpoint_auth_method cannot change between none and a secret method"));
+                            }
+                            NewClient spec = NewClient.from(registration);
+                            return directory
+                                    .updateClient(sql, spec)
+                                    .compose(v -> audit.record(sql, AuditEvent.adminClientUpdated(actor, clientId)));
+                        }))
+                .compose(v -> clients.find(clientId))
+                .map(found -> AdminReads.clientJson(found.orElseThrow(PathIds::noClient)));
     }
 
     private static UUID userId(String raw) {

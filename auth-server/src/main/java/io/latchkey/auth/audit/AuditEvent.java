@@ -97,6 +97,39 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
                 "admin_client_secret_rotated", actor, null, null, null, targetClient(targetClientId, sessionsEnded));
     }
 
+    public static AuditEvent adminSessionEnded(String actor, UUID userId, UUID sessionId) {
+        return new AuditEvent("admin_session_ended", actor, userId, sessionId, null, null);
+    }
+
+    public static AuditEvent adminClientUpdated(String actor, String targetClientId) {
+        return new AuditEvent(
+                "admin_client_updated",
+                actor,
+                null,
+                null,
+                null,
+                new JsonObject().put("target_client_id", targetClientId));
+    }
+
+    public static AuditEvent adminKeyRotated(String actor, String kid, String alg) {
+        return new AuditEvent(
+                "admin_key_rotated",
+                actor,
+                null,
+                null,
+                null,
+                new JsonObject().put("kid", kid).put("alg", alg));
+    }
+
+    /** {@code successorKid} is the key that took over signing, null when the revoked key was not signing. */
+    public static AuditEvent adminKeyRevoked(String actor, String kid, String successorKid) {
+        JsonObject detail = new JsonObject().put("kid", kid);
+        if (successorKid != null) {
+            detail.put("successor_kid", successorKid);
+        }
+        return new AuditEvent("admin_key_revoked", actor, null, null, null, detail);
+    }
+
     private static JsonObject sessionsEnded(int count) {
         return new JsonObject().put("sessions_ended", count);
     }

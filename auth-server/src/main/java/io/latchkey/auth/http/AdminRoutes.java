@@ -1,12 +1,16 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.admin.AdminAuthorization;
+import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
+import io.latchkey.auth.admin.KeyAdministration;
+import io.latchkey.auth.admin.PageRequest;
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
 
 /**
  * The admin API routes: every call authorized by {@link AdminAuthorization}, JSON bodies parsed here, the rules
@@ -17,10 +21,14 @@ public final class AdminRoutes {
 
     private final AdminAuthorization authorization;
     private final AdminService admin;
+    private final AdminReads reads;
+    private final KeyAdministration keys;
 
-    public AdminRoutes(AdminAuthorization authorization, AdminService admin) {
+    public AdminRoutes(AdminAuthorization authorization, AdminService admin, AdminReads reads, KeyAdministration keys) {
         this.authorization = authorization;
         this.admin = admin;
+        this.reads = reads;
+        this.keys = keys;
     }
 
     public void mount(Router router) {
@@ -39,6 +47,43 @@ public final class AdminRoutes {
                 .handler(Reply.empty(204, ctx -> admin.disableClient(actor(ctx), ctx.pathParam("id"))));
         router.post("/admin/clients/:id/secret")
                 .handler(Reply.json(200, ctx -> admin.rotateSecret(actor(ctx), ctx.pathParam("id"))));
+
+        router.get("/admin/users")
+                .handler(Reply.json(
+                        200,
+                        ctx -> reads.users(
+                                page(ctx),
+                                Optional.ofNullable(PageRequest.single("username", ctx.queryParam("username"))))));
+        router.get("/admin/users/:id").handler(Reply.json(200, ctx -> reads.user(ctx.pathParam("id"))));
+        router.get("/admin/users/:id/sessions")
+                .handler(Reply.json(200, ctx -> reads.sessions(ctx.pathParam("id"), page(ctx))));
+        router.post("/admin/sessions/:sid/end")
+                .handler(Reply.empty(204, ctx -> admin.endSession(actor(ctx), ctx.pathParam("sid"))));
+        router.get("/admin/clients").handler(Reply.json(200, ctx -> reads.clients(page(ctx))));
+        router.get("/admin/clients/:id").handler(Reply.json(200, ctx -> reads.client(ctx.pathParam("id"))));
+        router.put("/admin/clients/:id")
+                .handler(Reply.json(200, ctx -> admin.updateClient(actor(ctx), ctx.pathParam("id"), json(ctx))));
+        router.get("/admin/keys").handler(Reply.json(200, ctx -> keys.list(page(ctx))));
+        router.post("/admin/keys/rotate").handler(Reply.json(201, ctx -> keys.rotate(actor(ctx), optionalJson(ctx))));
+        router.post("/admin/keys/:kid/revoke")
+                .handler(Reply.json(200, ctx -> keys.revoke(actor(ctx), ctx.pathParam("kid"))));
+        router.get("/admin/audit")
+                .handler(Reply.json(
+                        200,
+                        ctx -> reads.audit(
+                                ctx.queryParam("after"), ctx.queryParam("cursor"), ctx.queryParam("limit"))));
+    }
+
+    private static PageRequest page(RoutingContext ctx) {
+        return PageRequest.of(ctx.queryParam("cursor"), ctx.queryParam("limit"));
+    }
+
+    /** An optional JSON object body: none when the request has no body at all. */
+    private static Optional<JsonObject> optionalJson(RoutingContext ctx) {
+        if (ctx.body().buffer() == null || ctx.body().length() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(json(ctx));
     }
 
     private void authorize(RoutingContext ctx) {
