@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for the three services; the command names the service:
 #   docker run latchkey key-service | auth-server | resource-demo
+# The entry point (docker/latchkey) sets each service's JVM memory flags; JAVA_OPTS adds to or overrides them.
 # The image holds no dev stack jar and no dev data.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -36,6 +37,9 @@ RUN apt-get update \
 COPY --from=build /out/lib /app/lib
 COPY docker/latchkey /app/latchkey
 USER 10001:10001
+# Public ports and key-service's internal one. The management listeners (9080 auth-server, 9081 key-service,
+# 9082 resource-demo: health and /metrics) bind loopback inside the container; the health check probes them there.
 EXPOSE 8080 8081 8082 8091
+HEALTHCHECK --interval=5s --timeout=4s --start-period=60s --retries=3 CMD ["/app/latchkey", "health"]
 ENTRYPOINT ["/app/latchkey"]
 CMD ["auth-server"]

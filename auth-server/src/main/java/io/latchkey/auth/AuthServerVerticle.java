@@ -2,7 +2,9 @@ package io.latchkey.auth;
 
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.common.http.ConnectionGuard;
 import io.latchkey.common.http.ListenerVerticle;
+import io.latchkey.common.http.ManagementListener;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.latchkey.db.Migrations;
@@ -19,7 +21,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Wires auth-server: migrations, pool, {@link AuthServerComponents}, then one listener per event loop (HTTPS with
- * HSTS when {@code LATCHKEY_TLS_CERT} is set). {@code stop()} ends the revocation streams, shuts the listener down
+ * HSTS when {@code LATCHKEY_TLS_CERT} is set) under one {@link ConnectionGuard}, and the management listener
+ * (health and {@code /metrics}). {@code stop()} ends the revocation streams, shuts the listener down
  * gracefully, then closes the components and the pool.
  */
 public final class AuthServerVerticle extends VerticleBase {
@@ -29,6 +32,7 @@ public final class AuthServerVerticle extends VerticleBase {
     private Pool pool;
     private AuthServerComponents components;
     private HttpServer server;
+    private ManagementListener management;
     private volatile Future<?> readyAfter = Future.succeededFuture();
     private UnaryOperator<HttpServerOptions> listenerOptions = UnaryOperator.identity();
 
@@ -77,15 +81,20 @@ public final class AuthServerVerticle extends VerticleBase {
     }
 
     private Future<?> listen() {
-        HttpServerOptions options = listenerOptions.apply(config.tls()
-                .applyTo(new HttpServerOptions()
-                        .setHost(config.host())
-                        .setPort(ListenerVerticle.sharedPort(config.port()))));
+        HttpServerOptions options = listenerOptions.apply(config.listeners()
+                .applyTo(config.tls()
+                        .applyTo(new HttpServerOptions()
+                                .setHost(config.host())
+                                .setPort(ListenerVerticle.sharedPort(config.port())))));
         Function<Vertx, Router> routers = v -> components.router().create(v, this::ready);
-        server = vertx.createHttpServer(options);
+        ConnectionGuard guard = new ConnectionGuard(config.listeners(), "public");
+        server = guard.install(vertx.createHttpServer(options));
         return server.requestHandler(routers.apply(vertx))
                 .listen()
-                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options));
+                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options, guard))
+                .compose(v ->
+                        ManagementListener.start(vertx, config.listeners(), config.tls(), serviceMetrics, this::ready))
+                .onSuccess(listening -> management = listening);
     }
 
     private Future<?> ready() {
@@ -98,6 +107,7 @@ public final class AuthServerVerticle extends VerticleBase {
         Future<?> streams = components == null ? Future.succeededFuture() : components.endStreams();
         return streams.eventually(
                         () -> server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS))
+                .eventually(() -> ManagementListener.stop(management))
                 .eventually(() -> components == null ? Future.succeededFuture() : components.close())
                 .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     }
@@ -105,5 +115,10 @@ public final class AuthServerVerticle extends VerticleBase {
     /** The listener's port (useful when configured as 0). */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The management listener's port (useful when configured as 0). */
+    public int managementPort() {
+        return management.port();
     }
 }

@@ -1,6 +1,7 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.config.Env;
+import io.latchkey.common.http.ListenerSettings;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.demo.web.WebAppSettings;
 import io.latchkey.verifier.VerifierSettings;
@@ -13,7 +14,13 @@ import java.util.Optional;
  * when {@code LATCHKEY_WEB_CLIENT_SECRET} is set, the notes web app's ({@link WebAppSettings}).
  */
 public record ResourceDemoConfig(
-        String host, int port, int eventLoops, ServerTls tls, VerifierSettings verifier, Optional<WebAppSettings> web) {
+        String host,
+        int port,
+        int eventLoops,
+        ServerTls tls,
+        VerifierSettings verifier,
+        Optional<WebAppSettings> web,
+        ListenerSettings listeners) {
     public static ResourceDemoConfig from(Env env) {
         VerifierSettings verifier = VerifierSettings.from(env, "resource-demo");
         return new ResourceDemoConfig(
@@ -22,6 +29,7 @@ public record ResourceDemoConfig(
                 env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 ServerTls.from(env),
                 verifier,
-                WebAppSettings.from(env, verifier));
+                WebAppSettings.from(env, verifier),
+                ListenerSettings.from(env, 9082));
     }
 }

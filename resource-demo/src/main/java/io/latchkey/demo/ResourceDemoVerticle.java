@@ -1,9 +1,10 @@
 package io.latchkey.demo;
 
+import io.latchkey.common.http.ConnectionGuard;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
 import io.latchkey.common.http.ListenerVerticle;
-import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.ManagementListener;
 import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.demo.http.DemoApiRoutes;
@@ -26,8 +27,9 @@ import java.util.function.Function;
 
 /**
  * Wires the demo API behind the verifier; ready only while the verifier can vouch for tokens. Every response
- * carries a request id, HSTS when TLS is on, and {@code /metrics} serves the service's registry (HTTP server
- * metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the verifier's counters. With the web
+ * carries a request id, HSTS when TLS is on. The management listener serves health and {@code /metrics}: the
+ * service's registry (HTTP server metrics when Vert.x was built by {@link ServiceMetrics#vertx}) followed by the
+ * verifier's counters. With the web
  * client's settings it also serves the notes web app at {@code /}, an OpenID relying party that signs in through
  * auth-server (ID and logout tokens checked with the verifier's keys) and reads the notes through this same API with
  * the user's access token.
@@ -40,6 +42,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
     private final ServiceMetrics metrics;
     private Verifier verifier;
     private HttpServer server;
+    private ManagementListener management;
     private long pruneTimer = -1;
 
     public ResourceDemoVerticle(ResourceDemoConfig config, ServiceMetrics metrics) {
@@ -64,11 +67,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
             Router router = Router.router(v);
             RequestIdHandler.mount(router);
             Hsts.mount(router, config.tls());
-            HealthRoutes.mount(
-                    v,
-                    router,
-                    () -> verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready"));
-            MetricsRoutes.mount(router, metrics, verifier::metricsText);
+            HealthRoutes.mount(v, router, this::ready);
             new DemoApiRoutes(
                             notes,
                             BearerAuthHandler.create(verifier),
@@ -77,14 +76,23 @@ public final class ResourceDemoVerticle extends VerticleBase {
             web.ifPresent(app -> new WebRoutes(app).mount(router));
             return router;
         };
-        HttpServerOptions options = config.tls()
-                .applyTo(new HttpServerOptions()
-                        .setHost(config.host())
-                        .setPort(ListenerVerticle.sharedPort(config.port())));
-        server = vertx.createHttpServer(options);
+        HttpServerOptions options = config.listeners()
+                .applyTo(config.tls()
+                        .applyTo(new HttpServerOptions()
+                                .setHost(config.host())
+                                .setPort(ListenerVerticle.sharedPort(config.port()))));
+        ConnectionGuard guard = new ConnectionGuard(config.listeners(), "public");
+        server = guard.install(vertx.createHttpServer(options));
         return verifier.start()
                 .compose(v -> server.requestHandler(routers.apply(vertx)).listen())
-                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options));
+                .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options, guard))
+                .compose(v -> ManagementListener.start(
+                        vertx, config.listeners(), config.tls(), metrics, this::ready, verifier::metricsText))
+                .onSuccess(listening -> management = listening);
+    }
+
+    private Future<?> ready() {
+        return verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready");
     }
 
     @Override
@@ -93,12 +101,18 @@ public final class ResourceDemoVerticle extends VerticleBase {
             vertx.cancelTimer(pruneTimer);
         }
         // Stops accepting at once, lets requests in flight finish for up to 10 s, then closes the verifier.
-        Future<?> stopped =
-                server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        Future<?> stopped = Future.join(
+                server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_SECONDS, TimeUnit.SECONDS),
+                ManagementListener.stop(management));
         return stopped.eventually(() -> verifier == null ? Future.succeededFuture() : verifier.close());
     }
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The management listener's port (useful when configured as 0). */
+    public int managementPort() {
+        return management.port();
     }
 }

@@ -194,8 +194,8 @@ class ResourceDemoApiTest {
         get("/api/me", token);
         get("/api/me", token);
         get("/api/me", "not-a-token");
-        HttpResponse<Buffer> response =
-                Await.result(client.get(demo.port(), "127.0.0.1", "/metrics").send());
+        HttpResponse<Buffer> response = Await.result(
+                client.get(demo.managementPort(), "127.0.0.1", "/metrics").send());
         assertEquals(200, response.statusCode());
         String text = response.bodyAsString();
         org.junit.jupiter.api.Assertions.assertTrue(text.contains("latchkey_verifier_ready 1\n"), text);

@@ -202,7 +202,9 @@ class ResourceDemoOperabilityTest {
     }
 
     private static Map<String, Double> scrape() {
-        HttpResponse<Buffer> response = get("/metrics", null);
+        HttpResponse<Buffer> response =
+                Await.result(client.getAbs("https://localhost:" + demo.managementPort() + "/metrics")
+                        .send());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"));
         return PrometheusText.parse(response.bodyAsString());
     }

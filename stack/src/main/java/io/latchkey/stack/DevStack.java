@@ -42,6 +42,9 @@ final class DevStack implements AutoCloseable {
     private final Vertx vertx;
     private final long startedNanos;
     private DevCertificates certificates;
+    private KeyServiceVerticle keys;
+    private AuthServerVerticle auth;
+    private ResourceDemoVerticle demo;
 
     private DevStack(StackSettings settings, EmbeddedDatabase embedded, DatabaseSettings database, long startedNanos) {
         this.settings = settings;
@@ -98,7 +101,9 @@ final class DevStack implements AutoCloseable {
         keyService.put("LATCHKEY_INTERNAL_HOST", "127.0.0.1");
         keyService.put("LATCHKEY_INTERNAL_PORT", Integer.toString(settings.keyServiceInternalPort()));
         keyService.put("LATCHKEY_KEK", kek);
-        await("key-service", new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyService))));
+        keyService.put("LATCHKEY_MANAGEMENT_PORT", Integer.toString(settings.keyServiceManagementPort()));
+        this.keys = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyService)));
+        await("key-service", this.keys);
 
         Map<String, String> authServer = new HashMap<>(common);
         authServer.put("LATCHKEY_PORT", Integer.toString(settings.authServerPort()));
@@ -110,10 +115,10 @@ final class DevStack implements AutoCloseable {
             authServer.put("LATCHKEY_TLS_CLIENT_KEY", certificates.clientKey().toString());
         }
         authServer.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
+        authServer.put("LATCHKEY_MANAGEMENT_PORT", Integer.toString(settings.authServerManagementPort()));
         Promise<Void> seeded = Promise.promise();
-        await(
-                "auth-server",
-                new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))).readyAfter(seeded.future()));
+        this.auth = new AuthServerVerticle(AuthServerConfig.from(new Env(authServer))).readyAfter(seeded.future());
+        await("auth-server", this.auth);
 
         if (settings.seed()) {
             DevSeed.apply(
@@ -133,7 +138,9 @@ final class DevStack implements AutoCloseable {
         resourceDemo.put("LATCHKEY_WEB_CLIENT_ID", "demo-web");
         resourceDemo.put("LATCHKEY_WEB_CLIENT_SECRET", DevValues.DEMO_WEB_SECRET);
         resourceDemo.put("LATCHKEY_WEB_BASE_URL", settings.resourceDemoUrl());
-        await("resource-demo", new ResourceDemoVerticle(ResourceDemoConfig.from(new Env(resourceDemo))));
+        resourceDemo.put("LATCHKEY_MANAGEMENT_PORT", Integer.toString(settings.resourceDemoManagementPort()));
+        this.demo = new ResourceDemoVerticle(ResourceDemoConfig.from(new Env(resourceDemo)));
+        await("resource-demo", this.demo);
     }
 
     /**
@@ -168,6 +175,10 @@ final class DevStack implements AutoCloseable {
         out.println("  key-service    " + settings.jwksUri());
         out.println("  resource-demo  " + settings.resourceDemoUrl() + "/api/me");
         out.println("  notes web app  " + settings.resourceDemoUrl() + "/ (sign in as alice / alice-dev-password)");
+        String management = settings.scheme() + "://127.0.0.1:";
+        out.println("  management     " + management + auth.managementPort() + " auth-server, " + management
+                + keys.managementPort() + " key-service, " + management + demo.managementPort()
+                + " resource-demo (/health/ready, /metrics)");
         out.println("  database       " + database
                 + (embedded == null ? "" : " (embedded, data in " + settings.dataDir() + ")"));
         String curl = "curl -s";

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the dev stack runs with: its data folder, the ports of the three services, an external database when
+ * What the dev stack runs with: its data folder, the ports of the three services (and of their management
+ * listeners, loopback only), an external database when
  * {@code LATCHKEY_DB_URL} is set (then the embedded one is not started, and seeding needs {@code --seed}), and
  * with {@code --tls} HTTPS everywhere from a throw-away dev CA kept under {@code <data dir>/tls/}.
  */
@@ -18,6 +19,9 @@ record StackSettings(
         int keyServicePort,
         int keyServiceInternalPort,
         int resourceDemoPort,
+        int authServerManagementPort,
+        int keyServiceManagementPort,
+        int resourceDemoManagementPort,
         boolean seed,
         boolean tls) {
 
@@ -36,6 +40,9 @@ record StackSettings(
                 env.port("LATCHKEY_KEY_SERVICE_PORT", 8081),
                 env.port("LATCHKEY_KEY_SERVICE_INTERNAL_PORT", 8091),
                 env.port("LATCHKEY_RESOURCE_DEMO_PORT", 8082),
+                env.port("LATCHKEY_AUTH_SERVER_MANAGEMENT_PORT", 9080),
+                env.port("LATCHKEY_KEY_SERVICE_MANAGEMENT_PORT", 9081),
+                env.port("LATCHKEY_RESOURCE_DEMO_MANAGEMENT_PORT", 9082),
                 external.isEmpty() || args.contains("--seed"),
                 args.contains("--tls"));
     }

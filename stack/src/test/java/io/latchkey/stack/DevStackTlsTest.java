@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +65,10 @@ class DevStackTlsTest {
                         "LATCHKEY_AUTH_SERVER_PORT", Integer.toString(authPort),
                         "LATCHKEY_KEY_SERVICE_PORT", Integer.toString(keyPort),
                         "LATCHKEY_KEY_SERVICE_INTERNAL_PORT", Integer.toString(ports[2]),
-                        "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(demoPort))),
+                        "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(demoPort),
+                        "LATCHKEY_AUTH_SERVER_MANAGEMENT_PORT", "0",
+                        "LATCHKEY_KEY_SERVICE_MANAGEMENT_PORT", "0",
+                        "LATCHKEY_RESOURCE_DEMO_MANAGEMENT_PORT", "0")),
                 List.of("--tls"));
         Vertx vertx = Vertx.vertx();
         try (DevStack stack = DevStack.start(settings)) {
@@ -108,6 +113,15 @@ class DevStackTlsTest {
             assertTrue(
                     printed.contains("curl -s --cacert " + ca + " https://localhost:" + authPort + "/oauth2/token"),
                     printed);
+            // The welcome names the management listeners, and they serve the metrics over the same TLS.
+            Matcher management = Pattern.compile("management +https://127\\.0\\.0\\.1:(\\d+) auth-server")
+                    .matcher(printed);
+            assertTrue(management.find(), printed);
+            assertEquals(
+                    200,
+                    status(https, "https://localhost:" + management.group(1) + "/metrics"),
+                    "auth-server's metrics on its management port");
+            assertEquals(404, status(https, "https://localhost:" + authPort + "/metrics"));
             https.close();
         } finally {
             Await.result(vertx.close(), Duration.ofSeconds(20));

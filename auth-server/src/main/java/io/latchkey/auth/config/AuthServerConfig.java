@@ -4,6 +4,7 @@ import io.latchkey.auth.feed.FeedSettings;
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
+import io.latchkey.common.http.ListenerSettings;
 import io.latchkey.common.tls.ClientTls;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
@@ -35,7 +36,8 @@ public record AuthServerConfig(
         int eventLoops,
         FeedSettings feed,
         ServerTls tls,
-        ClientTls keyServiceTls) {
+        ClientTls keyServiceTls,
+        ListenerSettings listeners) {
 
     public static AuthServerConfig from(Env env) {
         AuthServerConfig config = new AuthServerConfig(
@@ -59,7 +61,8 @@ public record AuthServerConfig(
                 env.integer("LATCHKEY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 FeedSettings.from(env),
                 ServerTls.from(env),
-                ClientTls.from(env));
+                ClientTls.from(env),
+                ListenerSettings.from(env, 9080));
         // The metadata advertises the issuer's URLs: with TLS on, http ones would point clients at nothing.
         if (config.tls().enabled() && config.issuer().startsWith("http:")) {
             throw new ConfigException(

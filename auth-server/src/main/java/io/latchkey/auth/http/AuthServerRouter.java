@@ -2,7 +2,6 @@ package io.latchkey.auth.http;
 
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
-import io.latchkey.common.http.MetricsRoutes;
 import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.ServerTls;
@@ -12,13 +11,13 @@ import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 
 /**
- * auth-server's router: a request id on every response, HSTS under TLS, health and {@code /metrics}, every route
- * group, and {@link OAuthErrors} as the one renderer of failures (404 and 405 included). Each listener gets a
+ * auth-server's router: a request id on every response, HSTS under TLS, health, every route group, and
+ * {@link OAuthErrors} as the one renderer of failures (404 and 405 included: {@code /metrics} is 404 here, served
+ * only by the management listener). Each listener gets a
  * router of its own over the same route objects.
  */
 public final class AuthServerRouter {
     private final ServerTls tls;
-    private final ServiceMetrics metrics;
     private final TokenRoutes token;
     private final RevokeRoutes revoke;
     private final LogoutRoutes logout;
@@ -27,6 +26,10 @@ public final class AuthServerRouter {
     private final BrowserRoutes browser;
     private final UserInfoRoutes userInfo;
 
+    /**
+     * {@code metrics} is not served here: the management listener serves the process's registry. The parameter
+     * stays so the wiring that builds this router need not change.
+     */
     public AuthServerRouter(
             ServerTls tls,
             ServiceMetrics metrics,
@@ -38,7 +41,6 @@ public final class AuthServerRouter {
             BrowserRoutes browser,
             UserInfoRoutes userInfo) {
         this.tls = tls;
-        this.metrics = metrics;
         this.token = token;
         this.revoke = revoke;
         this.logout = logout;
@@ -55,7 +57,6 @@ public final class AuthServerRouter {
         Hsts.mount(router, tls);
         SingletonHeaders.mount(router);
         HealthRoutes.mount(vertx, router, readiness);
-        MetricsRoutes.mount(router, metrics);
         token.mount(router);
         logout.mount(router);
         revoke.mount(router);

@@ -63,7 +63,12 @@ public final class KeyServiceSigner implements TokenSigner {
     public KeyServiceSigner(Vertx vertx, List<URI> urls, String internalSecret, int connections, ClientTls tls) {
         this.client = WebClient.create(
                 vertx,
-                tls.applyTo(new WebClientOptions().setKeepAlive(true).setConnectTimeout(2_000)),
+                // Pooled connections are closed after 30 s unused, well before key-service's idle timeout (60 s by
+                // default), so a signature is never sent on a connection the server is closing.
+                tls.applyTo(new WebClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(30)
+                        .setConnectTimeout(2_000)),
                 new PoolOptions().setHttp1MaxSize(connections));
         this.baseUrls = urls.stream()
                 .map(u -> u.toString().replaceAll("/+$", "") + "/internal/sign")

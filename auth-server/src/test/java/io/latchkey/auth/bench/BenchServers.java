@@ -81,6 +81,10 @@ final class BenchServers {
         return auth.port();
     }
 
+    int authManagementPort() {
+        return auth.managementPort();
+    }
+
     /** auth-server's URL for {@code path}. */
     String authUrl(String path) {
         return "http://127.0.0.1:" + auth.port() + path;

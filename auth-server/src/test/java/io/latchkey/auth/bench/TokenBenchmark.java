@@ -148,7 +148,7 @@ public final class TokenBenchmark {
         Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp);
         Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3), chains(client));
         Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));
-        awaitNoLoginBacklog(client);
+        awaitNoLoginBacklog(client, servers.authManagementPort());
         Wrk.run(signScript(), signUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));
 
         // Each figure is measured right after its ceilings, run by run: the machine is shared and its speed
@@ -181,7 +181,7 @@ public final class TokenBenchmark {
             double before =
                     AloneRates.argon2Verifications(argon2, cores, seconds).perSecond();
             loginRates.add(report("password", Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
-            awaitNoLoginBacklog(client);
+            awaitNoLoginBacklog(client, servers.authManagementPort());
             double after =
                     AloneRates.argon2Verifications(argon2, cores, seconds).perSecond();
             hashRates.add((before + after) / 2);
@@ -248,10 +248,12 @@ public final class TokenBenchmark {
      * Logins a run left queued still run after wrk hung up; whatever is timed next would share the cores with
      * them (and a login run would start with a full queue).
      */
-    private static void awaitNoLoginBacklog(WebClient client) throws Exception {
+    private static void awaitNoLoginBacklog(WebClient client, int managementPort) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
-            String metrics = Await.result(client.get("/metrics").send()).bodyAsString();
+            String metrics = Await.result(
+                            client.get(managementPort, "127.0.0.1", "/metrics").send())
+                    .bodyAsString();
             if (PrometheusText.sum(PrometheusText.parse(metrics), "latchkey_argon2_in_flight") == 0) {
                 return;
             }

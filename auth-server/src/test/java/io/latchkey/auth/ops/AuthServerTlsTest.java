@@ -184,7 +184,8 @@ class AuthServerTlsTest {
 
     private static Map<String, Double> scrape() {
         HttpResponse<Buffer> response =
-                Await.result(client.getAbs(url(auth, "/metrics")).send());
+                Await.result(client.getAbs("https://localhost:" + auth.managementPort() + "/metrics")
+                        .send());
         assertEquals(200, response.statusCode());
         assertEquals(ServiceMetrics.CONTENT_TYPE, response.getHeader("Content-Type"));
         return PrometheusText.parse(response.bodyAsString());

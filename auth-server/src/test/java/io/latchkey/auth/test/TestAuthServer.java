@@ -94,11 +94,22 @@ public final class TestAuthServer implements AutoCloseable {
                 c.eventLoops(),
                 feed,
                 c.tls(),
-                c.keyServiceTls());
+                c.keyServiceTls(),
+                c.listeners());
     }
 
     public int port() {
         return verticle.port();
+    }
+
+    /** The management listener's port: health and {@code /metrics}. */
+    public int managementPort() {
+        return verticle.managementPort();
+    }
+
+    /** {@code GET path} on the management listener. */
+    public HttpResponse<Buffer> management(String path) {
+        return Await.result(client.get(managementPort(), "127.0.0.1", path).send());
     }
 
     public WebClient client() {

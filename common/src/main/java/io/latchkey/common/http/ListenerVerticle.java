@@ -20,11 +20,13 @@ public final class ListenerVerticle extends VerticleBase {
 
     private final Function<Vertx, Router> router;
     private final HttpServerOptions options;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
-    public ListenerVerticle(Function<Vertx, Router> router, HttpServerOptions options) {
+    public ListenerVerticle(Function<Vertx, Router> router, HttpServerOptions options, ConnectionGuard guard) {
         this.router = router;
         this.options = options;
+        this.guard = guard;
     }
 
     /**
@@ -35,19 +37,22 @@ public final class ListenerVerticle extends VerticleBase {
         return configured == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : configured;
     }
 
-    /** Deploys {@code total - 1} listeners beside the one the caller already runs. */
+    /**
+     * Deploys {@code total - 1} listeners beside the one the caller already runs, under the caller's {@code guard}
+     * (one connection bound for the port, however many event loops serve it).
+     */
     public static Future<?> deployMore(
-            Vertx vertx, int total, Function<Vertx, Router> router, HttpServerOptions options) {
+            Vertx vertx, int total, Function<Vertx, Router> router, HttpServerOptions options, ConnectionGuard guard) {
         if (total <= 1) {
             return Future.succeededFuture();
         }
         return vertx.deployVerticle(
-                () -> new ListenerVerticle(router, options), new DeploymentOptions().setInstances(total - 1));
+                () -> new ListenerVerticle(router, options, guard), new DeploymentOptions().setInstances(total - 1));
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(options);
+        server = guard.install(vertx.createHttpServer(options));
         return server.requestHandler(router.apply(vertx)).listen();
     }
 

@@ -37,6 +37,13 @@ public final class ServiceProcess implements AutoCloseable {
     public static final List<String> TEST_JVM_OPTIONS =
             List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /** The management port settings of a service and of the dev stack's three services. */
+    private static final List<String> MANAGEMENT_PORTS = List.of(
+            "LATCHKEY_MANAGEMENT_PORT",
+            "LATCHKEY_AUTH_SERVER_MANAGEMENT_PORT",
+            "LATCHKEY_KEY_SERVICE_MANAGEMENT_PORT",
+            "LATCHKEY_RESOURCE_DEMO_MANAGEMENT_PORT");
+
     public final String name;
     private final Process process;
     private final Path log;
@@ -264,6 +271,11 @@ public final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("LATCHKEY_"));
             builder.environment().putAll(env);
+            // Every service also listens on a management port, 9080-9082 by default: any free one unless the test
+            // chose, or two processes of one test (or two tests at once) would collide on the default.
+            for (String port : MANAGEMENT_PORTS) {
+                builder.environment().putIfAbsent(port, "0");
+            }
             Path file = log != null ? log : directory.resolve(name + ".log");
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()));

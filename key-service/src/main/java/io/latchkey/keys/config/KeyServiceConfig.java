@@ -3,6 +3,7 @@ package io.latchkey.keys.config;
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
 import io.latchkey.common.config.Secrets;
+import io.latchkey.common.http.ListenerSettings;
 import io.latchkey.common.tls.ServerTls;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.keys.crypto.SigningAlgorithm;
@@ -37,7 +38,8 @@ public record KeyServiceConfig(
         Duration retireMargin,
         int internalEventLoops,
         ServerTls tls,
-        ServerTls internalTls) {
+        ServerTls internalTls,
+        ListenerSettings listeners) {
 
     /** Verifiers such as Nimbus and Spring cache a JWKS this long whatever its headers say. */
     public static final Duration VERIFIER_CACHE_FLOOR = Duration.ofSeconds(300);
@@ -76,7 +78,8 @@ public record KeyServiceConfig(
                 env.integer(
                         "LATCHKEY_INTERNAL_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64),
                 ServerTls.from(env),
-                ServerTls.mutualFrom(env));
+                ServerTls.mutualFrom(env),
+                ListenerSettings.from(env, 9081));
         config.checkKeyLife(true);
         return config;
     }
@@ -129,7 +132,8 @@ public record KeyServiceConfig(
                 retireMargin,
                 internalEventLoops,
                 tls,
-                internalTls);
+                internalTls,
+                listeners);
     }
 
     /**
@@ -157,7 +161,8 @@ public record KeyServiceConfig(
                 margin,
                 internalEventLoops,
                 tls,
-                internalTls);
+                internalTls,
+                listeners);
     }
 
     /** How long a key stays in the JWKS after its last signature: its tokens' lifetime plus the margin. */
@@ -187,7 +192,8 @@ public record KeyServiceConfig(
                 retireMargin,
                 internalEventLoops,
                 tls,
-                internalTls);
+                internalTls,
+                listeners);
     }
 
     private static byte[] kek(Env env) {

@@ -2,7 +2,7 @@ package io.latchkey.keys.http;
 
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
-import io.latchkey.common.http.MetricsRoutes;
+import io.latchkey.common.http.ManagementListener;
 import io.latchkey.common.http.RequestIdHandler;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.ServerTls;
@@ -17,8 +17,9 @@ import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 
 /**
- * key-service's two routers. Public: the JWKS and health. Internal: signing and key admin behind the internal
- * secret, health, and {@code GET /metrics} (HTTP server metrics and the signing counters as one Prometheus text).
+ * key-service's HTTP surfaces. Public: the JWKS and health. Internal: signing and key admin behind the internal
+ * secret, and health. Management: health and {@code GET /metrics} (HTTP server metrics and the signing counters as
+ * one Prometheus text).
  * Every request gets a request id; a TLS listener adds HSTS.
  */
 public final class KeyServiceRouters {
@@ -55,9 +56,14 @@ public final class KeyServiceRouters {
     /** One per internal listener: each event loop's listener gets its own router over the same services. */
     public Router internalRouter(Vertx vertx) {
         Router router = common(vertx, config.internalTls());
-        MetricsRoutes.mount(router, serviceMetrics, keyMetrics::render);
         internal.mount(router);
         return router;
+    }
+
+    /** Starts the management listener: health and the metrics, on its own port. */
+    public Future<ManagementListener> startManagement(Vertx vertx) {
+        return ManagementListener.start(
+                vertx, config.listeners(), config.tls(), serviceMetrics, readiness, keyMetrics::render);
     }
 
     private Router common(Vertx vertx, ServerTls tls) {

@@ -267,7 +267,7 @@ class SigningApiTest {
                 .getString("kid");
         sign(TestTokens.valid().typ("JWT").request(), config.internalSecret());
         HttpResponse<Buffer> response = Await.result(
-                client.get(service.internalPort(), "127.0.0.1", "/metrics").send());
+                client.get(service.managementPort(), "127.0.0.1", "/metrics").send());
         assertEquals(200, response.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"));
         String text = response.bodyAsString();
@@ -275,11 +275,12 @@ class SigningApiTest {
         assertTrue(counter(text, "latchkey_key_service_sign_requests_total{outcome=\"rejected\"}") >= 1, text);
         assertTrue(text.contains("\nlatchkey_key_service_native_signing "), text);
         assertFalse(text.contains(kid));
-        assertEquals(
-                404,
-                Await.result(client.get(service.publicPort(), "127.0.0.1", "/metrics")
-                                .send())
-                        .statusCode());
+        for (int port : new int[] {service.publicPort(), service.internalPort()}) {
+            assertEquals(
+                    404,
+                    Await.result(client.get(port, "127.0.0.1", "/metrics").send())
+                            .statusCode());
+        }
     }
 
     @Test
@@ -306,7 +307,7 @@ class SigningApiTest {
             assertEquals(claims.getJsonObject(i).getString("jti"), verified.getJWTID());
             assertEquals(JWKSet.parse(jwks().bodyAsString()).getKeys().get(0).getKeyID(), result.getString("kid"));
         }
-        String metrics = Await.result(client.get(service.internalPort(), "127.0.0.1", "/metrics")
+        String metrics = Await.result(client.get(service.managementPort(), "127.0.0.1", "/metrics")
                         .send())
                 .bodyAsString();
         assertTrue(metrics.contains("\nlatchkey_key_service_sign_batches_total "), metrics);

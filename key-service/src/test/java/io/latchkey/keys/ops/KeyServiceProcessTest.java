@@ -68,7 +68,8 @@ class KeyServiceProcessTest {
     void sigtermWhenSigningRequestInFlightThenItCompletesWith200AndNewConnectionsAreRefused() throws Exception {
         int publicPort = ServiceProcess.freePort();
         int internalPort = ServiceProcess.freePort();
-        process = start(publicPort, internalPort);
+        int managementPort = ServiceProcess.freePort();
+        process = start(publicPort, internalPort, managementPort);
         WebClient client = WebClient.create(vertx);
         NetClient net = vertx.createNetClient();
         process.awaitReady(internalPort, Duration.ofSeconds(60));
@@ -85,9 +86,10 @@ class KeyServiceProcessTest {
                         + "Authorization: Bearer " + SECRET + "\r\nContent-Type: application/json\r\n"
                         + "X-Request-Id: in-flight-1\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .appendBytes(body, 0, half)));
-        // The scrape is one active request; a second one is the signing request, waiting for its body.
+        // The scrape (on the management listener) is one active request; a second one is the signing request,
+        // waiting for its body.
         Await.until(
-                "signing request in flight", Duration.ofSeconds(10), () -> activeRequests(client, internalPort) >= 2);
+                "signing request in flight", Duration.ofSeconds(10), () -> activeRequests(client, managementPort) >= 2);
 
         process.terminate();
 
@@ -111,9 +113,12 @@ class KeyServiceProcessTest {
     }
 
     /** key-service with the service's own logback.xml, so its JSON log format is the one under test. */
-    private ServiceProcess start(int publicPort, int internalPort) {
+    private ServiceProcess start(int publicPort, int internalPort, int managementPort) {
         return ServiceProcess.main("key-service", KeyServiceMain.class.getName())
                 .serviceLogging()
+                // The signing request's body waits for the shutdown: the request timeout must not cut it first.
+                .env("LATCHKEY_MANAGEMENT_PORT", Integer.toString(managementPort))
+                .env("LATCHKEY_HTTP_REQUEST_TIMEOUT", "120")
                 .env(Map.of(
                         "LATCHKEY_DB_URL",
                         db.url(),

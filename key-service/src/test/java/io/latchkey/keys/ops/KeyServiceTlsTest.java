@@ -164,8 +164,9 @@ class KeyServiceTlsTest {
     }
 
     private static Map<String, Double> scrape() {
-        HttpResponse<Buffer> response = Await.result(
-                withClientCertificate.getAbs(internalUrl("/metrics")).send());
+        HttpResponse<Buffer> response = Await.result(withClientCertificate
+                .getAbs("https://localhost:" + service.managementPort() + "/metrics")
+                .send());
         assertEquals(200, response.statusCode());
         assertEquals(ServiceMetrics.CONTENT_TYPE, response.getHeader("Content-Type"));
         return PrometheusText.parse(response.bodyAsString());

@@ -152,7 +152,7 @@ public final class StackBenchmark {
                 "/oauth2/token",
                 "grant_type=password&client_id=demo-app&username=" + USER + "&password=" + PASSWORD,
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
-        Figure passwordRun = wrk(password, token, () -> awaitNoLoginBacklog(stack.auth.url()));
+        Figure passwordRun = wrk(password, token, () -> awaitNoLoginBacklog(stack.authManagementUrl));
         // A password login costs one Argon2id verification and one signature: the hash is the ceiling.
         rowWrk("password tokens", passwordRun, "tokens/s", hashRate, "raw Argon2id");
 
@@ -385,9 +385,9 @@ public final class StackBenchmark {
      * Logins the warm-up left queued still run after wrk hung up; measuring before they end would start the run
      * with a full queue, and its first requests would be refused with 503.
      */
-    private static void awaitNoLoginBacklog(String authUrl) {
+    private static void awaitNoLoginBacklog(String authManagementUrl) {
         Await.until("auth-server's login backlog drained", Duration.ofSeconds(60), () -> {
-            String metrics = LoopbackHttp.unchecked(() -> HTTP.get(authUrl + "/metrics", null))
+            String metrics = LoopbackHttp.unchecked(() -> HTTP.get(authManagementUrl + "/metrics", null))
                     .body();
             return PrometheusText.sum(PrometheusText.parse(metrics), "latchkey_argon2_in_flight") == 0;
         });
@@ -497,10 +497,15 @@ public final class StackBenchmark {
 
     /** The services under measurement and when each was ready. */
     private record Stack(
-            Replica keys, Replica auth, Replica demo, Replica demoNoCache, Map<String, Double> startMillis) {
+            Replica keys,
+            Replica auth,
+            String authManagementUrl,
+            Replica demo,
+            Replica demoNoCache,
+            Map<String, Double> startMillis) {
 
         static Stack start(DatabaseSettings database, Path dir, List<Replica> started) throws Exception {
-            int[] ports = ServiceProcess.freePorts(5);
+            int[] ports = ServiceProcess.freePorts(6);
             String issuer = "http://localhost:" + ports[2];
             Map<String, String> common = new HashMap<>();
             common.put("LATCHKEY_DEV_MODE", "true");
@@ -523,6 +528,7 @@ public final class StackBenchmark {
             authEnv.put("LATCHKEY_JWKS_URI", keys.url() + "/.well-known/jwks.json");
             authEnv.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + ports[1]);
             authEnv.put("LATCHKEY_ADMIN_CLIENT_SECRET", DevValues.ADMIN_CLIENT_SECRET);
+            authEnv.put("LATCHKEY_MANAGEMENT_PORT", Integer.toString(ports[5]));
             Replica auth =
                     add(started, launch("auth-server", "io.latchkey.auth.AuthServerMain", ports[2], authEnv, dir));
             ready.put(auth.name(), millis(auth));
@@ -532,7 +538,7 @@ public final class StackBenchmark {
             ready.put(demo.name(), millis(demo));
             Replica noCache = add(started, resourceDemo("resource-demo-nocache", ports[4], auth, common, dir, "0"));
             ready.put(noCache.name(), millis(noCache));
-            return new Stack(keys, auth, demo, noCache, ready);
+            return new Stack(keys, auth, "http://127.0.0.1:" + ports[5], demo, noCache, ready);
         }
 
         private static Replica resourceDemo(
