@@ -94,7 +94,8 @@ public final class TestAuthServer implements AutoCloseable {
                 c.eventLoops(),
                 feed,
                 c.tls(),
-                c.keyServiceTls());
+                c.keyServiceTls(),
+                c.dpopNonceRequired());
     }
 
     public int port() {
