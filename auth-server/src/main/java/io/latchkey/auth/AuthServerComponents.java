@@ -173,6 +173,7 @@ final class AuthServerComponents {
         DpopNonces nonces = config.dpopNonceRequired() ? new DpopNonces(config.internalSecret(), clock::millis) : null;
         var tokenProofs = new TokenEndpointProofs(dpopChecker, proofJtis, nonces, config.issuer() + "/oauth2/token");
         var ipGate = new TokenEndpointIpGate(pool, audit);
+        var accessTokenProofs = new AccessTokenProofs(dpopChecker, proofJtis);
         TokenRequestScreen screen = (client, ip, dpopHeaders) ->
                 ipGate.admit(client, ip).compose(v -> tokenProofs.check(client, dpopHeaders));
         var grants = new GrantDispatcher(
@@ -252,7 +253,7 @@ final class AuthServerComponents {
                         revocation,
                         clientIp,
                         cors),
-                new LogoutRoutes(logout, clientIp),
+                new LogoutRoutes(logout, clientIp, accessTokenProofs, config.issuer()),
                 new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
                 new BrowserRoutes(
@@ -261,11 +262,7 @@ final class AuthServerComponents {
                         clientIp,
                         config.issuer()),
                 new UserInfoRoutes(
-                        new UserInfo(verifier, profiles),
-                        clients,
-                        cors,
-                        new AccessTokenProofs(dpopChecker, proofJtis),
-                        config.issuer()));
+                        new UserInfo(verifier, profiles), clients, cors, accessTokenProofs, config.issuer()));
     }
 
     AuthServerRouter router() {

@@ -53,7 +53,11 @@ class DpopBoundTokensTest {
                 .grants("password", "refresh_token")
                 .scopes("openid")
                 .insert(pool);
-        for (String user : new String[] {"alice", "bob", "carol", "dan"}) {
+        TestClients.confidential("ops")
+                .scopes("admin")
+                .audience(TestAuthServer.ISSUER)
+                .insert(pool);
+        for (String user : new String[] {"alice", "bob", "carol", "dan", "erin"}) {
             TestUsers.insert(pool, user, user + "-password-1");
         }
     }
@@ -206,6 +210,64 @@ class DpopBoundTokensTest {
                         "DPoP " + accessToken,
                         key.builder("GET", USERINFO_URL).ath(accessToken).sign()),
                 "invalid_token");
+    }
+
+    @Test
+    void logoutWhenBoundTokenThenOnlyWithAProofOfItsKey() {
+        DpopKey key = DpopKey.es256();
+        String accessToken = login("erin", key).getString("access_token");
+        String logoutUrl = TestAuthServer.ISSUER + "/logout";
+        assertChallenge(logout("Bearer " + accessToken), "invalid_token");
+        assertChallenge(
+                logout(
+                        "DPoP " + accessToken,
+                        DpopKey.es256()
+                                .builder("POST", logoutUrl)
+                                .ath(accessToken)
+                                .sign()),
+                "invalid_dpop_proof");
+        assertEquals(0, openSessionsEnded("erin"), "the refusals ended nothing");
+        assertEquals(
+                204,
+                logout(
+                                "DPoP " + accessToken,
+                                key.builder("POST", logoutUrl).ath(accessToken).sign())
+                        .statusCode());
+        assertEquals(1, openSessionsEnded("erin"));
+    }
+
+    @Test
+    void adminApiWhenBoundTokenPresentedAsBearerThenRefused() {
+        HttpResponse<Buffer> issued = token(
+                stack.auth(),
+                "ops",
+                "grant_type=client_credentials",
+                DpopKey.es256().proof("POST", TOKEN_URL));
+        assertEquals(200, issued.statusCode(), issued.bodyAsString());
+        assertEquals("DPoP", issued.bodyAsJsonObject().getString("token_type"));
+        HttpResponse<Buffer> refused = Await.result(stack.auth()
+                .client()
+                .post("/admin/clients")
+                .putHeader(
+                        "Authorization", "Bearer " + issued.bodyAsJsonObject().getString("access_token"))
+                .sendJsonObject(new JsonObject()));
+        assertEquals(401, refused.statusCode(), refused.bodyAsString());
+        assertEquals("invalid_token", refused.bodyAsJsonObject().getString("error"));
+    }
+
+    private static long openSessionsEnded(String user) {
+        return Sql.count(
+                pool,
+                "SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL AND user_id = (SELECT id FROM users WHERE username = $1)",
+                user);
+    }
+
+    private static HttpResponse<Buffer> logout(String authorization, String... proofs) {
+        HttpRequest<Buffer> request = stack.auth().client().post("/logout").putHeader("Authorization", authorization);
+        for (String proof : proofs) {
+            request.headers().add("DPoP", proof);
+        }
+        return Await.result(request.send());
     }
 
     private static JsonObject login(String user, DpopKey key) {
