@@ -20,6 +20,7 @@ import io.latchkey.auth.consent.PgConsentRepository;
 import io.latchkey.auth.dpop.AccessTokenProofs;
 import io.latchkey.auth.dpop.DpopNonces;
 import io.latchkey.auth.dpop.PgProofJtiRepository;
+import io.latchkey.auth.dpop.ProofCheckThreads;
 import io.latchkey.auth.dpop.TokenEndpointProofs;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.PgRevocationRepository;
@@ -171,9 +172,11 @@ final class AuthServerComponents {
         // Sender-constrained tokens: DPoP proofs (RFC 9449) and the per-client source-IP allowlist.
         var dpopChecker = new DpopProofChecker();
         DpopNonces nonces = config.dpopNonceRequired() ? new DpopNonces(config.internalSecret(), clock::millis) : null;
-        var tokenProofs = new TokenEndpointProofs(dpopChecker, proofJtis, nonces, config.issuer() + "/oauth2/token");
+        var proofThreads = ProofCheckThreads.of(vertx);
+        var tokenProofs = new TokenEndpointProofs(
+                dpopChecker, proofJtis, nonces, config.issuer() + "/oauth2/token", proofThreads);
         var ipGate = new TokenEndpointIpGate(pool, audit);
-        var accessTokenProofs = new AccessTokenProofs(dpopChecker, proofJtis);
+        var accessTokenProofs = new AccessTokenProofs(dpopChecker, proofJtis, proofThreads);
         TokenRequestScreen screen = (client, ip, dpopHeaders) ->
                 ipGate.admit(client, ip).compose(v -> tokenProofs.check(client, dpopHeaders));
         var grants = new GrantDispatcher(

@@ -30,9 +30,11 @@ public final class AccessTokenProofs {
     private final DpopProofChecker checker;
     private final PgProofJtiRepository jtis;
     private final String algs;
+    private final ProofCheckThreads threads;
 
-    public AccessTokenProofs(DpopProofChecker checker, PgProofJtiRepository jtis) {
+    public AccessTokenProofs(DpopProofChecker checker, PgProofJtiRepository jtis, ProofCheckThreads threads) {
         this.checker = checker;
+        this.threads = threads;
         this.jtis = jtis;
         this.algs = checker.algorithms().stream().map(JwsAlgorithm::name).collect(Collectors.joining(" "));
     }
@@ -82,13 +84,19 @@ public final class AccessTokenProofs {
         if (proofs.size() != 1) {
             return refuse("invalid_dpop_proof", "Send exactly one DPoP proof");
         }
-        DpopProof proof;
-        try {
-            proof = checker.check(proofs.get(0), htm, htu, presented.token(), DpopNonceCheck.NONE);
-        } catch (DpopProofRejected e) {
-            LOG.info("DPoP proof refused at {}: reason={}", htu, e.reason());
-            return refuse("invalid_dpop_proof", e.getMessage());
-        }
+        String proof = proofs.get(0);
+        return threads.run(() -> checker.check(proof, htm, htu, presented.token(), DpopNonceCheck.NONE))
+                .recover(e -> {
+                    if (e instanceof DpopProofRejected rejected) {
+                        LOG.info("DPoP proof refused at {}: reason={}", htu, rejected.reason());
+                        return refuse("invalid_dpop_proof", rejected.getMessage());
+                    }
+                    return Future.failedFuture(e);
+                })
+                .compose(checked -> confirmKey(bound, checked, htu));
+    }
+
+    private Future<Void> confirmKey(String bound, DpopProof proof, String htu) {
         if (!MessageDigest.isEqual(
                 bound.getBytes(StandardCharsets.US_ASCII), proof.jkt().getBytes(StandardCharsets.US_ASCII))) {
             LOG.info("DPoP proof refused at {}: reason=KEY_MISMATCH", htu);

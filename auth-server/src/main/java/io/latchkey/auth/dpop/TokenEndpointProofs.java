@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code jti} used once across replicas ({@link PgProofJtiRepository}). A client registered with {@code
  * dpop_bound_access_tokens} must send one. Answers the proof's key thumbprint ({@code jkt}), or empty when the
  * request has no proof; a bad proof is {@code invalid_dpop_proof}, a missing or stale nonce {@code use_dpop_nonce}.
- * The signature check is sub-millisecond CPU work and stays on the event loop; the replay check is one INSERT.
+ * The signature check runs where {@link ProofCheckThreads} says; the replay check is one INSERT.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9449#section-5">RFC 9449 §5</a>
  */
@@ -30,13 +30,19 @@ public final class TokenEndpointProofs {
     private final PgProofJtiRepository jtis;
     private final DpopNonceCheck nonces;
     private final String tokenEndpoint;
+    private final ProofCheckThreads threads;
 
     /**
      * @param nonces {@code null} when nonces are not required; else the proofs must carry one of its nonces
      */
     public TokenEndpointProofs(
-            DpopProofChecker checker, PgProofJtiRepository jtis, DpopNonces nonces, String tokenEndpoint) {
+            DpopProofChecker checker,
+            PgProofJtiRepository jtis,
+            DpopNonces nonces,
+            String tokenEndpoint,
+            ProofCheckThreads threads) {
         this.checker = checker;
+        this.threads = threads;
         this.jtis = jtis;
         this.nonces = nonces == null ? DpopNonceCheck.NONE : nonces::accepts;
         this.tokenEndpoint = tokenEndpoint;
@@ -54,16 +60,23 @@ public final class TokenEndpointProofs {
         if (headers.size() > 1) {
             return Future.failedFuture(OAuthError.invalidDpopProof("Send exactly one DPoP header"));
         }
-        DpopProof proof;
-        try {
-            proof = checker.check(headers.get(0), "POST", tokenEndpoint, null, nonces);
-        } catch (DpopProofRejected e) {
-            LOG.info("DPoP proof refused at the token endpoint: client={} reason={}", client.clientId(), e.reason());
-            return Future.failedFuture(
-                    e.reason() == DpopProofRejected.Reason.NONCE
-                            ? OAuthError.useDpopNonce()
-                            : OAuthError.invalidDpopProof(e.getMessage()));
+        String presented = headers.get(0);
+        return threads.run(() -> checker.check(presented, "POST", tokenEndpoint, null, nonces))
+                .recover(e -> Future.failedFuture(refusal(client, e)))
+                .compose(proof -> recordOnce(client, proof));
+    }
+
+    private static Throwable refusal(Client client, Throwable e) {
+        if (!(e instanceof DpopProofRejected rejected)) {
+            return e;
         }
+        LOG.info("DPoP proof refused at the token endpoint: client={} reason={}", client.clientId(), rejected.reason());
+        return rejected.reason() == DpopProofRejected.Reason.NONCE
+                ? OAuthError.useDpopNonce()
+                : OAuthError.invalidDpopProof(rejected.getMessage());
+    }
+
+    private Future<Optional<String>> recordOnce(Client client, DpopProof proof) {
         return jtis.record(proof.jkt(), proof.jti(), proof.iat()).compose(first -> {
             if (!first) {
                 LOG.info("DPoP proof refused at the token endpoint: client={} reason=REPLAYED", client.clientId());

@@ -69,6 +69,29 @@ class PgProofJtiRepositoryTest {
     }
 
     @Test
+    void recordWhenUsesQueueOnOneEventLoopThenOneBatchStillAnswersEachOnceAndTheSameProofTwiceOnlyFirst() {
+        var jtis = new PgProofJtiRepository(pool);
+        String repeated = UUID.randomUUID().toString();
+        Instant iat = Instant.now();
+        Future<List<Boolean>> answers = Future.future(promise -> vertx.runOnContext(v -> {
+            List<Future<Boolean>> queued = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                // Every third use repeats one proof; the others are distinct.
+                queued.add(jtis.record("batch", i % 3 == 0 ? repeated : repeated + "-" + i, iat));
+            }
+            Future.all(queued)
+                    .map(all -> queued.stream().map(Future::result).toList())
+                    .onComplete(promise);
+        }));
+        List<Boolean> results = Await.result(answers);
+        assertTrue(results.get(0), "the repeated proof's first use");
+        for (int i = 1; i < 30; i++) {
+            assertEquals(i % 3 != 0, results.get(i), "use " + i);
+        }
+        assertEquals(21, Sql.count(pool, "SELECT count(*) FROM dpop_proof_jtis WHERE jkt = 'batch'"));
+    }
+
+    @Test
     void firstUseWhenOnAWorkerThenWaitsForTheDatabaseAndOnAnEventLoopRefuses() {
         var jtis = new PgProofJtiRepository(pool);
         String jti = UUID.randomUUID().toString();
