@@ -21,6 +21,11 @@ import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.client.PgCorsOriginRepository;
 import io.latchkey.auth.config.AuthServerConfig;
 import io.latchkey.auth.consent.PgConsentRepository;
+import io.latchkey.auth.dpop.AccessTokenProofs;
+import io.latchkey.auth.dpop.DpopNonces;
+import io.latchkey.auth.dpop.PgProofJtiRepository;
+import io.latchkey.auth.dpop.ProofCheckThreads;
+import io.latchkey.auth.dpop.TokenEndpointProofs;
 import io.latchkey.auth.feed.ConfidentialClientFeedAccess;
 import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.feed.RevocationFeed;
@@ -30,6 +35,7 @@ import io.latchkey.auth.grant.ClientCredentialsGrant;
 import io.latchkey.auth.grant.GrantDispatcher;
 import io.latchkey.auth.grant.PasswordGrant;
 import io.latchkey.auth.grant.RefreshTokenGrant;
+import io.latchkey.auth.grant.TokenRequestScreen;
 import io.latchkey.auth.http.AdminRoutes;
 import io.latchkey.auth.http.AuthServerRouter;
 import io.latchkey.auth.http.BrowserRoutes;
@@ -47,6 +53,7 @@ import io.latchkey.auth.jwt.SigningKeys;
 import io.latchkey.auth.login.CredentialCheck;
 import io.latchkey.auth.metadata.ServerMetadata;
 import io.latchkey.auth.metrics.AuthMetrics;
+import io.latchkey.auth.network.TokenEndpointIpGate;
 import io.latchkey.auth.oidc.EndSession;
 import io.latchkey.auth.oidc.ProfileClaimsSource;
 import io.latchkey.auth.oidc.UserInfo;
@@ -63,6 +70,7 @@ import io.latchkey.auth.token.KeyServiceSigner;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.auth.user.ProfileClaims;
+import io.latchkey.common.dpop.DpopProofChecker;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.vertx.core.Future;
@@ -134,8 +142,13 @@ final class AuthServerComponents {
         var interactions = new PgInteractionRepository();
         var codes = new PgCodeRepository();
         var outbox = new PgBackchannelOutbox();
+        var proofJtis = new PgProofJtiRepository(pool);
         sessionPruner = new SessionPruner(
-                pool, sessions, throttle, outbox, List.of(interactions::prune, codes::prune, outbox::prune));
+                pool,
+                sessions,
+                throttle,
+                outbox,
+                List.of(interactions::prune, codes::prune, outbox::prune, proofJtis::prune));
         feed = new RevocationFeed(vertx, revocationList, config.database().connectOptions(), config.feed());
         metrics.watch(feed);
         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
@@ -161,6 +174,16 @@ final class AuthServerComponents {
                 .map(profile -> profile.map(p -> ProfileClaims.forScopes(p, Scopes.split(scope)))
                         .orElseGet(JsonObject::new));
         var credentials = new CredentialCheck(pool, users, throttle, audit, hasher, metrics);
+        // Sender-constrained tokens: DPoP proofs (RFC 9449) and the per-client source-IP allowlist.
+        var dpopChecker = new DpopProofChecker();
+        DpopNonces nonces = config.dpopNonceRequired() ? new DpopNonces(config.internalSecret(), clock::millis) : null;
+        var proofThreads = ProofCheckThreads.of(vertx);
+        var tokenProofs = new TokenEndpointProofs(
+                dpopChecker, proofJtis, nonces, config.issuer() + "/oauth2/token", proofThreads);
+        var ipGate = new TokenEndpointIpGate(pool, audit);
+        var accessTokenProofs = new AccessTokenProofs(dpopChecker, proofJtis, proofThreads);
+        TokenRequestScreen screen = (client, ip, dpopHeaders) ->
+                ipGate.admit(client, ip).compose(v -> tokenProofs.check(client, dpopHeaders));
         var grants = new GrantDispatcher(
                 authenticator,
                 List.of(
@@ -197,7 +220,8 @@ final class AuthServerComponents {
                                 clock,
                                 metrics,
                                 profiles)),
-                metrics);
+                metrics,
+                screen);
         var logout = new Logout(pool, verifier, sessions, terminator, audit);
         var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
         var adminDirectory = new PgAdminDirectory(pool);
@@ -231,14 +255,15 @@ final class AuthServerComponents {
                         authenticator,
                         new Introspection(verifier),
                         clientIp,
-                        cors),
+                        cors,
+                        nonces),
                 new RevokeRoutes(
                         authenticator,
                         new RevocationRateLimiter(REVOCATIONS_PER_SECOND, System::nanoTime),
                         revocation,
                         clientIp,
                         cors),
-                new LogoutRoutes(logout, clientIp),
+                new LogoutRoutes(logout, clientIp, accessTokenProofs, config.issuer()),
                 new AdminRoutes(
                         new AdminAuthorization(verifier, config.issuer()),
                         admin,
@@ -250,7 +275,8 @@ final class AuthServerComponents {
                         new EndSession(pool, verifier, clients, browserSessions, terminator, audit, clock),
                         clientIp,
                         config.issuer()),
-                new UserInfoRoutes(new UserInfo(verifier, profiles), clients, cors));
+                new UserInfoRoutes(
+                        new UserInfo(verifier, profiles), clients, cors, accessTokenProofs, config.issuer()));
     }
 
     AuthServerRouter router() {

@@ -1,6 +1,7 @@
 package io.latchkey.auth;
 
 import io.latchkey.auth.config.AuthServerConfig;
+import io.latchkey.auth.crypto.NativeCrypto;
 import io.latchkey.common.ServiceLauncher;
 
 /** Starts auth-server from the environment. */
@@ -8,6 +9,7 @@ public final class AuthServerMain {
     private AuthServerMain() {}
 
     public static void main(String[] args) {
+        NativeCrypto.install();
         ServiceLauncher.launch(
                 "auth-server", (env, metrics) -> new AuthServerVerticle(AuthServerConfig.from(env), metrics));
     }

@@ -37,6 +37,11 @@ public final class AdminAuthorization {
                 return Future.failedFuture(OAuthError.invalidToken("The access token is invalid, expired or revoked"));
             }
             var claims = verified.get();
+            if (claims.containsKey("cnf")) {
+                // A DPoP-bound token is good only with a proof of its key (RFC 9449 §7.2); the admin API takes
+                // Bearer tokens only, so a bound one, perhaps stolen, is refused here.
+                return Future.failedFuture(OAuthError.invalidToken("A DPoP-bound token cannot be used as Bearer"));
+            }
             if (!AccessTokenVerifier.scopes(claims).contains("admin")) {
                 return Future.failedFuture(OAuthError.insufficientScope("admin"));
             }

@@ -171,7 +171,8 @@ public final class AdminService {
         return out.put("allowed_cors_origins", new JsonArray(metadata.allowedCorsOrigins()))
                 .put("first_party", metadata.firstParty())
                 .put("access_token_signing_alg", metadata.accessTokenSigningAlg())
-                .put("dpop_bound_access_tokens", metadata.dpopBoundAccessTokens());
+                .put("dpop_bound_access_tokens", metadata.dpopBoundAccessTokens())
+                .put("token_endpoint_ip_allowlist", new JsonArray(metadata.tokenEndpointIpAllowlist()));
     }
 
     public Future<Void> disableClient(String actor, String clientId) {

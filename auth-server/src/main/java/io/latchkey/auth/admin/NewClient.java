@@ -6,6 +6,7 @@ import io.latchkey.auth.client.ClientMetadata;
 import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.client.CorsOriginRules;
 import io.latchkey.auth.client.RedirectUris;
+import io.latchkey.auth.network.IpAllowlist;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.Scopes;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  * most {@value #MAX_URIS} distinct origins passing {@link CorsOriginRules#problem}), {@code first_party} and
  * {@code dpop_bound_access_tokens} (booleans, default false), {@code client_name} (1 to {@value #MAX_NAME}
  * characters without control characters) and {@code access_token_signing_alg} ({@code RS256}, the default, or
- * {@code ES256}). {@code authorization_code} needs at least one redirect URI. Nothing grants {@code password}
+ * {@code ES256}), and for a confidential client {@code token_endpoint_ip_allowlist} (at most {@value #MAX_URIS}
+ * distinct CIDRs passing {@link IpAllowlist#problem}; empty allows any address). {@code authorization_code} needs at least one redirect URI. Nothing grants {@code password}
  * unless {@code grant_types} lists it: {@code grant_types} is required and taken as given.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7591#section-2">RFC 7591 §2</a>
@@ -108,6 +110,10 @@ public record NewClient(
         }
         Object audience = audience(json);
         ClientMetadata metadata = metadata(json);
+        if (isPublic && !metadata.tokenEndpointIpAllowlist().isEmpty()) {
+            // A public client's requests come from its users' devices: no address range can describe them.
+            throw OAuthError.invalidRequest("token_endpoint_ip_allowlist is for confidential clients only");
+        }
         if (grants.contains("authorization_code") && metadata.redirectUris().isEmpty()) {
             throw OAuthError.invalidRequest("grant_types authorization_code needs at least one redirect_uris entry");
         }
@@ -131,6 +137,7 @@ public record NewClient(
             throw OAuthError.invalidRequest("access_token_signing_alg must be RS256 or ES256");
         }
         boolean dpopBound = bool(json, "dpop_bound_access_tokens");
+        List<String> ipAllowlist = optionalStrings(json, "token_endpoint_ip_allowlist", IpAllowlist::problem);
         return new ClientMetadata(
                 redirectUris,
                 postLogoutRedirectUris,
@@ -139,7 +146,8 @@ public record NewClient(
                 firstParty,
                 clientName,
                 signingAlg,
-                dpopBound);
+                dpopBound,
+                ipAllowlist);
     }
 
     /** Pages show the name escaped, so only what would garble a page or a log line is refused. */

@@ -37,6 +37,11 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
         return new AuditEvent("login_failed", clientId, userId, null, ip, new JsonObject().put("reason", reason));
     }
 
+    /** A confidential client's token request from an address outside its {@code token_endpoint_ip_allowlist}. */
+    public static AuditEvent tokenIpRefused(String clientId, String ip) {
+        return new AuditEvent("token_ip_refused", clientId, null, null, ip, null);
+    }
+
     public static AuditEvent refreshReuse(String clientId, UUID userId, UUID sessionId, String ip) {
         return new AuditEvent("refresh_reuse", clientId, userId, sessionId, ip, null);
     }

@@ -496,7 +496,8 @@ public final class AuthorizeFlow {
                 i.maxAge(),
                 i.loginHint(),
                 Optional.of(sid),
-                i.expiresAt());
+                i.expiresAt(),
+                i.dpopJkt());
     }
 
     private static Step withSessionCookie(Step step, String cookie) {

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * An authorization request that passed every check (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1).
  * {@code redirectUri} is the one the response goes to: the requested URI when one was sent ({@code
- * redirectUriGiven}), else the client's only registered one.
+ * redirectUriGiven}), else the client's only registered one. {@code dpopJkt} is the RFC 9449 §10 {@code dpop_jkt}: the
+ * thumbprint of the key whose DPoP proof must come with the code at the token endpoint.
  */
 public record AuthorizeRequest(
         Client client,
@@ -20,7 +21,8 @@ public record AuthorizeRequest(
         Optional<String> nonce,
         Set<String> prompt,
         OptionalLong maxAge,
-        Optional<String> loginHint) {
+        Optional<String> loginHint,
+        Optional<String> dpopJkt) {
 
     public boolean promptNone() {
         return prompt.contains("none");

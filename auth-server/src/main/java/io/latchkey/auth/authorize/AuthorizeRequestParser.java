@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public final class AuthorizeRequestParser {
     /** BASE64URL(SHA-256(verifier)) without padding is always 43 characters. */
     private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** An RFC 7638 thumbprint under SHA-256, base64url without padding. */
+    private static final Pattern JKT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private static final Pattern MAX_AGE = Pattern.compile("[0-9]{1,9}");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent");
@@ -110,6 +112,10 @@ public final class AuthorizeRequestParser {
         if (loginHint.isPresent() && loginHint.get().length() > MAX_LOGIN_HINT) {
             throw invalid(redirect, "login_hint is too long");
         }
+        Optional<String> dpopJkt = params.optional("dpop_jkt");
+        if (dpopJkt.isPresent() && !JKT.matcher(dpopJkt.get()).matches()) {
+            throw invalid(redirect, "dpop_jkt must be a base64url SHA-256 JWK thumbprint (RFC 9449 §10)");
+        }
         return new AuthorizeRequest(
                 client,
                 redirectUri,
@@ -120,7 +126,8 @@ public final class AuthorizeRequestParser {
                 nonce,
                 prompt,
                 maxAge,
-                loginHint);
+                loginHint,
+                dpopJkt);
     }
 
     /** The redirect URI the response goes to; a page error when it cannot be trusted. */

@@ -22,7 +22,8 @@ public interface CodeRepository {
      * In one statement: locks the code's session row ({@code FOR UPDATE}) and, when the code is {@code clientId}'s,
      * unused and unexpired at {@code now}, its session open and unexpired, its user enabled and the user's {@code
      * tokens_not_before} not above {@code signedIat}, marks it used by compare-and-set, records the client as one
-     * of the session's and adds the refresh token {@code refreshHash} (when not null) with the code's scope.
+     * of the session's and adds the refresh token {@code refreshHash} (when not null) with the code's scope, bound to
+     * the DPoP key {@code refreshDpopJkt} when that is not null.
      */
     Future<Optional<Redemption>> redeem(
             SqlClient sql,
@@ -31,7 +32,8 @@ public interface CodeRepository {
             OffsetDateTime now,
             long signedIat,
             byte[] refreshHash,
-            OffsetDateTime refreshExpiresAt);
+            OffsetDateTime refreshExpiresAt,
+            String refreshDpopJkt);
 
     /** Deletes codes ten minutes past their end: long enough to recognise a replay of a code just used. */
     Future<Void> prune(SqlClient sql);

@@ -28,7 +28,8 @@ public record Interaction(
         OptionalLong maxAge,
         Optional<String> loginHint,
         Optional<UUID> sessionId,
-        OffsetDateTime expiresAt) {
+        OffsetDateTime expiresAt,
+        Optional<String> dpopJkt) {
 
     static Interaction of(String id, byte[] browserHash, String csrfToken, AuthorizeRequest r, OffsetDateTime end) {
         return new Interaction(
@@ -46,13 +47,24 @@ public record Interaction(
                 r.maxAge(),
                 r.loginHint(),
                 Optional.empty(),
-                end);
+                end,
+                r.dpopJkt());
     }
 
     /** The request again, with the client as it is now. */
     AuthorizeRequest request(Client client) {
         return new AuthorizeRequest(
-                client, redirectUri, redirectUriGiven, scope, state, codeChallenge, nonce, prompt, maxAge, loginHint);
+                client,
+                redirectUri,
+                redirectUriGiven,
+                scope,
+                state,
+                codeChallenge,
+                nonce,
+                prompt,
+                maxAge,
+                loginHint,
+                dpopJkt);
     }
 
     Redirect redirect() {

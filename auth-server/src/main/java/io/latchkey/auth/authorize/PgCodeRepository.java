@@ -14,13 +14,13 @@ import java.util.UUID;
 public final class PgCodeRepository implements CodeRepository {
     private static final String ISSUE = """
             INSERT INTO authorization_codes (code_hash, session_id, client_id, redirect_uri, redirect_uri_given,
-                                             code_challenge, nonce, scope, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+                                             code_challenge, nonce, scope, expires_at, dpop_jkt)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
     private static final String FIND = """
             SELECT c.session_id, s.user_id, c.client_id, c.redirect_uri, c.redirect_uri_given, c.code_challenge,
                    c.nonce, c.scope, c.expires_at AS code_expires_at, c.used_at IS NOT NULL AS used, s.auth_time,
                    s.ended_at IS NOT NULL AS ended, s.expires_at AS session_expires_at,
-                   u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before
+                   u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before, c.dpop_jkt
             FROM authorization_codes c JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
             WHERE c.code_hash = $1""";
     // As the refresh rotation: the lock and the compare-and-set in one statement, the conditions those the grant
@@ -38,8 +38,8 @@ public final class PgCodeRepository implements CodeRepository {
                 INSERT INTO session_clients (session_id, client_id) SELECT session_id, $2 FROM redeemed
                 ON CONFLICT DO NOTHING RETURNING session_id),
             refresh AS (
-                INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)
-                SELECT $5::bytea, l.session_id, $2, l.scope, LEAST($6, l.session_expires_at)
+                INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at, dpop_jkt)
+                SELECT $5::bytea, l.session_id, $2, l.scope, LEAST($6, l.session_expires_at), $7::text
                 FROM redeemed JOIN locked l ON l.session_id = redeemed.session_id
                 WHERE $5::bytea IS NOT NULL
                 RETURNING session_id)
@@ -60,7 +60,8 @@ public final class PgCodeRepository implements CodeRepository {
                         request.codeChallenge(),
                         request.nonce().orElse(null),
                         request.scope(),
-                        expiresAt)))
+                        expiresAt,
+                        request.dpopJkt().orElse(null))))
                 .mapEmpty();
     }
 
@@ -82,7 +83,8 @@ public final class PgCodeRepository implements CodeRepository {
             OffsetDateTime now,
             long signedIat,
             byte[] refreshHash,
-            OffsetDateTime refreshExpiresAt) {
+            OffsetDateTime refreshExpiresAt,
+            String refreshDpopJkt) {
         return sql.preparedQuery(REDEEM)
                 .execute(Tuple.from(Arrays.asList(
                         Buffer.buffer(codeHash),
@@ -90,7 +92,8 @@ public final class PgCodeRepository implements CodeRepository {
                         now,
                         signedIat,
                         refreshHash == null ? null : Buffer.buffer(refreshHash),
-                        refreshExpiresAt)))
+                        refreshExpiresAt,
+                        refreshDpopJkt)))
                 .map(rows -> {
                     var it = rows.iterator();
                     if (!it.hasNext()) {
@@ -122,6 +125,7 @@ public final class PgCodeRepository implements CodeRepository {
                 row.getBoolean("ended"),
                 row.getOffsetDateTime("session_expires_at"),
                 row.getBoolean("user_disabled"),
-                row.getLong("user_tokens_not_before"));
+                row.getLong("user_tokens_not_before"),
+                Optional.ofNullable(row.getString("dpop_jkt")));
     }
 }

@@ -15,11 +15,12 @@ import java.util.UUID;
 public final class PgInteractionRepository implements InteractionRepository {
     private static final String CREATE = """
             INSERT INTO interactions (id, browser_hash, csrf_token, client_id, redirect_uri, redirect_uri_given, scope,
-                                      state, code_challenge, nonce, prompt, max_age, login_hint, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
+                                      state, code_challenge, nonce, prompt, max_age, login_hint, expires_at,
+                                      dpop_jkt)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
     private static final String FIND = """
             SELECT id, browser_hash, csrf_token, client_id, redirect_uri, redirect_uri_given, scope, state,
-                   code_challenge, nonce, prompt, max_age, login_hint, session_id, expires_at
+                   code_challenge, nonce, prompt, max_age, login_hint, session_id, expires_at, dpop_jkt
             FROM interactions WHERE id = $1""";
     private static final String ATTACH = "UPDATE interactions SET session_id = $2 WHERE id = $1";
     private static final String COMPLETE = """
@@ -43,7 +44,8 @@ public final class PgInteractionRepository implements InteractionRepository {
                         i.prompt().isEmpty() ? null : String.join(" ", i.prompt()),
                         i.maxAge().isPresent() ? i.maxAge().getAsLong() : null,
                         i.loginHint().orElse(null),
-                        i.expiresAt())))
+                        i.expiresAt(),
+                        i.dpopJkt().orElse(null))))
                 .mapEmpty();
     }
 
@@ -88,6 +90,7 @@ public final class PgInteractionRepository implements InteractionRepository {
                 maxAge == null ? OptionalLong.empty() : OptionalLong.of(maxAge),
                 Optional.ofNullable(row.getString("login_hint")),
                 Optional.ofNullable(row.getUUID("session_id")),
-                row.getOffsetDateTime("expires_at"));
+                row.getOffsetDateTime("expires_at"),
+                Optional.ofNullable(row.getString("dpop_jkt")));
     }
 }

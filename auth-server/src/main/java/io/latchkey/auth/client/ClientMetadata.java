@@ -16,7 +16,8 @@ public record ClientMetadata(
         boolean firstParty,
         Optional<String> clientName,
         String accessTokenSigningAlg,
-        boolean dpopBoundAccessTokens) {
+        boolean dpopBoundAccessTokens,
+        List<String> tokenEndpointIpAllowlist) {
     public static final String DEFAULT_SIGNING_ALG = "RS256";
     public static final ClientMetadata NONE = new ClientMetadata(
             List.of(), List.of(), Optional.empty(), List.of(), false, Optional.empty(), DEFAULT_SIGNING_ALG, false);
@@ -25,5 +26,28 @@ public record ClientMetadata(
         redirectUris = List.copyOf(redirectUris);
         postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
         allowedCorsOrigins = List.copyOf(allowedCorsOrigins);
+        tokenEndpointIpAllowlist = List.copyOf(tokenEndpointIpAllowlist);
+    }
+
+    /** Without a {@code token_endpoint_ip_allowlist}: tokens may be requested from anywhere. */
+    public ClientMetadata(
+            List<String> redirectUris,
+            List<String> postLogoutRedirectUris,
+            Optional<String> backchannelLogoutUri,
+            List<String> allowedCorsOrigins,
+            boolean firstParty,
+            Optional<String> clientName,
+            String accessTokenSigningAlg,
+            boolean dpopBoundAccessTokens) {
+        this(
+                redirectUris,
+                postLogoutRedirectUris,
+                backchannelLogoutUri,
+                allowedCorsOrigins,
+                firstParty,
+                clientName,
+                accessTokenSigningAlg,
+                dpopBoundAccessTokens,
+                List.of());
     }
 }

@@ -25,7 +25,7 @@ public final class PgClientRepository implements ClientRepository {
     private static final String FIND = """
             SELECT client_id, secret_hash, grant_types, scopes, audience::text AS audience, disabled, tokens_not_before,
                    redirect_uris, post_logout_redirect_uris, backchannel_logout_uri, allowed_cors_origins, first_party,
-                   client_name, access_token_signing_alg, dpop_bound_access_tokens
+                   client_name, access_token_signing_alg, dpop_bound_access_tokens, token_endpoint_ip_allowlist
             FROM clients WHERE client_id = ANY($1)""";
 
     private static final int LOOKUPS_IN_FLIGHT = 1;
@@ -33,8 +33,9 @@ public final class PgClientRepository implements ClientRepository {
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, redirect_uris,
                                  post_logout_redirect_uris, backchannel_logout_uri, allowed_cors_origins, first_party,
-                                 client_name, access_token_signing_alg, dpop_bound_access_tokens)
-            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)""";
+                                 client_name, access_token_signing_alg, dpop_bound_access_tokens,
+                                 token_endpoint_ip_allowlist)
+            VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
     private static final String REPLACE_SECRET = """
             UPDATE clients SET secret_hash = $2, updated_at = now() WHERE client_id = $1 AND secret_hash IS NOT NULL""";
     private static final String DISABLE = """
@@ -96,7 +97,8 @@ public final class PgClientRepository implements ClientRepository {
                         meta.firstParty(),
                         meta.clientName().orElse(null),
                         meta.accessTokenSigningAlg(),
-                        meta.dpopBoundAccessTokens())))
+                        meta.dpopBoundAccessTokens(),
+                        meta.tokenEndpointIpAllowlist().toArray(String[]::new))))
                 .<Void>mapEmpty()
                 .recover(e -> {
                     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -150,7 +152,8 @@ public final class PgClientRepository implements ClientRepository {
                         row.getBoolean("first_party"),
                         Optional.ofNullable(row.getString("client_name")),
                         row.getString("access_token_signing_alg"),
-                        row.getBoolean("dpop_bound_access_tokens")));
+                        row.getBoolean("dpop_bound_access_tokens"),
+                        strings(row, "token_endpoint_ip_allowlist")));
     }
 
     private static List<String> strings(Row row, String column) {

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * auth-server settings, read and checked once at start. {@code tls} is the listener's (HTTPS when
  * {@code LATCHKEY_TLS_CERT} is set); {@code keyServiceTls} is what the key-service client trusts
- * ({@code LATCHKEY_TLS_CA}) and presents ({@code LATCHKEY_TLS_CLIENT_CERT}) for mutual TLS.
+ * ({@code LATCHKEY_TLS_CA}) and presents ({@code LATCHKEY_TLS_CLIENT_CERT}) for mutual TLS. {@code
+ * dpopNonceRequired} makes the token endpoint require a server nonce in DPoP proofs (RFC 9449 §8).
  */
 public record AuthServerConfig(
         DatabaseSettings database,
@@ -37,7 +38,8 @@ public record AuthServerConfig(
         FeedSettings feed,
         ServerTls tls,
         ClientTls keyServiceTls,
-        ListenerSettings listeners) {
+        ListenerSettings listeners,
+        boolean dpopNonceRequired) {
 
     public static AuthServerConfig from(Env env) {
         AuthServerConfig config = new AuthServerConfig(
@@ -62,7 +64,8 @@ public record AuthServerConfig(
                 FeedSettings.from(env),
                 ServerTls.from(env),
                 ClientTls.from(env),
-                ListenerSettings.from(env, 9080));
+                ListenerSettings.from(env, 9080),
+                env.bool("LATCHKEY_DPOP_NONCE_REQUIRED", false));
         // The metadata advertises the issuer's URLs: with TLS on, http ones would point clients at nothing.
         if (config.tls().enabled() && config.issuer().startsWith("http:")) {
             throw new ConfigException(

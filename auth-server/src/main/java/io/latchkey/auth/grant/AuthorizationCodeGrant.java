@@ -5,6 +5,7 @@ import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.authorize.CodeRepository;
 import io.latchkey.auth.authorize.CodeState;
 import io.latchkey.auth.client.Client;
+import io.latchkey.auth.dpop.SenderConstrainedTokens;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.oauth.OpaqueTokens;
@@ -134,17 +135,20 @@ public final class AuthorizationCodeGrant implements Grant {
             LOG.info("code refused: code_verifier does not match client={}", client.clientId());
             return rejected();
         }
+        SenderConstrainedTokens.requireCodeKey(code.dpopJkt(), request.dpopJkt());
         if (!code.usable(now)) {
             return rejected();
         }
-        JsonObject claims = tokens.userToken(
-                code.userId().toString(),
-                client.clientId(),
-                client.audience(),
-                code.scope(),
-                code.userTokensNotBefore(),
-                code.sessionId().toString(),
-                code.authTime());
+        JsonObject claims = SenderConstrainedTokens.bind(
+                tokens.userToken(
+                        code.userId().toString(),
+                        client.clientId(),
+                        client.audience(),
+                        code.scope(),
+                        code.userTokensNotBefore(),
+                        code.sessionId().toString(),
+                        code.authTime()),
+                request.dpopJkt());
         String refresh = client.allows("refresh_token") ? RefreshTokens.generate() : null;
         long iat = claims.getLong("iat");
         return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
@@ -156,7 +160,8 @@ public final class AuthorizationCodeGrant implements Grant {
                                         now,
                                         iat,
                                         refresh == null ? null : RefreshTokens.hash(refresh),
-                                        now.plus(refreshTtl))
+                                        now.plus(refreshTtl),
+                                        SenderConstrainedTokens.refreshTokenKey(client, request.dpopJkt()))
                                 .compose(redemption -> {
                                     if (redemption.isPresent()
                                             && redemption.get().redeemed()) {
@@ -175,8 +180,8 @@ public final class AuthorizationCodeGrant implements Grant {
                                             code.userId(),
                                             code.sessionId(),
                                             claims.getString("jti"));
-                                    JsonObject body =
-                                            TokenResponses.of(token, tokens.ttlSeconds(), code.scope(), refresh);
+                                    JsonObject body = TokenResponses.of(
+                                            token, request.dpopJkt(), tokens.ttlSeconds(), code.scope(), refresh);
                                     return idToken == null ? body : body.put("id_token", idToken);
                                 })));
     }

@@ -1,6 +1,7 @@
 package io.latchkey.auth.grant;
 
 import io.latchkey.auth.client.Client;
+import io.latchkey.auth.dpop.SenderConstrainedTokens;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.token.AccessTokenFactory;
@@ -43,14 +44,16 @@ public final class ClientCredentialsGrant implements Grant {
                     OAuthError.unauthorizedClient("Public clients cannot use the client_credentials grant"));
         }
         String scope = Scopes.grant(request.form().optional("scope"), client.scopes());
-        JsonObject claims = tokens.clientToken(client.clientId(), client.audience(), scope, client.tokensNotBefore());
+        JsonObject claims = SenderConstrainedTokens.bind(
+                tokens.clientToken(client.clientId(), client.audience(), scope, client.tokensNotBefore()),
+                request.dpopJkt());
         return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
                 .map(token -> {
                     LOG.info(
                             "token issued grant=client_credentials client={} jti={}",
                             client.clientId(),
                             claims.getString("jti"));
-                    return TokenResponses.of(token, tokens.ttlSeconds(), scope, null);
+                    return TokenResponses.of(token, request.dpopJkt(), tokens.ttlSeconds(), scope, null);
                 });
     }
 }

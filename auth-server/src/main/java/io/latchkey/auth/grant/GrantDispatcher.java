@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code POST /oauth2/token} does once its form is read: requires {@code grant_type}, authenticates the
- * client, checks the client may use the grant, and dispatches to one {@link Grant} per type. Every request is
+ * client, checks the client may use the grant, screens the request ({@link TokenRequestScreen}: source IP, DPoP
+ * proof), and dispatches to one {@link Grant} per type. Every request is
  * counted by grant type and outcome. It sees plain values, never the HTTP request; the caller learns which client
  * authenticated through a callback, since an answer may depend on it (CORS) whether the grant succeeds or not.
  *
@@ -25,11 +26,18 @@ public final class GrantDispatcher {
     private final ClientAuthenticator authenticator;
     private final Map<String, Grant> grants;
     private final AuthMetrics metrics;
+    private final TokenRequestScreen screen;
 
     public GrantDispatcher(ClientAuthenticator authenticator, List<Grant> grants, AuthMetrics metrics) {
+        this(authenticator, grants, metrics, TokenRequestScreen.NONE);
+    }
+
+    public GrantDispatcher(
+            ClientAuthenticator authenticator, List<Grant> grants, AuthMetrics metrics, TokenRequestScreen screen) {
         this.authenticator = authenticator;
         this.grants = grants.stream().collect(Collectors.toMap(Grant::type, Function.identity()));
         this.metrics = metrics;
+        this.screen = screen;
     }
 
     /**
@@ -41,21 +49,30 @@ public final class GrantDispatcher {
      *     request that fails before that (no {@code grant_type}, {@code invalid_client})
      */
     public Future<JsonObject> dispatch(String authorization, FormBody form, String ip, Consumer<Client> authenticated) {
+        return dispatch(authorization, form, ip, List.of(), authenticated);
+    }
+
+    /** As {@link #dispatch(String, FormBody, String, Consumer)}, with the request's {@code DPoP} header values. */
+    public Future<JsonObject> dispatch(
+            String authorization, FormBody form, String ip, List<String> dpopHeaders, Consumer<Client> authenticated) {
         // A label from the known grants only: a caller must not be able to grow the metric's series.
         String label = form.optional("grant_type").filter(grants::containsKey).orElse("other");
         // compose turns what issue() throws (a missing grant_type, a grant's bad parameter) into a failure.
         return Future.succeededFuture()
-                .compose(v -> issue(authorization, form, ip, authenticated))
+                .compose(v -> issue(authorization, form, ip, dpopHeaders, authenticated))
                 .onSuccess(response -> metrics.tokenRequest(label, "issued"))
                 .onFailure(e ->
                         metrics.tokenRequest(label, e instanceof OAuthError error ? error.code() : "server_error"));
     }
 
-    private Future<JsonObject> issue(String authorization, FormBody form, String ip, Consumer<Client> authenticated) {
+    private Future<JsonObject> issue(
+            String authorization, FormBody form, String ip, List<String> dpopHeaders, Consumer<Client> authenticated) {
         String grantType = form.required("grant_type");
         return authenticator.authenticate(authorization, form).compose(client -> {
             authenticated.accept(client);
-            return grant(grantType, client).handle(new TokenRequest(client, form, ip));
+            Grant grant = grant(grantType, client);
+            return screen.screen(client, ip, dpopHeaders)
+                    .compose(jkt -> grant.handle(new TokenRequest(client, form, ip, jkt)));
         });
     }
 

@@ -3,6 +3,7 @@ package io.latchkey.auth.grant;
 import io.latchkey.auth.audit.AuditEvent;
 import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
+import io.latchkey.auth.dpop.SenderConstrainedTokens;
 import io.latchkey.auth.login.CredentialCheck;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.session.RefreshTokens;
@@ -89,12 +90,13 @@ public final class PasswordGrant implements Grant {
                         request.ip(),
                         request.form().required("username"),
                         request.form().required("password")),
-                Scopes.grant(request.form().optional("scope"), request.client().scopes()));
+                Scopes.grant(request.form().optional("scope"), request.client().scopes()),
+                request.dpopJkt());
         return credentials.verify(login.attempt()).compose(verified -> openSession(login, verified));
     }
 
     /** What the request asks for, once parsed. */
-    private record Login(Client client, CredentialCheck.Attempt attempt, String scope) {}
+    private record Login(Client client, CredentialCheck.Attempt attempt, String scope, Optional<String> dpopJkt) {}
 
     /** The session a successful login opens, its times fixed once inside the transaction. */
     private record NewSession(
@@ -139,7 +141,8 @@ public final class PasswordGrant implements Grant {
                         clientId,
                         login.scope(),
                         RefreshTokens.hash(session.refreshToken()),
-                        session.refreshEnd()),
+                        session.refreshEnd(),
+                        SenderConstrainedTokens.refreshTokenKey(login.client(), login.dpopJkt())),
                 audit.record(
                         sql,
                         AuditEvent.login(
@@ -164,14 +167,16 @@ public final class PasswordGrant implements Grant {
     /** Signs the access token, its {@code iat} no lower than the re-read user's {@code tokens_not_before}. */
     private Future<JsonObject> issue(Login login, User user, NewSession session) {
         Client client = login.client();
-        JsonObject claims = tokens.userToken(
-                user.id().toString(),
-                client.clientId(),
-                client.audience(),
-                login.scope(),
-                user.tokensNotBefore(),
-                session.id().toString(),
-                session.authTime());
+        JsonObject claims = SenderConstrainedTokens.bind(
+                tokens.userToken(
+                        user.id().toString(),
+                        client.clientId(),
+                        client.audience(),
+                        login.scope(),
+                        user.tokensNotBefore(),
+                        session.id().toString(),
+                        session.authTime()),
+                login.dpopJkt());
         return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
                 .map(token -> {
                     LOG.info(
@@ -180,7 +185,8 @@ public final class PasswordGrant implements Grant {
                             user.id(),
                             session.id(),
                             claims.getString("jti"));
-                    return TokenResponses.of(token, tokens.ttlSeconds(), login.scope(), session.refreshToken());
+                    return TokenResponses.of(
+                            token, login.dpopJkt(), tokens.ttlSeconds(), login.scope(), session.refreshToken());
                 });
     }
 

@@ -3,6 +3,7 @@ package io.latchkey.auth.grant;
 import io.latchkey.auth.audit.AuditEvent;
 import io.latchkey.auth.audit.AuditRepository;
 import io.latchkey.auth.client.Client;
+import io.latchkey.auth.dpop.SenderConstrainedTokens;
 import io.latchkey.auth.metrics.AuthMetrics;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.session.RefreshAttempt;
@@ -118,6 +119,8 @@ public final class RefreshTokenGrant implements Grant {
             LOG.info("refresh refused: token of another client presented by client={}", client.clientId());
             return rejected();
         }
+        // Before the reuse check: a thief without the key can neither refresh nor, by replaying, end the session.
+        SenderConstrainedTokens.requireRefreshKey(rt.dpopJkt(), request.dpopJkt());
         if (rt.sessionEnded()) {
             return rejected();
         }
@@ -128,14 +131,16 @@ public final class RefreshTokenGrant implements Grant {
             return rejected();
         }
         String scope = Scopes.grant(request.form().optional("scope"), Scopes.split(rt.scope()));
-        JsonObject claims = tokens.userToken(
-                rt.userId().toString(),
-                client.clientId(),
-                client.audience(),
-                scope,
-                rt.userTokensNotBefore(),
-                rt.sessionId().toString(),
-                rt.authTime());
+        JsonObject claims = SenderConstrainedTokens.bind(
+                tokens.userToken(
+                        rt.userId().toString(),
+                        client.clientId(),
+                        client.audience(),
+                        scope,
+                        rt.userTokensNotBefore(),
+                        rt.sessionId().toString(),
+                        rt.authTime()),
+                request.dpopJkt());
         String refresh = RefreshTokens.generate();
         return signer.sign(TokenSigner.ACCESS_TOKEN, client.signingAlg(), claims)
                 .compose(token -> sessions.rotate(
@@ -156,7 +161,7 @@ public final class RefreshTokenGrant implements Grant {
                                     rt.userId(),
                                     rt.sessionId(),
                                     claims.getString("jti"));
-                            return TokenResponses.of(token, tokens.ttlSeconds(), scope, refresh);
+                            return TokenResponses.of(token, request.dpopJkt(), tokens.ttlSeconds(), scope, refresh);
                         }));
     }
 

@@ -1,6 +1,8 @@
 package io.latchkey.auth.grant;
 
+import io.latchkey.auth.dpop.SenderConstrainedTokens;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 
 /**
  * The success body of the token endpoint.
@@ -10,10 +12,11 @@ import io.vertx.core.json.JsonObject;
 final class TokenResponses {
     private TokenResponses() {}
 
-    static JsonObject of(String accessToken, long expiresIn, String scope, String refreshToken) {
+    static JsonObject of(
+            String accessToken, Optional<String> dpopJkt, long expiresIn, String scope, String refreshToken) {
         JsonObject body = new JsonObject()
                 .put("access_token", accessToken)
-                .put("token_type", "Bearer")
+                .put("token_type", SenderConstrainedTokens.tokenType(dpopJkt))
                 .put("expires_in", expiresIn)
                 .put("scope", scope);
         if (refreshToken != null) {

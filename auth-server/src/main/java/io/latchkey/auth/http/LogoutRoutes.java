@@ -1,5 +1,7 @@
 package io.latchkey.auth.http;
 
+import io.latchkey.auth.dpop.AccessTokenProofs;
+import io.latchkey.auth.dpop.TokenEndpointProofs;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.revocation.Logout;
 import io.vertx.core.Future;
@@ -8,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * {@code POST /logout} with {@code Authorization: Bearer <access token>}: 204 once the session (or, with {@code
+ * {@code POST /logout} with {@code Authorization: Bearer <access token>} (or {@code DPoP <token>} and a proof for a
+ * DPoP-bound token, {@link AccessTokenProofs}): 204 once the session (or, with {@code
  * ?everywhere=true}, every session of the user) has ended and its revocation entries are committed. A missing or
  * bad token is 401 with an RFC 6750 challenge; a token without {@code sid} is 400 {@code invalid_request}. The
  * work is in {@link Logout}.
@@ -18,10 +21,14 @@ import java.util.List;
 public final class LogoutRoutes {
     private final Logout logout;
     private final ClientIp clientIp;
+    private final AccessTokenProofs proofs;
+    private final String htu;
 
-    public LogoutRoutes(Logout logout, ClientIp clientIp) {
+    public LogoutRoutes(Logout logout, ClientIp clientIp, AccessTokenProofs proofs, String issuer) {
         this.logout = logout;
         this.clientIp = clientIp;
+        this.proofs = proofs;
+        this.htu = issuer + "/logout";
     }
 
     public void mount(Router router) {
@@ -29,21 +36,15 @@ public final class LogoutRoutes {
     }
 
     private Future<Void> logout(RoutingContext ctx) {
-        String token = bearer(ctx.request().getHeader("Authorization"));
+        AccessTokenProofs.Presented presented =
+                AccessTokenProofs.read(ctx.request().getHeader("Authorization"));
         boolean everywhere = everywhere(ctx.queryParam("everywhere"));
-        return logout.logout(token, everywhere, clientIp.of(ctx.request()));
-    }
-
-    /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1); the scheme is case-insensitive. */
-    static String bearer(String header) {
-        if (header == null || header.isBlank()) {
-            throw OAuthError.missingToken();
-        }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)
-                || header.substring(7).isBlank()) {
-            throw OAuthError.invalidToken("The access token is malformed");
-        }
-        return header.substring(7).trim();
+        List<String> dpop = ctx.request().headers().getAll(TokenEndpointProofs.HEADER);
+        return logout.logout(
+                presented.token(),
+                everywhere,
+                clientIp.of(ctx.request()),
+                claims -> proofs.confirm(presented, claims, dpop, "POST", htu));
     }
 
     private static boolean everywhere(List<String> values) {

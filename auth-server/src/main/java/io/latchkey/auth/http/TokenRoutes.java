@@ -1,6 +1,8 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.client.ClientAuthenticator;
+import io.latchkey.auth.dpop.DpopNonces;
+import io.latchkey.auth.dpop.TokenEndpointProofs;
 import io.latchkey.auth.grant.GrantDispatcher;
 import io.latchkey.auth.introspect.Introspection;
 import io.latchkey.auth.oauth.FormBody;
@@ -28,7 +30,9 @@ public final class TokenRoutes {
     private final Introspection introspection;
     private final ClientIp clientIp;
     private final ClientCors cors;
+    private final DpopNonces nonces;
 
+    /** @param nonces the server's DPoP nonces when proofs must carry one, else null */
     public TokenRoutes(
             JsonObject metadata,
             JsonObject openidConfiguration,
@@ -36,7 +40,8 @@ public final class TokenRoutes {
             ClientAuthenticator authenticator,
             Introspection introspection,
             ClientIp clientIp,
-            ClientCors cors) {
+            ClientCors cors,
+            DpopNonces nonces) {
         this.metadata = metadata;
         this.openidConfiguration = openidConfiguration;
         this.grants = grants;
@@ -44,6 +49,7 @@ public final class TokenRoutes {
         this.introspection = introspection;
         this.clientIp = clientIp;
         this.cors = cors;
+        this.nonces = nonces;
     }
 
     public void mount(Router router) {
@@ -71,10 +77,16 @@ public final class TokenRoutes {
     }
 
     private Future<JsonObject> token(RoutingContext ctx) {
+        if (nonces != null) {
+            // On every answer, errors included: a use_dpop_nonce refusal carries the nonce to retry with, and a
+            // success the one to use next (RFC 9449 §8, §8.2).
+            ctx.response().putHeader("DPoP-Nonce", nonces.current());
+        }
         return grants.dispatch(
                 ctx.request().getHeader("Authorization"),
                 FormBodyReader.of(ctx),
                 clientIp.of(ctx.request()),
+                ctx.request().headers().getAll(TokenEndpointProofs.HEADER),
                 client -> ClientCors.allowIfListed(ctx, client));
     }
 

@@ -50,7 +50,10 @@ public final class ServerMetadata {
                                 .add("revocations:read"))
                 .put("revocation_list_endpoint", issuer + "/revocations")
                 .put("userinfo_endpoint", issuer + "/oauth2/userinfo")
-                .put("end_session_endpoint", issuer + "/oauth2/end-session");
+                .put("end_session_endpoint", issuer + "/oauth2/end-session")
+                .put(
+                        "dpop_signing_alg_values_supported",
+                        new JsonArray().add("ES256").add("RS256").add("EdDSA"));
     }
 
     /**

@@ -120,6 +120,30 @@ public final class OAuthError extends RuntimeException {
                 null);
     }
 
+    /** RFC 9449 §5: a DPoP proof at the token endpoint that is missing where required, malformed or invalid. */
+    public static OAuthError invalidDpopProof(String description) {
+        return new OAuthError(400, "invalid_dpop_proof", description, null, null);
+    }
+
+    /** RFC 9449 §8: the token endpoint requires a fresh server nonce in the proof (sent in {@code DPoP-Nonce}). */
+    public static OAuthError useDpopNonce() {
+        return new OAuthError(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof", null, null);
+    }
+
+    /**
+     * RFC 9449 §7.1 at an endpoint that takes an access token: a missing, invalid or wrongly presented DPoP-bound
+     * token ({@code invalid_token}) or proof ({@code invalid_dpop_proof}), with a {@code DPoP} challenge naming
+     * the proof algorithms accepted.
+     */
+    public static OAuthError dpopChallenge(String code, String description, String algs) {
+        return new OAuthError(
+                401,
+                code,
+                description,
+                "DPoP algs=\"" + algs + "\", error=\"" + code + "\", error_description=\"" + description + "\"",
+                null);
+    }
+
     public static OAuthError notFound(String description) {
         return new OAuthError(404, "not_found", description, null, null);
     }

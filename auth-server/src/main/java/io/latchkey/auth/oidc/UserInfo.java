@@ -5,6 +5,7 @@ import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The UserInfo endpoint's work: an access token of this issuer, valid and not revoked, whose scope holds {@code
@@ -29,24 +30,35 @@ public final class UserInfo {
     public record Answer(String clientId, JsonObject claims) {}
 
     public Future<Answer> answer(String accessToken) {
+        return answer(accessToken, claims -> Future.succeededFuture());
+    }
+
+    /**
+     * As {@link #answer(String)}, with {@code presentation} judging how the verified token was presented (its DPoP
+     * binding) before anything else is looked at; its failure is the answer.
+     */
+    public Future<Answer> answer(String accessToken, Function<JsonObject, Future<Void>> presentation) {
         return verifier.verify(accessToken).compose(verified -> {
             if (verified.isEmpty() || verified.get().getValue("sid") == null) {
                 return Future.failedFuture(OAuthError.invalidToken(INVALID));
             }
-            JsonObject claims = verified.get();
-            if (!AccessTokenVerifier.scopes(claims).contains("openid")) {
-                return Future.failedFuture(OAuthError.insufficientScope("openid"));
-            }
-            UUID user;
-            try {
-                user = UUID.fromString(claims.getString("sub"));
-            } catch (RuntimeException e) {
-                return Future.failedFuture(OAuthError.invalidToken(INVALID));
-            }
-            return profiles.claims(user, claims.getString("scope"))
-                    .map(profile -> new Answer(
-                            claims.getString("client_id"),
-                            new JsonObject().put("sub", user.toString()).mergeIn(profile)));
+            return presentation.apply(verified.get()).compose(v -> answerVerified(verified.get()));
         });
+    }
+
+    private Future<Answer> answerVerified(JsonObject claims) {
+        if (!AccessTokenVerifier.scopes(claims).contains("openid")) {
+            return Future.failedFuture(OAuthError.insufficientScope("openid"));
+        }
+        UUID user;
+        try {
+            user = UUID.fromString(claims.getString("sub"));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(OAuthError.invalidToken(INVALID));
+        }
+        return profiles.claims(user, claims.getString("scope"))
+                .map(profile -> new Answer(
+                        claims.getString("client_id"),
+                        new JsonObject().put("sub", user.toString()).mergeIn(profile)));
     }
 }

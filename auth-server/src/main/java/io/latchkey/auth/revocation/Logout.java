@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,29 +53,41 @@ public final class Logout {
 
     /** Ends the session of {@code accessToken} (or all of its user's with {@code everywhere}). */
     public Future<Void> logout(String accessToken, boolean everywhere, String ip) {
+        return logout(accessToken, everywhere, ip, claims -> Future.succeededFuture());
+    }
+
+    /**
+     * As {@link #logout(String, boolean, String)}, with {@code presentation} judging how the verified token was
+     * presented (its DPoP binding) before anything is ended; its failure is the answer.
+     */
+    public Future<Void> logout(
+            String accessToken, boolean everywhere, String ip, Function<JsonObject, Future<Void>> presentation) {
         return verifier.verify(accessToken).compose(verified -> {
             if (verified.isEmpty()) {
                 return Future.failedFuture(OAuthError.invalidToken(INVALID_TOKEN));
             }
-            JsonObject claims = verified.get();
-            Optional<UUID> sid = uuid(claims.getValue("sid"));
-            Optional<UUID> user = uuid(claims.getValue("sub"));
-            if (sid.isEmpty() || user.isEmpty()) {
-                return Future.failedFuture(OAuthError.invalidRequest(NO_SESSION));
-            }
-            String clientId = claims.getString("client_id");
-            return Transactions.run(
-                            pool,
-                            sql -> everywhere
-                                    ? endEverywhere(sql, user.get(), sid.get(), clientId, ip)
-                                    : endOne(sql, sid.get(), clientId, ip))
-                    .onSuccess(v -> LOG.info(
-                            "logout{} client={} sub={} sid={}",
-                            everywhere ? " everywhere" : "",
-                            clientId,
-                            user.get(),
-                            sid.get()));
+            return presentation.apply(verified.get()).compose(v -> end(verified.get(), everywhere, ip));
         });
+    }
+
+    private Future<Void> end(JsonObject claims, boolean everywhere, String ip) {
+        Optional<UUID> sid = uuid(claims.getValue("sid"));
+        Optional<UUID> user = uuid(claims.getValue("sub"));
+        if (sid.isEmpty() || user.isEmpty()) {
+            return Future.failedFuture(OAuthError.invalidRequest(NO_SESSION));
+        }
+        String clientId = claims.getString("client_id");
+        return Transactions.run(
+                        pool,
+                        sql -> everywhere
+                                ? endEverywhere(sql, user.get(), sid.get(), clientId, ip)
+                                : endOne(sql, sid.get(), clientId, ip))
+                .onSuccess(v -> LOG.info(
+                        "logout{} client={} sub={} sid={}",
+                        everywhere ? " everywhere" : "",
+                        clientId,
+                        user.get(),
+                        sid.get()));
     }
 
     private Future<Void> endOne(SqlConnection sql, UUID sid, String clientId, String ip) {

@@ -20,15 +20,15 @@ public final class PgSessionRepository implements SessionRepository {
                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, client_id)
             INSERT INTO session_clients (session_id, client_id) SELECT id, client_id FROM opened""";
     private static final String ADD_REFRESH = """
-            INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)
-            VALUES ($1, $2, $3, $4, $5)""";
+            INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at, dpop_jkt)
+            VALUES ($1, $2, $3, $4, $5, $6)""";
     // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
     // tokens_not_before ends this session under the session's lock, so a stale user row always meets an ended
     // session.
     private static final String FIND_BY_REFRESH = """
             SELECT s.id, s.user_id, r.client_id, r.scope, s.auth_time, s.expires_at AS session_expires_at,
                    s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
-                   u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before
+                   u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before, r.dpop_jkt
             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
             WHERE r.token_hash = $1""";
     private static final String LOCK_BY_REFRESH = FIND_BY_REFRESH + "\nFOR UPDATE OF s";
@@ -47,8 +47,8 @@ public final class PgSessionRepository implements SessionRepository {
                                 AND l.user_tokens_not_before <= $6)
                 RETURNING session_id),
             successor AS (
-                INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)
-                SELECT $4, l.id, l.client_id, l.scope, LEAST($5, l.session_expires_at)
+                INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at, dpop_jkt)
+                SELECT $4, l.id, l.client_id, l.scope, LEAST($5, l.session_expires_at), l.dpop_jkt
                 FROM retired JOIN locked l ON l.id = retired.session_id
                 RETURNING session_id)
             SELECT locked.*, EXISTS (SELECT 1 FROM successor) AS rotated FROM locked""";
@@ -90,9 +90,15 @@ public final class PgSessionRepository implements SessionRepository {
 
     @Override
     public Future<Void> addRefreshToken(
-            SqlClient sql, UUID sessionId, String clientId, String scope, byte[] tokenHash, OffsetDateTime expiresAt) {
+            SqlClient sql,
+            UUID sessionId,
+            String clientId,
+            String scope,
+            byte[] tokenHash,
+            OffsetDateTime expiresAt,
+            String dpopJkt) {
         return sql.preparedQuery(ADD_REFRESH)
-                .execute(Tuple.of(Buffer.buffer(tokenHash), sessionId, clientId, scope, expiresAt))
+                .execute(Tuple.of(Buffer.buffer(tokenHash), sessionId, clientId, scope, expiresAt, dpopJkt))
                 .mapEmpty();
     }
 
@@ -202,7 +208,8 @@ public final class PgSessionRepository implements SessionRepository {
                 row.getOffsetDateTime("token_expires_at"),
                 row.getBoolean("used"),
                 row.getBoolean("user_disabled"),
-                row.getLong("user_tokens_not_before"));
+                row.getLong("user_tokens_not_before"),
+                Optional.ofNullable(row.getString("dpop_jkt")));
     }
 
     private static List<UUID> ids(RowSet<Row> rows) {

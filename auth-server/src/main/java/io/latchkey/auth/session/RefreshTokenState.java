@@ -1,11 +1,12 @@
 package io.latchkey.auth.session;
 
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A refresh token's row with its session's and its user's: read under the session's row lock or not, as the method
- * that returns it says.
+ * that returns it says. {@code dpopJkt} is the DPoP key a public client's token is bound to, if any.
  */
 public record RefreshTokenState(
         UUID sessionId,
@@ -18,4 +19,5 @@ public record RefreshTokenState(
         OffsetDateTime tokenExpiresAt,
         boolean used,
         boolean userDisabled,
-        long userTokensNotBefore) {}
+        long userTokensNotBefore,
+        Optional<String> dpopJkt) {}

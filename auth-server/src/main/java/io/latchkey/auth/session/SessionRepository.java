@@ -22,9 +22,18 @@ public interface SessionRepository {
             long authTime,
             OffsetDateTime expiresAt);
 
-    /** Adds a refresh token of {@code clientId} to a session, carrying the scope granted to that client. */
+    /**
+     * Adds a refresh token of {@code clientId} to a session, carrying the scope granted to that client and, when
+     * {@code dpopJkt} is not null, bound to that DPoP key (its successors inherit the binding).
+     */
     Future<Void> addRefreshToken(
-            SqlClient sql, UUID sessionId, String clientId, String scope, byte[] tokenHash, OffsetDateTime expiresAt);
+            SqlClient sql,
+            UUID sessionId,
+            String clientId,
+            String scope,
+            byte[] tokenHash,
+            OffsetDateTime expiresAt,
+            String dpopJkt);
 
     /** Finds a refresh token with its user and locks its session row ({@code FOR UPDATE}). */
     Future<Optional<RefreshTokenState>> lockByRefreshToken(SqlClient sql, byte[] tokenHash);

@@ -424,7 +424,8 @@ class AdminApiTest {
                  "backchannel_logout_uri":"https://notes.example/backchannel-logout",
                  "allowed_cors_origins":["https://notes.example","http://localhost:3000"],
                  "first_party":true,"client_name":"Notes <web> & «friends»",
-                 "access_token_signing_alg":"ES256","dpop_bound_access_tokens":true}"""));
+                 "access_token_signing_alg":"ES256","dpop_bound_access_tokens":true,
+                 "token_endpoint_ip_allowlist":["127.0.0.0/8","2001:db8::/32"]}"""));
         assertEquals(201, created.statusCode(), created.bodyAsString());
         assertEquals("no-store", created.getHeader("Cache-Control"));
         JsonObject body = created.bodyAsJsonObject();
@@ -439,7 +440,8 @@ class AdminApiTest {
                          "post_logout_redirect_uris":["https://notes.example/"],
                          "backchannel_logout_uri":"https://notes.example/backchannel-logout",
                          "allowed_cors_origins":["https://notes.example","http://localhost:3000"],
-                         "first_party":true,"access_token_signing_alg":"ES256","dpop_bound_access_tokens":true}""".formatted(secret)), body);
+                         "first_party":true,"access_token_signing_alg":"ES256","dpop_bound_access_tokens":true,
+                         "token_endpoint_ip_allowlist":["127.0.0.0/8","2001:db8::/32"]}""".formatted(secret)), body);
 
         Client stored =
                 Await.result(new PgClientRepository(pool).find("notes-web")).orElseThrow();
@@ -458,7 +460,8 @@ class AdminApiTest {
                         true,
                         Optional.of("Notes <web> & «friends»"),
                         "ES256",
-                        true),
+                        true,
+                        List.of("127.0.0.0/8", "2001:db8::/32")),
                 stored.metadata());
         assertEquals(
                 1,
@@ -493,7 +496,8 @@ class AdminApiTest {
                          "grant_types":["authorization_code","refresh_token"],"scopes":["notes:read"],
                          "audience":["resource-demo"],"redirect_uris":["http://localhost:5173/callback"],
                          "post_logout_redirect_uris":[],"allowed_cors_origins":[],"first_party":false,
-                         "access_token_signing_alg":"RS256","dpop_bound_access_tokens":false}"""), created.bodyAsJsonObject());
+                         "access_token_signing_alg":"RS256","dpop_bound_access_tokens":false,
+                         "token_endpoint_ip_allowlist":[]}"""), created.bodyAsJsonObject());
 
         Client stored =
                 Await.result(new PgClientRepository(pool).find("notes-spa")).orElseThrow();

@@ -104,6 +104,40 @@ class NewClientTest {
     }
 
     @Test
+    void fromWhenIpAllowlistOfCidrsThenCarriedInMetadata() {
+        NewClient client = NewClient.from(valid().put(
+                        "token_endpoint_ip_allowlist",
+                        new JsonArray().add("10.0.0.0/8").add("2001:db8::/32").add("192.0.2.7")));
+        assertEquals(
+                List.of("10.0.0.0/8", "2001:db8::/32", "192.0.2.7"),
+                client.metadata().tokenEndpointIpAllowlist());
+        assertEquals(List.of(), NewClient.from(valid()).metadata().tokenEndpointIpAllowlist());
+    }
+
+    @Test
+    void fromWhenIpAllowlistEntryIsNotACidrThenInvalidRequestNamingTheEntry() {
+        for (String entry :
+                List.of("10.0.0.0/33", "example.com", "10.0.0/8", "", " 10.0.0.0/8", "::/129", "10.0.0.0/-1")) {
+            assertEquals(
+                    "{\"error\":\"invalid_request\",\"error_description\":\"token_endpoint_ip_allowlist[0] must be a CIDR"
+                            + " such as 203.0.113.0/24 or 2001:db8::/32\"}",
+                    rejection(valid().put("token_endpoint_ip_allowlist", new JsonArray().add(entry))),
+                    entry);
+        }
+    }
+
+    @Test
+    void fromWhenPublicClientHasIpAllowlistThenInvalidRequest() {
+        JsonObject json = valid().put("token_endpoint_auth_method", "none")
+                .put("grant_types", new JsonArray().add("password"))
+                .put("token_endpoint_ip_allowlist", new JsonArray().add("10.0.0.0/8"));
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":"
+                        + "\"token_endpoint_ip_allowlist is for confidential clients only\"}",
+                rejection(json));
+    }
+
+    @Test
     void fromWhenSuppliedSecretShortThenInvalidRequest() {
         assertEquals(
                 "{\"error\":\"invalid_request\",\"error_description\":\"client_secret must have at least 32 characters\"}",

@@ -54,7 +54,7 @@ final class DatabaseWork {
             Await.result(Transactions.run(pool, sql -> sessions.open(
                             sql, sid, user, "bench-app", "notes:read", System.currentTimeMillis() / 1000, expires)
                     .compose(v -> sessions.addRefreshToken(
-                            sql, sid, "bench-app", "notes:read", RefreshTokens.hash(token), expires))));
+                            sql, sid, "bench-app", "notes:read", RefreshTokens.hash(token), expires, null))));
         }
         return closedLoop(seconds, lane -> {
             String next = RefreshTokens.generate();

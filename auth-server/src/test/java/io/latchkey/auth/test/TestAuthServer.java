@@ -95,7 +95,8 @@ public final class TestAuthServer implements AutoCloseable {
                 feed,
                 c.tls(),
                 c.keyServiceTls(),
-                c.listeners());
+                c.listeners(),
+                c.dpopNonceRequired());
     }
 
     public int port() {

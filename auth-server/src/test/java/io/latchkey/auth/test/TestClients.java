@@ -14,8 +14,9 @@ public final class TestClients {
     public static final String SECRET_SUFFIX = "-secret-for-tests-0123456789abcdef";
     private static final String INSERT = """
             INSERT INTO clients (client_id, secret_hash, grant_types, scopes, audience, disabled, redirect_uris,
-                                 first_party, client_name, post_logout_redirect_uris, backchannel_logout_uri)
-            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6, $7, $8, $9, $10, $11)""";
+                                 first_party, client_name, post_logout_redirect_uris, backchannel_logout_uri,
+                                 dpop_bound_access_tokens, token_endpoint_ip_allowlist)
+            VALUES ($1, $2, $3, $4, to_jsonb($5::text), $6, $7, $8, $9, $10, $11, $12, $13)""";
 
     private final String clientId;
     private String secret;
@@ -28,6 +29,8 @@ public final class TestClients {
     private String clientName;
     private List<String> postLogoutRedirectUris = List.of();
     private String backchannelLogoutUri;
+    private boolean dpopBound;
+    private List<String> ipAllowlist = List.of();
 
     private TestClients(String clientId, String secret) {
         this.clientId = clientId;
@@ -95,6 +98,18 @@ public final class TestClients {
         return this;
     }
 
+    /** {@code dpop_bound_access_tokens}: every token request must carry a DPoP proof. */
+    public TestClients dpopBound() {
+        this.dpopBound = true;
+        return this;
+    }
+
+    /** {@code token_endpoint_ip_allowlist}: the CIDRs token requests may come from. */
+    public TestClients ipAllowlist(String... cidrs) {
+        this.ipAllowlist = List.of(cidrs);
+        return this;
+    }
+
     public TestClients disabled() {
         this.disabled = true;
         return this;
@@ -128,7 +143,9 @@ public final class TestClients {
                         firstParty,
                         clientName,
                         postLogoutRedirectUris.toArray(String[]::new),
-                        backchannelLogoutUri))));
+                        backchannelLogoutUri,
+                        dpopBound,
+                        ipAllowlist.toArray(String[]::new)))));
         return this;
     }
 }
