@@ -1,10 +1,13 @@
 package io.latchkey.keys;
 
+import io.latchkey.common.health.Dependencies;
+import io.latchkey.common.health.Dependency;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.crypto.SigningProvider;
+import io.latchkey.keys.http.ErrorRenderer;
 import io.latchkey.keys.http.KeyServiceRouters;
 import io.latchkey.keys.jwks.JwksDocument;
 import io.latchkey.keys.keys.KeyGenerator;
@@ -20,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,8 @@ final class KeyServiceComponents {
     private final KeyLifecycle lifecycle;
     private final KeyMetrics metrics;
     private final KeyServiceRouters routers;
+    private final Dependencies dependencies;
+    private final Vertx vertx;
 
     KeyServiceComponents(
             Vertx vertx, KeyServiceConfig config, SigningProvider provider, ServiceMetrics serviceMetrics) {
@@ -72,11 +78,18 @@ final class KeyServiceComponents {
                 metrics);
         routers = new KeyServiceRouters(
                 config, serviceMetrics, metrics, this::ready, new JwksDocument(ring), signing, lifecycle, repository);
+        this.vertx = vertx;
+        dependencies = new Dependencies(List.of(new Dependency(ErrorRenderer.DATABASE, () -> Database.ping(pool))))
+                .bindTo(serviceMetrics.registry());
+        routers.dependencies(dependencies);
     }
 
     /** Checks the KEK and makes sure a key signs, then keeps the ring fresh and the keys rotating. */
     Future<Void> start() {
-        return lifecycle.start().onSuccess(v -> ring.start(config.refreshInterval(), metrics));
+        return lifecycle.start().onSuccess(v -> {
+            ring.start(config.refreshInterval(), metrics);
+            dependencies.start(vertx);
+        });
     }
 
     KeyServiceRouters routers() {
@@ -87,6 +100,7 @@ final class KeyServiceComponents {
     Future<Void> stop() {
         lifecycle.stop();
         ring.stop();
+        dependencies.stop();
         return pool.close();
     }
 

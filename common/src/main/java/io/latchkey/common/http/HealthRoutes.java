@@ -37,7 +37,11 @@ public final class HealthRoutes {
             } catch (RuntimeException e) {
                 check = Future.failedFuture(e);
             }
-            check.timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            // The dependencies are probed with the check, so the body tells their state now, not at the last probe.
+            Future<?> ready = check;
+            Future.join(ready, dependencies.checkAll())
+                    .timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .transform(joined -> ready.isComplete() ? ready : Future.failedFuture(joined.cause()))
                     .onComplete(ar -> {
                         if (ctx.response().ended()) {
                             return;
