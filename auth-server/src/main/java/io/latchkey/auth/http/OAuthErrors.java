@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * a status code set by Vert.x itself (such as 405) becomes {@code invalid_request}; a database outage (see
  * {@link DatabaseUnavailable}) becomes 503 {@code temporarily_unavailable} with {@code Retry-After}; anything else
  * becomes a generic {@code server_error} with no detail. A 503 that answers a dependency's outage is counted
- * against that {@link Dependency} (which logs its changes of state and a periodic count), not logged per request. Every answer of 500 or above is logged here once, at ERROR, with
- * its throwable; a 4xx is not logged here (its handler wrote any line it needs), a client that went away and a
- * failure after the response started are one line without a stack trace.
+ * against that {@link Dependency} (which logs its changes of state and a periodic count), not logged per request.
+ * Every other answer of 500 or above is logged here once, at ERROR, with its throwable; a 4xx is not logged here
+ * (its handler wrote any line it needs), a client that went away and a failure after the response started are one
+ * line without a stack trace.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
@@ -61,7 +62,10 @@ public final class OAuthErrors {
         return failure;
     }
 
-    /** Counts {@code error} against its dependency; true when it was one (and so needs no log line of its own). */
+    /**
+     * Counts {@code error} against its dependency; true when it was counted (and so needs no log line of its own),
+     * false when it is no dependency's outage or the dependency is not tracked here.
+     */
     public static boolean countOutage(OAuthError error, Throwable failure, Dependencies dependencies) {
         if (error.dependency() == null) {
             return false;
@@ -69,8 +73,13 @@ public final class OAuthErrors {
         String reason = failure == null || failure == error
                 ? error.code()
                 : failure.getClass().getSimpleName();
-        dependencies.find(error.dependency()).ifPresent(d -> d.requestFailed(reason));
-        return true;
+        return dependencies
+                .find(error.dependency())
+                .map(d -> {
+                    d.requestFailed(reason);
+                    return true;
+                })
+                .orElse(false);
     }
 
     private static void render(RoutingContext ctx, Dependencies dependencies) {
