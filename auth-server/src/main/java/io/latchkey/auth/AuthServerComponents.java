@@ -43,6 +43,7 @@ import io.latchkey.auth.http.ClientCors;
 import io.latchkey.auth.http.ClientIp;
 import io.latchkey.auth.http.FeedRoutes;
 import io.latchkey.auth.http.LogoutRoutes;
+import io.latchkey.auth.http.OAuthErrors;
 import io.latchkey.auth.http.RevokeRoutes;
 import io.latchkey.auth.http.TokenRoutes;
 import io.latchkey.auth.http.UserInfoRoutes;
@@ -66,11 +67,14 @@ import io.latchkey.auth.session.SessionPruner;
 import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.throttle.PgLoginThrottle;
 import io.latchkey.auth.token.AccessTokenFactory;
+import io.latchkey.auth.token.KeyServiceProbe;
 import io.latchkey.auth.token.KeyServiceSigner;
 import io.latchkey.auth.token.Scopes;
 import io.latchkey.auth.user.PgUserRepository;
 import io.latchkey.auth.user.ProfileClaims;
 import io.latchkey.common.dpop.DpopProofChecker;
+import io.latchkey.common.health.Dependencies;
+import io.latchkey.common.health.Dependency;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.vertx.core.Future;
@@ -104,6 +108,8 @@ final class AuthServerComponents {
     private final RevocationFeed feed;
     private final RevocationPruner revocationPruner;
     private final AuthServerRouter router;
+    private final KeyServiceProbe keyServiceProbe;
+    private final Dependencies dependencies;
     private long sessionPruneTimer = -1;
 
     /** Builds the graph; the password hasher (and its dummy hash) is made off the event loop. */
@@ -277,6 +283,19 @@ final class AuthServerComponents {
                         config.issuer()),
                 new UserInfoRoutes(
                         new UserInfo(verifier, profiles), clients, cors, accessTokenProofs, config.issuer()));
+
+        // What /health/ready reports and outage answers count against.
+        keyServiceProbe = new KeyServiceProbe(vertx, config.keyServiceUrls(), config.keyServiceTls());
+        dependencies = new Dependencies(List.of(
+                        new Dependency(OAuthErrors.DATABASE, () -> Database.ping(pool)),
+                        new Dependency(KeyServiceSigner.KEY_SERVICE, keyServiceProbe::probe)))
+                .bindTo(serviceMetrics.registry());
+        router.dependencies(dependencies);
+    }
+
+    /** The dependencies /health/ready names, for the management listener as for the public one. */
+    Dependencies dependencies() {
+        return dependencies;
     }
 
     AuthServerRouter router() {
@@ -286,6 +305,7 @@ final class AuthServerComponents {
     /** Seeds {@code admin-cli} when its secret is set, then waits until this replica's feed follows the list. */
     Future<Void> start() {
         sessionPruneTimer = sessionPruner.schedule(vertx);
+        dependencies.start(vertx);
         return AdminClientBootstrap.apply(clients, config.adminClientSecret(), config.issuer())
                 .compose(v -> feed.start())
                 .compose(v -> backchannel.start());
@@ -296,7 +316,11 @@ final class AuthServerComponents {
         revocationPruner.start();
     }
 
-    /** Ready when the database answers and this replica's revocation feed follows it. */
+    /**
+     * Ready when the database answers and this replica's revocation feed follows it. Not key-service: while it is
+     * down tokens cannot be signed (503), but resource servers still need this replica's revocation feed, and
+     * taking every replica out of the load balancer would cut it; the ready body names key-service's state.
+     */
     Future<?> ready() {
         return Database.ping(pool)
                 .compose(v -> feed.healthy()
@@ -307,6 +331,7 @@ final class AuthServerComponents {
     /** Stops the pruners and ends every revocation stream, so no open stream holds the listener's shutdown. */
     Future<Void> endStreams() {
         revocationPruner.stop();
+        dependencies.stop();
         if (sessionPruneTimer >= 0) {
             vertx.cancelTimer(sessionPruneTimer);
         }
@@ -317,6 +342,7 @@ final class AuthServerComponents {
     Future<Void> close() {
         signer.close();
         keyAdmin.close();
+        keyServiceProbe.close();
         hasher.close();
         return Future.succeededFuture();
     }

@@ -92,8 +92,13 @@ public final class AuthServerVerticle extends VerticleBase {
         return server.requestHandler(routers.apply(vertx))
                 .listen()
                 .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options, guard))
-                .compose(v ->
-                        ManagementListener.start(vertx, config.listeners(), config.tls(), serviceMetrics, this::ready))
+                .compose(v -> ManagementListener.start(
+                        vertx,
+                        config.listeners(),
+                        config.tls(),
+                        serviceMetrics,
+                        this::ready,
+                        components.dependencies()))
                 .onSuccess(listening -> management = listening);
     }
 

@@ -1,11 +1,14 @@
 package io.latchkey.keys;
 
+import io.latchkey.common.health.Dependencies;
+import io.latchkey.common.health.Dependency;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.db.Database;
 import io.latchkey.keys.config.KeyServiceConfig;
 import io.latchkey.keys.crypto.KeySealer;
 import io.latchkey.keys.crypto.SigningAlgorithm;
 import io.latchkey.keys.crypto.SigningProvider;
+import io.latchkey.keys.http.ErrorRenderer;
 import io.latchkey.keys.http.KeyServiceRouters;
 import io.latchkey.keys.jwks.JwksDocument;
 import io.latchkey.keys.keys.KeyGenerator;
@@ -41,6 +44,8 @@ final class KeyServiceComponents {
     private final KeyRings rings;
     private final KeyMetrics metrics;
     private final KeyServiceRouters routers;
+    private final Dependencies dependencies;
+    private final Vertx vertx;
 
     KeyServiceComponents(
             Vertx vertx, KeyServiceConfig config, SigningProvider provider, ServiceMetrics serviceMetrics) {
@@ -84,11 +89,15 @@ final class KeyServiceComponents {
                 metrics);
         routers = new KeyServiceRouters(
                 config, serviceMetrics, metrics, this::ready, new JwksDocument(rings), signing, rings);
+        this.vertx = vertx;
+        dependencies = new Dependencies(List.of(new Dependency(ErrorRenderer.DATABASE, () -> Database.ping(pool))))
+                .bindTo(serviceMetrics.registry());
+        routers.dependencies(dependencies);
     }
 
     /** Checks the KEK and makes sure a key signs in every ring, then keeps the rings fresh and the keys rotating. */
     Future<Void> start() {
-        return rings.start(config.refreshInterval(), metrics);
+        return rings.start(config.refreshInterval(), metrics).onSuccess(v -> dependencies.start(vertx));
     }
 
     KeyServiceRouters routers() {
@@ -98,6 +107,7 @@ final class KeyServiceComponents {
     /** Stops the timers, then closes the pool. */
     Future<Void> stop() {
         rings.stop();
+        dependencies.stop();
         return pool.close();
     }
 

@@ -1,5 +1,7 @@
 package io.latchkey.demo;
 
+import io.latchkey.common.health.Dependencies;
+import io.latchkey.common.health.Dependency;
 import io.latchkey.common.http.ConnectionGuard;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
@@ -21,6 +23,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -41,6 +44,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
     private final ResourceDemoConfig config;
     private final ServiceMetrics metrics;
     private Verifier verifier;
+    private Dependencies dependencies;
     private HttpServer server;
     private ManagementListener management;
     private long pruneTimer = -1;
@@ -58,6 +62,11 @@ public final class ResourceDemoVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         verifier = Verifier.create(vertx, config.verifier());
+        // What the ready body names: the revocation feed (from auth-server) and the signing keys (from key-service).
+        dependencies = new Dependencies(List.of(
+                        new Dependency("revocation-feed", () -> state(verifier.feedFresh(), "feed stale")),
+                        new Dependency("jwks", () -> state(verifier.keysLoaded(), "keys not loaded"))))
+                .bindTo(metrics.registry());
         NoteStore notes = new InMemoryNoteStore(Clock.systemUTC());
         // One web app (sessions, sign-ins under way) shared by every listener, like the notes.
         Optional<WebApp> web = config.web().map(settings -> WebApp.create(vertx, settings, verifier));
@@ -67,7 +76,7 @@ public final class ResourceDemoVerticle extends VerticleBase {
             Router router = Router.router(v);
             RequestIdHandler.mount(router);
             Hsts.mount(router, config.tls());
-            HealthRoutes.mount(v, router, this::ready);
+            HealthRoutes.mount(v, router, this::ready, dependencies);
             new DemoApiRoutes(
                             notes,
                             BearerAuthHandler.create(verifier),
@@ -84,10 +93,20 @@ public final class ResourceDemoVerticle extends VerticleBase {
         ConnectionGuard guard = new ConnectionGuard(config.listeners(), "public");
         server = guard.install(vertx.createHttpServer(options));
         return verifier.start()
+                .compose(v -> {
+                    dependencies.start(vertx);
+                    return Future.succeededFuture();
+                })
                 .compose(v -> server.requestHandler(routers.apply(vertx)).listen())
                 .compose(v -> ListenerVerticle.deployMore(vertx, config.eventLoops(), routers, options, guard))
                 .compose(v -> ManagementListener.start(
-                        vertx, config.listeners(), config.tls(), metrics, this::ready, verifier::metricsText))
+                        vertx,
+                        config.listeners(),
+                        config.tls(),
+                        metrics,
+                        this::ready,
+                        dependencies,
+                        verifier::metricsText))
                 .onSuccess(listening -> management = listening);
     }
 
@@ -95,10 +114,17 @@ public final class ResourceDemoVerticle extends VerticleBase {
         return verifier.ready() ? Future.succeededFuture() : Future.failedFuture("verifier not ready");
     }
 
+    private static Future<Void> state(boolean up, String otherwise) {
+        return up ? Future.succeededFuture() : Future.failedFuture(new IllegalStateException(otherwise));
+    }
+
     @Override
     public Future<?> stop() {
         if (pruneTimer != -1) {
             vertx.cancelTimer(pruneTimer);
+        }
+        if (dependencies != null) {
+            dependencies.stop();
         }
         // Stops accepting at once, lets requests in flight finish for up to 10 s, then closes the verifier.
         Future<?> stopped = Future.join(

@@ -7,6 +7,9 @@ import io.latchkey.verifier.testing.FakeUpstream;
 import io.latchkey.verifier.testing.TestKeys;
 import io.latchkey.verifier.testing.TestTokens;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -49,6 +52,12 @@ class ResourceDemoHealthTest {
                                 .send())
                         .statusCode());
 
+        HttpResponse<Buffer> notReady = Await.result(
+                client.get(demo.port(), "127.0.0.1", "/health/ready").send());
+        assertEquals(
+                "down",
+                notReady.bodyAsJsonObject().getJsonObject("dependencies").getString("revocation-feed"));
+
         upstream.restoreFeed();
         Await.untilEquals("ready once loaded", Duration.ofSeconds(10), 200, () -> Await.result(
                         client.get(demo.port(), "127.0.0.1", "/health/ready").send())
@@ -58,6 +67,12 @@ class ResourceDemoHealthTest {
                 Await.result(client.head(demo.port(), "127.0.0.1", "/health/ready")
                                 .send())
                         .statusCode());
+        assertEquals(
+                new JsonObject().put("revocation-feed", "up").put("jwks", "up"),
+                Await.result(client.get(demo.port(), "127.0.0.1", "/health/ready")
+                                .send())
+                        .bodyAsJsonObject()
+                        .getJsonObject("dependencies"));
         assertEquals(
                 200,
                 Await.result(client.get(demo.port(), "127.0.0.1", "/api/me")

@@ -104,6 +104,18 @@ public final class Verifier {
         return keys != null && revocationFeed != null && keys.loaded() && revocationFeed.fresh();
     }
 
+    /** Whether the revocation list is loaded and the feed spoke within its staleness bound. */
+    public boolean feedFresh() {
+        RevocationFeed revocationFeed = feed;
+        return revocationFeed != null && revocationFeed.fresh();
+    }
+
+    /** Whether the signing keys are loaded (they stay usable while key-service is away). */
+    public boolean keysLoaded() {
+        JwksCache keys = jwks;
+        return keys != null && keys.loaded();
+    }
+
     public String audience() {
         return settings.audience();
     }

@@ -57,6 +57,8 @@ public record NewClient(
             Set.of("authorization_code", "password", "client_credentials", "refresh_token");
     /** Every token of the client lists its granted scopes; a bound keeps tokens and lookups small. */
     private static final int MAX_SCOPES = 100;
+    /** Long enough for any URI-shaped scope; a scope is echoed in every token, so one may not be a payload. */
+    static final int MAX_SCOPE_LENGTH = 128;
     /** The most redirect URIs, post-logout redirect URIs or CORS origins a client lists (CHECKs in V9). */
     static final int MAX_URIS = 32;
     /** The longest {@code client_name}, in characters (a CHECK in V9). */
@@ -99,6 +101,9 @@ public record NewClient(
             throw OAuthError.invalidRequest("scopes may list at most " + MAX_SCOPES + " entries");
         }
         for (String scope : scopes) {
+            if (scope.length() > MAX_SCOPE_LENGTH) {
+                throw OAuthError.invalidRequest("scopes entries may be at most " + MAX_SCOPE_LENGTH + " characters");
+            }
             if (!Scopes.TOKEN.matcher(scope).matches()) {
                 throw OAuthError.invalidRequest("scopes must be scope tokens (RFC 6749 §3.3)");
             }

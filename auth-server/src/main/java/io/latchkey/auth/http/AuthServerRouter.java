@@ -1,5 +1,6 @@
 package io.latchkey.auth.http;
 
+import io.latchkey.common.health.Dependencies;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
 import io.latchkey.common.http.RequestIdHandler;
@@ -25,6 +26,7 @@ public final class AuthServerRouter {
     private final FeedRoutes feed;
     private final BrowserRoutes browser;
     private final UserInfoRoutes userInfo;
+    private Dependencies dependencies = Dependencies.none();
 
     /**
      * {@code metrics} is not served here: the management listener serves the process's registry. The parameter
@@ -50,13 +52,20 @@ public final class AuthServerRouter {
         this.userInfo = userInfo;
     }
 
+    /** What the ready body lists and what outage answers count against. */
+    public AuthServerRouter dependencies(Dependencies dependencies) {
+        this.dependencies = dependencies;
+        return this;
+    }
+
     /** A router for one listener; {@code readiness} succeeds when the server can serve. */
     public Router create(Vertx vertx, Supplier<Future<?>> readiness) {
         Router router = Router.router(vertx);
         RequestIdHandler.mount(router);
+        OAuthErrors.attach(router, dependencies);
         Hsts.mount(router, tls);
         SingletonHeaders.mount(router);
-        HealthRoutes.mount(vertx, router, readiness);
+        HealthRoutes.mount(vertx, router, readiness, dependencies);
         token.mount(router);
         logout.mount(router);
         revoke.mount(router);

@@ -186,10 +186,11 @@ public final class BrowserRoutes {
      * Errors of the flow: back to the client when the flow said where, else a page. A malformed request is a 400
      * page; anything unexpected is logged once with its trace and shown as a 500 page without detail.
      */
-    private void failed(RoutingContext ctx, Throwable failure) {
+    private void failed(RoutingContext ctx, Throwable cause) {
         if (ctx.response().ended()) {
             return;
         }
+        Throwable failure = OAuthErrors.outageOr(cause);
         if (failure instanceof AuthorizeError error) {
             if (error.redirects()) {
                 LOG.info("authorization error response error={}", error.error());
@@ -215,7 +216,9 @@ public final class BrowserRoutes {
             return;
         }
         if (failure instanceof OAuthError error && error.code().equals("temporarily_unavailable")) {
-            LOG.warn("browser request refused: {}", error.description());
+            if (!OAuthErrors.countOutage(error, cause, OAuthErrors.dependenciesOf(ctx))) {
+                LOG.warn("browser request refused: {}", error.description());
+            }
             ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
             html(ctx, 503, null, Pages.error("The server is busy. Try again in a moment."));
             return;

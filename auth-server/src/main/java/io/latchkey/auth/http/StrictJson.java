@@ -2,6 +2,7 @@ package io.latchkey.auth.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.buffer.Buffer;
@@ -57,12 +58,16 @@ final class StrictJson {
                     case END_OBJECT, END_ARRAY -> open.pop();
                     case FIELD_NAME -> {
                         String name = parser.currentName();
-                        requireUnicode(name);
+                        requireUnicode(name, "A member name is not valid Unicode");
                         if (!open.peek().add(name)) {
-                            throw OAuthError.invalidRequest("The body repeats the member " + printable(name));
+                            throw OAuthError.invalidRequest(
+                                    "The body repeats the member " + printable(name, "(a repeated name)"));
                         }
                     }
-                    case VALUE_STRING -> requireUnicode(parser.getText());
+                    case VALUE_STRING ->
+                        requireUnicode(
+                                parser.getText(),
+                                "The member " + printable(member(parser), "(unprintable)") + " is not valid Unicode");
                     default -> {
                         // Numbers, booleans and null carry no text to check.
                     }
@@ -73,19 +78,31 @@ final class StrictJson {
         }
     }
 
-    private static void requireUnicode(String text) {
+    /** The name of the member a value belongs to, through any arrays around it; null at the top. */
+    private static String member(JsonParser parser) {
+        for (JsonStreamContext c = parser.getParsingContext(); c != null; c = c.getParent()) {
+            if (c.getCurrentName() != null) {
+                return c.getCurrentName();
+            }
+        }
+        return null;
+    }
+
+    private static void requireUnicode(String text, String refusal) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw OAuthError.invalidRequest("The body holds a string that is not valid Unicode");
+                throw OAuthError.invalidRequest(refusal);
             }
         }
     }
 
     /** A member name fit for an error description: short, and only printable ASCII. */
-    private static String printable(String name) {
-        return name.length() <= 64 && name.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? name : "(a repeated name)";
+    private static String printable(String name, String otherwise) {
+        return name != null && name.length() <= 64 && name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+                ? name
+                : otherwise;
     }
 }

@@ -17,6 +17,8 @@ public final class OAuthError extends RuntimeException {
     private final String code;
     private final String wwwAuthenticate;
     private final Long retryAfterSeconds;
+    /** The dependency whose outage this answers, or null: such failures are counted, not logged one by one. */
+    private final String dependency;
 
     private OAuthError(int status, String code, String description, String wwwAuthenticate, Long retryAfter) {
         this(status, code, description, wwwAuthenticate, retryAfter, null);
@@ -24,11 +26,23 @@ public final class OAuthError extends RuntimeException {
 
     private OAuthError(
             int status, String code, String description, String wwwAuthenticate, Long retryAfter, Throwable cause) {
+        this(status, code, description, wwwAuthenticate, retryAfter, cause, null);
+    }
+
+    private OAuthError(
+            int status,
+            String code,
+            String description,
+            String wwwAuthenticate,
+            Long retryAfter,
+            Throwable cause,
+            String dependency) {
         super(description, cause, false, false);
         this.status = status;
         this.code = code;
         this.wwwAuthenticate = wwwAuthenticate;
         this.retryAfterSeconds = retryAfter;
+        this.dependency = dependency;
     }
 
     public static OAuthError invalidRequest(String description) {
@@ -84,6 +98,15 @@ public final class OAuthError extends RuntimeException {
 
     public static OAuthError temporarilyUnavailable(String description, long retryAfterSeconds) {
         return new OAuthError(503, "temporarily_unavailable", description, null, retryAfterSeconds);
+    }
+
+    /**
+     * 503 {@code temporarily_unavailable} because {@code dependency} (such as {@code "database"} or {@code
+     * "key-service"}) is down: an outage, answered like one, and counted against that dependency rather than logged
+     * per request.
+     */
+    public static OAuthError dependencyDown(String dependency, String description, long retryAfterSeconds) {
+        return new OAuthError(503, "temporarily_unavailable", description, null, retryAfterSeconds, null, dependency);
     }
 
     public static OAuthError serverError() {
@@ -179,6 +202,11 @@ public final class OAuthError extends RuntimeException {
 
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The dependency whose outage this error answers, or null. */
+    public String dependency() {
+        return dependency;
     }
 
     public JsonObject body() {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs access, ID and logout tokens through key-service's {@code POST /internal/sign}, trying each configured URL in turn
- * when one cannot be reached or answers 5xx (each such attempt a warning; when all fail, 503 {@code
- * temporarily_unavailable}). A 4xx means auth-server built bad claims: no retry, a {@code server_error} whose
+ * when one cannot be reached or answers 5xx (each such attempt a debug line; when all fail, 503 {@code
+ * temporarily_unavailable}, counted against the {@code key-service} dependency, which logs the outage once). A 4xx means auth-server built bad claims: no retry, a {@code server_error} whose
  * cause the failure handler logs. Tokens that queue up on an event loop while earlier requests are out go together to
  * {@code POST /internal/sign/batch}, one batch per ({@code typ}, {@code alg}); a key-service without it (404, an
  * older version) gets them one by one. The {@code alg} (the client's) goes with every request.
@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
  */
 public final class KeyServiceSigner implements TokenSigner {
+    /** The name of the dependency whose outage a failed signing answers. */
+    public static final String KEY_SERVICE = "key-service";
+
     private static final Logger LOG = LoggerFactory.getLogger(KeyServiceSigner.class);
     private static final long TIMEOUT_MS = 5_000;
     /**
@@ -197,13 +200,14 @@ public final class KeyServiceSigner implements TokenSigner {
                         }
                         return Future.succeededFuture(ar.result());
                     }
+                    // Debug only: during an outage this runs per request; the key-service Dependency logs the outage.
                     if (ar.failed()) {
-                        LOG.warn(
+                        LOG.debug(
                                 "key-service {} unreachable: {}",
                                 url,
                                 ar.cause().getClass().getSimpleName());
                     } else {
-                        LOG.warn(
+                        LOG.debug(
                                 "key-service {} failed to sign: HTTP {}",
                                 url,
                                 ar.result().statusCode());
@@ -211,7 +215,8 @@ public final class KeyServiceSigner implements TokenSigner {
                     if (tries < baseUrls.size()) {
                         return attempt(suffix, body, (index + 1) % baseUrls.size(), tries + 1);
                     }
-                    return Future.failedFuture(OAuthError.temporarilyUnavailable("Token signing is unavailable", 1));
+                    return Future.failedFuture(
+                            OAuthError.dependencyDown(KEY_SERVICE, "Token signing is unavailable", 1));
                 });
     }
 

@@ -94,7 +94,7 @@ class AdminHostileInputTest {
                 "{\"username\":\"dup-a\",\"password\":\"long-enough-pw-1\",\"username\":\"dup-b\"}",
                 "The body repeats the member username",
                 "{\"username\":\"sur\\ud800x\",\"password\":\"long-enough-pw-1\"}",
-                "The body holds a string that is not valid Unicode");
+                "The member username is not valid Unicode");
         refusals.forEach((body, description) -> {
             HttpResponse<Buffer> response = Await.result(stack.auth()
                     .client()

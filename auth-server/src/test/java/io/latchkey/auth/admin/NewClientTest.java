@@ -155,6 +155,19 @@ class NewClientTest {
                 rejection(valid().put("scopes", scopes)));
     }
 
+    @Test
+    void fromWhenAScopeIsLongerThan128CharactersThenInvalidRequestNamingScopes() {
+        assertEquals(
+                "{\"error\":\"invalid_request\",\"error_description\":\"scopes entries may be at most 128"
+                        + " characters\"}",
+                rejection(valid().put("scopes", new JsonArray().add("s".repeat(129)))));
+        String longest = "s".repeat(128);
+        assertEquals(
+                List.of(longest),
+                NewClient.from(valid().put("scopes", new JsonArray().add(longest)))
+                        .scopes());
+    }
+
     private static JsonObject webClient() {
         return new JsonObject("""
                 {"client_id":"notes-web","grant_types":["authorization_code","refresh_token"],

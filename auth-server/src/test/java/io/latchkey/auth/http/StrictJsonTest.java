@@ -30,8 +30,10 @@ class StrictJsonTest {
 
     @Test
     void objectWhenAStringHoldsALoneSurrogateThenInvalidRequest() {
-        assertEquals("The body holds a string that is not valid Unicode", refusal("{\"username\":\"\\ud800x\"}"));
-        assertEquals("The body holds a string that is not valid Unicode", refusal("{\"\\udc00\":1}"));
+        assertEquals("The member username is not valid Unicode", refusal("{\"username\":\"\\ud800x\"}"));
+        assertEquals("A member name is not valid Unicode", refusal("{\"\\udc00\":1}"));
+        assertEquals("The member scopes is not valid Unicode", refusal("{\"scopes\":[\"a\",\"\\udfff\"]}"));
+        assertEquals("The member name is not valid Unicode", refusal("{\"meta\":{\"name\":\"\\ud83dz\"}}"));
     }
 
     @Test

@@ -40,8 +40,13 @@ public final class TestAuthServer implements AutoCloseable {
     }
 
     public static Map<String, String> env(PostgresExtension db) {
+        return env(db.url());
+    }
+
+    /** The settings of {@link #env(PostgresExtension)} for the database at {@code databaseUrl}. */
+    public static Map<String, String> env(String databaseUrl) {
         Map<String, String> env = new HashMap<>();
-        env.put("LATCHKEY_DB_URL", db.url());
+        env.put("LATCHKEY_DB_URL", databaseUrl);
         env.put("LATCHKEY_DEV_MODE", "true");
         env.put("LATCHKEY_HOST", "127.0.0.1");
         env.put("LATCHKEY_PORT", "0");

@@ -23,13 +23,13 @@ public final class TestStack implements AutoCloseable {
     private final TestAuthServer auth;
     private final String kek;
 
-    private TestStack(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
+    private TestStack(Vertx vertx, String databaseUrl, Consumer<Map<String, String>> authSettings) {
         this.vertx = vertx;
-        Map<String, String> keyEnv = keyServiceEnv(db.url(), TestAuthServer.ISSUER);
+        Map<String, String> keyEnv = keyServiceEnv(databaseUrl, TestAuthServer.ISSUER);
         this.kek = keyEnv.get("LATCHKEY_KEK");
         this.keyService = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
         this.keyDeployment = Await.result(vertx.deployVerticle(keyService));
-        Map<String, String> env = TestAuthServer.env(db);
+        Map<String, String> env = TestAuthServer.env(databaseUrl);
         env.put("LATCHKEY_KEY_SERVICE_URL", "http://127.0.0.1:" + keyService.internalPort());
         env.put("LATCHKEY_JWKS_URI", jwksUrl());
         authSettings.accept(env);
@@ -56,11 +56,16 @@ public final class TestStack implements AutoCloseable {
     }
 
     public static TestStack start(Vertx vertx, PostgresExtension db) {
-        return new TestStack(vertx, db, env -> {});
+        return new TestStack(vertx, db.url(), env -> {});
     }
 
     public static TestStack start(Vertx vertx, PostgresExtension db, Consumer<Map<String, String>> authSettings) {
-        return new TestStack(vertx, db, authSettings);
+        return new TestStack(vertx, db.url(), authSettings);
+    }
+
+    /** Both services on the database at {@code databaseUrl} (a server the test may stop and start). */
+    public static TestStack start(Vertx vertx, String databaseUrl, Consumer<Map<String, String>> authSettings) {
+        return new TestStack(vertx, databaseUrl, authSettings);
     }
 
     public TestAuthServer auth() {

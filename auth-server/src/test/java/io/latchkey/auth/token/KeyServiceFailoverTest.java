@@ -35,7 +35,10 @@ class KeyServiceFailoverTest {
         vertx = Vertx.vertx();
         failingReplica = Await.result(vertx.createHttpServer()
                 .requestHandler(request -> {
-                    failingCalls.incrementAndGet();
+                    // Signing attempts only: auth-server's key-service probe asks /health/live too.
+                    if (request.path().startsWith("/internal/sign")) {
+                        failingCalls.incrementAndGet();
+                    }
                     request.response().setStatusCode(503).end();
                 })
                 .listen(0, "127.0.0.1"));

@@ -1,5 +1,6 @@
 package io.latchkey.common.http;
 
+import io.latchkey.common.health.Dependencies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -7,8 +8,11 @@ import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (its database and the services
- * it depends on answer). Readiness that does not answer within two seconds counts as not ready.
+ * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (the process can serve, as its
+ * {@code readiness} check decides). Readiness that does not answer within two seconds counts as not ready. The
+ * ready body names each dependency and its state ({@code {"status":"UP","dependencies":{"database":"up"}}}): a
+ * service may stay ready while a dependency is down (auth-server keeps serving the revocation feed while
+ * key-service is down), and the body says so.
  */
 public final class HealthRoutes {
     private static final long READY_TIMEOUT_MS = 2_000;
@@ -17,6 +21,11 @@ public final class HealthRoutes {
 
     /** Mounts both routes; {@code readiness} succeeds when the process can serve. */
     public static void mount(Vertx vertx, Router router, Supplier<Future<?>> readiness) {
+        mount(vertx, router, readiness, Dependencies.none());
+    }
+
+    /** Mounts both routes; the ready body lists {@code dependencies} and their states. */
+    public static void mount(Vertx vertx, Router router, Supplier<Future<?>> readiness, Dependencies dependencies) {
         GetAndHead.route(router, "/health/live").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
@@ -28,7 +37,11 @@ public final class HealthRoutes {
             } catch (RuntimeException e) {
                 check = Future.failedFuture(e);
             }
-            check.timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            // The dependencies are probed with the check, so the body tells their state now, not at the last probe.
+            Future<?> ready = check;
+            Future.join(ready, dependencies.checkAll())
+                    .timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .transform(joined -> ready.isComplete() ? ready : Future.failedFuture(joined.cause()))
                     .onComplete(ar -> {
                         if (ctx.response().ended()) {
                             return;
@@ -39,6 +52,7 @@ public final class HealthRoutes {
                                 .putHeader("Cache-Control", "no-store")
                                 .end(new JsonObject()
                                         .put("status", ar.succeeded() ? "UP" : "DOWN")
+                                        .put("dependencies", dependencies.toJson())
                                         .encode());
                     });
         });

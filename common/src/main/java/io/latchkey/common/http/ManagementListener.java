@@ -1,5 +1,6 @@
 package io.latchkey.common.http;
 
+import io.latchkey.common.health.Dependencies;
 import io.latchkey.common.metrics.ServiceMetrics;
 import io.latchkey.common.tls.ServerTls;
 import io.vertx.core.Future;
@@ -27,7 +28,7 @@ public final class ManagementListener {
     }
 
     /**
-     * Listens; {@code readiness} as for {@link HealthRoutes}, {@code extra} Prometheus text sections appended to the
+     * Listens; {@code readiness} and {@code dependencies} as for {@link HealthRoutes}, {@code extra} Prometheus text sections appended to the
      * registry's (as {@link MetricsRoutes}).
      */
     @SafeVarargs
@@ -37,11 +38,12 @@ public final class ManagementListener {
             ServerTls tls,
             ServiceMetrics metrics,
             Supplier<Future<?>> readiness,
+            Dependencies dependencies,
             Supplier<String>... extra) {
         Router router = Router.router(vertx);
         RequestIdHandler.mount(router);
         Hsts.mount(router, tls);
-        HealthRoutes.mount(vertx, router, readiness);
+        HealthRoutes.mount(vertx, router, readiness, dependencies);
         MetricsRoutes.mount(router, metrics, extra);
         router.errorHandler(404, ctx -> ctx.response()
                 .setStatusCode(404)

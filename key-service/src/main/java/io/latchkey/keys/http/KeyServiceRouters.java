@@ -1,5 +1,6 @@
 package io.latchkey.keys.http;
 
+import io.latchkey.common.health.Dependencies;
 import io.latchkey.common.http.HealthRoutes;
 import io.latchkey.common.http.Hsts;
 import io.latchkey.common.http.ManagementListener;
@@ -29,6 +30,7 @@ public final class KeyServiceRouters {
     private final Supplier<Future<?>> readiness;
     private final JwksRoutes jwks;
     private final InternalRoutes internal;
+    private Dependencies dependencies = Dependencies.none();
 
     /** {@code readiness} succeeds while the process can serve: its database answers and a key signs. */
     public KeyServiceRouters(
@@ -47,6 +49,12 @@ public final class KeyServiceRouters {
         this.internal = new InternalRoutes(signing, rings, new InternalAuthentication(config.internalSecret()));
     }
 
+    /** What the ready body lists and what database-outage answers count against. */
+    public KeyServiceRouters dependencies(Dependencies dependencies) {
+        this.dependencies = dependencies;
+        return this;
+    }
+
     public Router publicRouter(Vertx vertx) {
         Router router = common(vertx, config.tls());
         jwks.mount(router);
@@ -63,14 +71,15 @@ public final class KeyServiceRouters {
     /** Starts the management listener: health and the metrics, on its own port. */
     public Future<ManagementListener> startManagement(Vertx vertx) {
         return ManagementListener.start(
-                vertx, config.listeners(), config.tls(), serviceMetrics, readiness, keyMetrics::render);
+                vertx, config.listeners(), config.tls(), serviceMetrics, readiness, dependencies, keyMetrics::render);
     }
 
     private Router common(Vertx vertx, ServerTls tls) {
         Router router = Router.router(vertx);
         RequestIdHandler.mount(router);
+        ErrorRenderer.attach(router, dependencies);
         Hsts.mount(router, tls);
-        HealthRoutes.mount(vertx, router, readiness);
+        HealthRoutes.mount(vertx, router, readiness, dependencies);
         return router;
     }
 }

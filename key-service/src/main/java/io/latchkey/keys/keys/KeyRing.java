@@ -46,6 +46,9 @@ public final class KeyRing {
     private final Set<String> foreignKeysLogged = ConcurrentHashMap.newKeySet();
     private long installed = -1;
     private long refreshTimer = -1;
+    /** Consecutive failed reads; touched only by the refresh timer's context. */
+    private int failedRefreshes;
+
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Instant.MIN);
 
     public KeyRing(KeyRepository repository, KeySealer sealer, SigningProvider provider, Vertx vertx, Clock clock) {
@@ -64,14 +67,28 @@ public final class KeyRing {
     }
 
     /**
-     * Re-reads the keys every {@code interval} until {@link #stop()}. A failed read is logged, told to
-     * {@code events} and retried at the next one; signing stops once the last good read is
+     * Re-reads the keys every {@code interval} until {@link #stop()}. The first failed read of a run is logged (and
+     * the read that works again), each is told to {@code events} and retried at the next one; signing stops once the
+     * last good read is
      * {@link #SIGNING_STALENESS_LIMIT} old.
      */
     public void start(Duration interval, KeyEvents events) {
-        refreshTimer = vertx.setPeriodic(interval.toMillis(), id -> refresh().onFailure(e -> {
+        // One line when reads start failing and one when they work again, not one per read (2 a second).
+        refreshTimer = vertx.setPeriodic(interval.toMillis(), id -> refresh().onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (failedRefreshes > 0) {
+                    LOG.info("key refresh works again after {} failed reads", failedRefreshes);
+                }
+                failedRefreshes = 0;
+                return;
+            }
             events.refreshFailed();
-            LOG.warn("key refresh failed: {}", e.getClass().getSimpleName());
+            if (failedRefreshes++ == 0) {
+                LOG.warn(
+                        "key refresh failed: {}; retrying every {} ms, logged again once it works",
+                        ar.cause().getClass().getSimpleName(),
+                        interval.toMillis());
+            }
         }));
     }
 

@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * /revocations?after=<seq>}, then the {@code /revocations/stream} event stream resumed with {@code Last-Event-ID}.
  * Any byte from the feed (an entry, a heartbeat, a successful read) counts as word from it; {@link #fresh()} turns
  * false when there has been none for longer than the staleness bound, so the verifier fails closed. A stream silent
- * for two thirds of the bound is dropped and reopened; failures retry with a growing delay over the back-channel
- * URLs in turn, so recovery needs no restart.
+ * for two thirds of the bound is dropped and reopened; failures retry over the back-channel URLs in turn, fast at
+ * first then backing off with jitter ({@link ReconnectDelays}), so recovery needs no restart and a verifier with
+ * several URLs moves to a healthy replica within a try or two. A failing feed logs its first failure and then one
+ * line per {@value #LOG_EVERY_TRIES} tries, not one per try.
  */
 public final class RevocationFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFeed.class);
-    private static final long FIRST_RETRY_MS = 200;
-    private static final long LONGEST_RETRY_MS = 5_000;
+    private static final int LOG_EVERY_TRIES = 20;
     private static final long REQUEST_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
@@ -51,7 +52,7 @@ public final class RevocationFeed {
     // Touched only on the context that called start().
     private long lastSeq;
     private int endpoint;
-    private long retryMs = FIRST_RETRY_MS;
+    private final ReconnectDelays delays = new ReconnectDelays();
     private long attempt;
     private HttpClientRequest stream;
     private long streamHeardMillis;
@@ -121,7 +122,13 @@ public final class RevocationFeed {
                 .compose(v -> openStream(base, current))
                 .onFailure(e -> {
                     if (current == attempt) {
-                        LOG.warn("Revocation feed at {} unavailable: {}", base, e.getMessage());
+                        if (delays.tries() % LOG_EVERY_TRIES == 0) {
+                            LOG.warn(
+                                    "Revocation feed at {} unavailable ({} tries so far): {}",
+                                    base,
+                                    delays.tries() + 1,
+                                    e.getMessage());
+                        }
                         retryLater(current);
                     }
                 });
@@ -180,7 +187,7 @@ public final class RevocationFeed {
                 return;
             }
             streamHeardMillis = clock.millis();
-            retryMs = FIRST_RETRY_MS;
+            delays.reset();
             try {
                 parser.feed(buffer);
                 heard();
@@ -220,9 +227,7 @@ public final class RevocationFeed {
         }
         long next = ++attempt;
         endpoint = (endpoint + 1) % listEndpoints.size();
-        long delay = retryMs;
-        retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS);
-        vertx.setTimer(delay, id -> connect(next));
+        vertx.setTimer(delays.next(), id -> connect(next));
     }
 
     private void watch() {
