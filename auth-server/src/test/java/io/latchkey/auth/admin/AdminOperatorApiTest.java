@@ -485,12 +485,12 @@ class AdminOperatorApiTest {
         JsonObject active = before.stream()
                 .map(JsonObject.class::cast)
                 .filter(k -> k.getString("state").equals("active"))
+                .filter(k -> k.getString("alg").equals("RS256"))
                 .findFirst()
                 .orElseThrow();
         assertEquals(
                 List.of("kid", "alg", "state", "published_at", "activates_at", "retires_at"),
                 new ArrayList<>(active.fieldNames()));
-        assertEquals("RS256", active.getString("alg"));
 
         assertError(
                 call(HttpMethod.POST, "/admin/keys/rotate", token, new JsonObject().put("alg", "HS256")),
