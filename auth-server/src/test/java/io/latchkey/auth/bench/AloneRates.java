@@ -55,6 +55,30 @@ final class AloneRates {
         });
     }
 
+    /**
+     * ES256 signatures per second of a 400-byte input with a fresh P-256 key, {@code threads} at once, DER turned
+     * into R‖S as key-service does.
+     */
+    static Rate es256Signs(int threads, int seconds) throws Exception {
+        SigningProvider provider = SigningProvider.best();
+        KeyPair pair = provider.generateP256();
+        byte[] input = new byte[400];
+        new SecureRandom().nextBytes(input);
+        return parallel(threads, seconds, () -> {
+            try {
+                Signature signature = provider.signature(io.latchkey.keys.crypto.SigningAlgorithm.ES256);
+                signature.initSign(pair.getPrivate());
+                signature.update(input);
+                return io.latchkey.keys.crypto.EcdsaSignatures.derToJose(
+                                        signature.sign(), io.latchkey.keys.crypto.EcdsaSignatures.P256_PART)
+                                .length
+                        == 64;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** Successful calls of {@code work} per second, {@code threads} looping on it for {@code seconds}. */
     static Rate parallel(int threads, int seconds, BooleanSupplier work) throws InterruptedException {
         AtomicLong done = new AtomicLong();

@@ -65,11 +65,22 @@ final class Es256Comparison {
         Wrk.run(ccEs, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp);
         Wrk.run(refreshEs, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3), chains("bench-app-es"));
 
+        List<Double> rawRs = new ArrayList<>();
+        List<Double> rawEs = new ArrayList<>();
+        List<Double> rawRsCpu = new ArrayList<>();
+        List<Double> rawEsCpu = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
         List<Double> rs = new ArrayList<>();
         List<Double> es = new ArrayList<>();
         List<Double> transactions = new ArrayList<>();
         List<Double> refreshes = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            AloneRates.Rate rsaAlone = AloneRates.rsaSigns(cores, seconds);
+            AloneRates.Rate ecAlone = AloneRates.es256Signs(cores, seconds);
+            rawRs.add(report("raw RS256 signs", rsaAlone.perSecond()));
+            rawEs.add(report("raw ES256 signs", ecAlone.perSecond()));
+            rawRsCpu.add(rsaAlone.perCpuSecond());
+            rawEsCpu.add(ecAlone.perCpuSecond());
             // Alternate which goes first, so a drift of the machine's speed does not favour one algorithm.
             if (i % 2 == 0) {
                 rs.add(report("client_credentials RS256", Wrk.run(ccRs, tokenUrl, WRK_THREADS, CONNECTIONS, seconds)));
@@ -85,6 +96,17 @@ final class Es256Comparison {
         }
 
         System.out.println();
+        System.out.printf(
+                "raw signs, %d threads: ES256 %.0f/s vs RS256 %.0f/s: %.2f x; per CPU second ES256 %.0f vs RS256 %.0f"
+                        + " (%.1f us vs %.1f us of a core per signature)%n",
+                cores,
+                median(rawEs),
+                median(rawRs),
+                medianRatio(rawEs, rawRs),
+                median(rawEsCpu),
+                median(rawRsCpu),
+                1e6 / median(rawEsCpu),
+                1e6 / median(rawRsCpu));
         System.out.printf(
                 "client_credentials ES256 %6.0f/s vs RS256 %6.0f/s: %.2f x (median of run ratios; aim 2.00)%n",
                 median(es), median(rs), medianRatio(es, rs));
