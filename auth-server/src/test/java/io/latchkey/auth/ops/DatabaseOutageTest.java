@@ -102,7 +102,12 @@ class DatabaseOutageTest {
         try (LogCapture logs = new LogCapture()) {
             pg.stop();
             for (Call call : calls(userToken, adminToken)) {
+                long started = System.nanoTime();
                 HttpResponse<Buffer> response = call.send(client);
+                // A figure for the record, not an assertion: the deadline is the client's timeout.
+                System.out.printf(
+                        "DatabaseOutage: %s answered %d in %d ms%n",
+                        call.name, response.statusCode(), (System.nanoTime() - started) / 1_000_000);
                 assertEquals(503, response.statusCode(), call.name + ": " + response.bodyAsString());
                 assertNotNull(response.getHeader("Retry-After"), call.name);
                 if (!call.name.startsWith("browser")) {

@@ -88,10 +88,22 @@ public final class Dependency {
             if (ar.succeeded()) {
                 up();
             } else {
-                down(ar.cause().getClass().getSimpleName());
+                down(reason(ar.cause()));
             }
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * What a failed probe says: the exception's class, or the message of an {@link IllegalStateException} (what
+     * probes fail with when the answer itself was wrong, such as {@code HTTP 503}). Never another message: a driver's
+     * may quote what it was sent.
+     */
+    private static String reason(Throwable failure) {
+        if (failure instanceof IllegalStateException && failure.getMessage() != null) {
+            return failure.getMessage();
+        }
+        return failure.getClass().getSimpleName();
     }
 
     /** The periodic line while down: how many requests failed since the last one. */

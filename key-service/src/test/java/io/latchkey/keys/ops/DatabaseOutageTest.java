@@ -3,10 +3,14 @@ package io.latchkey.keys.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.StoppablePostgres;
 import io.latchkey.keys.KeyServiceVerticle;
 import io.latchkey.keys.config.KeyServiceConfig;
+import io.latchkey.keys.http.ErrorRenderer;
 import io.latchkey.keys.test.KeyServiceClient;
 import io.latchkey.keys.test.TestKeyService;
 import io.vertx.core.Vertx;
@@ -19,6 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL stopped under a running key-service: the key routes that need it answer 503 {@code
@@ -55,6 +60,10 @@ class DatabaseOutageTest {
     @Test
     void databaseStoppedThenKeyRoutesAnswer503WithRetryAfterAndRecoverWithoutRestart() {
         String kid = keys.sign().getString("kid");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger renderer = (Logger) LoggerFactory.getLogger(ErrorRenderer.class);
+        logs.start();
+        renderer.addAppender(logs);
         pg.stop();
         try {
             for (String[] route : List.of(
@@ -75,7 +84,9 @@ class DatabaseOutageTest {
             assertEquals(
                     "down",
                     ready.bodyAsJsonObject().getJsonObject("dependencies").getString("database"));
+            assertEquals(List.of(), logs.list, "an outage is counted against the database, not logged per request");
         } finally {
+            renderer.detachAppender(logs);
             pg.restart();
         }
         Await.until(
