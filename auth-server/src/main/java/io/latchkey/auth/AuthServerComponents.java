@@ -2,6 +2,7 @@ package io.latchkey.auth;
 
 import io.latchkey.auth.admin.AdminAuthorization;
 import io.latchkey.auth.admin.AdminClientBootstrap;
+import io.latchkey.auth.admin.AdminOperations;
 import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.admin.KeyAdministration;
@@ -231,8 +232,11 @@ final class AuthServerComponents {
         var logout = new Logout(pool, verifier, sessions, terminator, audit);
         var revocation = new TokenRevocation(pool, verifier, sessions, terminator, audit, clock);
         var adminDirectory = new PgAdminDirectory(pool);
-        var admin = new AdminService(pool, users, clients, hasher, terminator, audit, adminDirectory);
         keyAdmin = new KeyServiceAdmin(vertx, config.keyServiceUrls(), config.internalSecret(), config.keyServiceTls());
+        var admin = new AdminOperations(
+                new AdminService(pool, users, clients, hasher, terminator, audit, adminDirectory),
+                new AdminReads(adminDirectory, clients),
+                new KeyAdministration(keyAdmin, pool, audit));
         var browserSessions = new PgBrowserSessionRepository();
         var authorizeFlow = new AuthorizeFlow(
                 pool,
@@ -270,11 +274,7 @@ final class AuthServerComponents {
                         clientIp,
                         cors),
                 new LogoutRoutes(logout, clientIp, accessTokenProofs, config.issuer()),
-                new AdminRoutes(
-                        new AdminAuthorization(verifier, config.issuer()),
-                        admin,
-                        new AdminReads(adminDirectory, clients),
-                        new KeyAdministration(keyAdmin, pool, audit)),
+                new AdminRoutes(new AdminAuthorization(verifier, config.issuer()), admin),
                 new FeedRoutes(revocationList, feed, new ConfidentialClientFeedAccess(authenticator), clock),
                 new BrowserRoutes(
                         authorizeFlow,
@@ -341,9 +341,9 @@ final class AuthServerComponents {
     /** Releases the key-service client and the hashing threads; the pool is the caller's. */
     Future<Void> close() {
         signer.close();
-        keyAdmin.close();
         keyServiceProbe.close();
         hasher.close();
+        keyAdmin.close();
         return Future.succeededFuture();
     }
 }

@@ -61,7 +61,11 @@ class LatchkeyCliTest {
                         "LATCHKEY_AUTH_SERVER_PORT", Integer.toString(ports[0]),
                         "LATCHKEY_KEY_SERVICE_PORT", Integer.toString(ports[1]),
                         "LATCHKEY_KEY_SERVICE_INTERNAL_PORT", Integer.toString(ports[2]),
-                        "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(ports[3]))),
+                        "LATCHKEY_RESOURCE_DEMO_PORT", Integer.toString(ports[3]),
+                        // Read once the management listeners land: any free port, never the fixed defaults.
+                        "LATCHKEY_AUTH_SERVER_MANAGEMENT_PORT", "0",
+                        "LATCHKEY_KEY_SERVICE_MANAGEMENT_PORT", "0",
+                        "LATCHKEY_RESOURCE_DEMO_MANAGEMENT_PORT", "0")),
                 List.of()));
     }
 

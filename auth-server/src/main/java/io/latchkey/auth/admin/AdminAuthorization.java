@@ -3,11 +3,13 @@ package io.latchkey.auth.admin;
 import io.latchkey.auth.jwt.AccessTokenVerifier;
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Admits admin API calls that carry a valid bearer access token with scope {@code admin} and the issuer in its
  * audience (the audience of {@code admin-cli}): 401 {@code invalid_token} otherwise (a token of scope {@code admin}
- * issued for another audience included), 403 {@code insufficient_scope} for a valid token without that scope. The caller's {@code client_id} is kept for the audit.
+ * issued for another audience included), 403 {@code insufficient_scope} for a valid token without that scope. The
+ * caller's {@code client_id} is kept for the audit.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1</a>
  */
@@ -18,6 +20,17 @@ public final class AdminAuthorization {
     public AdminAuthorization(AccessTokenVerifier verifier, String issuer) {
         this.verifier = verifier;
         this.issuer = issuer;
+    }
+
+    /**
+     * Why a valid token is refused: without scope {@code admin}, 403 {@code insufficient_scope}; with it but for
+     * another audience, the token is not meant for this API at all, 401 {@code invalid_token} (RFC 6750 §3.1).
+     */
+    private OAuthError refusal(JsonObject claims) {
+        if (AccessTokenVerifier.scopes(claims).contains("admin") && !AccessTokenVerifier.hasAudience(claims, issuer)) {
+            return OAuthError.invalidToken("The access token is not meant for this server");
+        }
+        return OAuthError.insufficientScope("admin");
     }
 
     /**
@@ -42,12 +55,9 @@ public final class AdminAuthorization {
                 // Bearer tokens only, so a bound one, perhaps stolen, is refused here.
                 return Future.failedFuture(OAuthError.invalidToken("A DPoP-bound token cannot be used as Bearer"));
             }
-            if (!AccessTokenVerifier.scopes(claims).contains("admin")) {
-                return Future.failedFuture(OAuthError.insufficientScope("admin"));
-            }
-            // An admin token meant for another audience is not a token for this API at all (RFC 6750 §3.1).
-            if (!AccessTokenVerifier.hasAudience(claims, issuer)) {
-                return Future.failedFuture(OAuthError.invalidToken("The access token is not meant for this server"));
+            if (!AccessTokenVerifier.hasAudience(claims, issuer)
+                    || !AccessTokenVerifier.scopes(claims).contains("admin")) {
+                return Future.failedFuture(refusal(claims));
             }
             return Future.succeededFuture(claims.getString("client_id"));
         });

@@ -45,7 +45,7 @@ public final class PgAdminDirectory implements AdminDirectory {
             UPDATE clients SET grant_types = $2, scopes = $3, audience = $4::text::jsonb, redirect_uris = $5,
                                post_logout_redirect_uris = $6, backchannel_logout_uri = $7, allowed_cors_origins = $8,
                                first_party = $9, client_name = $10, access_token_signing_alg = $11,
-                               dpop_bound_access_tokens = $12, updated_at = now()
+                               dpop_bound_access_tokens = $12, token_endpoint_ip_allowlist = $13, updated_at = now()
             WHERE client_id = $1""";
     private static final String AUDIT = """
             SELECT id, occurred_at, event, client_id, user_id, session_id, host(ip) AS ip, detail::text AS detail
@@ -149,7 +149,8 @@ public final class PgAdminDirectory implements AdminDirectory {
                         meta.firstParty(),
                         meta.clientName().orElse(null),
                         meta.accessTokenSigningAlg(),
-                        meta.dpopBoundAccessTokens())))
+                        meta.dpopBoundAccessTokens(),
+                        meta.tokenEndpointIpAllowlist().toArray(String[]::new))))
                 .mapEmpty();
     }
 

@@ -1,6 +1,7 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.admin.AdminAuthorization;
+import io.latchkey.auth.admin.AdminOperations;
 import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.admin.KeyAdministration;
@@ -24,11 +25,11 @@ public final class AdminRoutes {
     private final AdminReads reads;
     private final KeyAdministration keys;
 
-    public AdminRoutes(AdminAuthorization authorization, AdminService admin, AdminReads reads, KeyAdministration keys) {
+    public AdminRoutes(AdminAuthorization authorization, AdminOperations operations) {
         this.authorization = authorization;
-        this.admin = admin;
-        this.reads = reads;
-        this.keys = keys;
+        this.admin = operations.changes();
+        this.reads = operations.reads();
+        this.keys = operations.keys();
     }
 
     public void mount(Router router) {

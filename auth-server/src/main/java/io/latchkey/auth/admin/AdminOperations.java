@@ -1,0 +1,7 @@
+package io.latchkey.auth.admin;
+
+/**
+ * Everything the admin API routes call: the changes to users, clients and sessions ({@link AdminService}), the
+ * paginated reads ({@link AdminReads}) and the key operations relayed to key-service ({@link KeyAdministration}).
+ */
+public record AdminOperations(AdminService changes, AdminReads reads, KeyAdministration keys) {}
