@@ -106,6 +106,17 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void schemaWhenARequiredFieldIsMissingThenValidationFails() {
+        JsonObject deployment = only("Deployment", "auth-server").copy();
+        deployment.getJsonObject("spec").remove("selector");
+        assertFalse(schemas.problems(deployment).isEmpty(), "a Deployment needs a selector");
+
+        JsonObject autoscaler = only("HorizontalPodAutoscaler", "auth-server").copy();
+        autoscaler.getJsonObject("spec").remove("maxReplicas");
+        assertFalse(schemas.problems(autoscaler).isEmpty(), "an autoscaler needs maxReplicas");
+    }
+
+    @Test
     void schemaWhenAValueHasTheWrongTypeOrANestedFieldIsUnknownThenValidationFails() {
         JsonObject deployment = only("Deployment", "key-service").copy();
         deployment.getJsonObject("spec").put("replicas", "two");

@@ -39,6 +39,34 @@ final class KubernetesSchemas {
             "autoscaling/v2/HorizontalPodAutoscaler", "kubernetes_autoscaling_v2_HorizontalPodAutoscaler",
             "networking.k8s.io/v1/NetworkPolicy", "kubernetes_networking_v1_NetworkPolicy");
 
+    /**
+     * The fields the Kubernetes OpenAPI document marks required (Kubernetes 1.30) in the types these manifests use;
+     * the schema files leave required fields out, and a Deployment without a selector would otherwise pass.
+     */
+    private static final Map<String, List<String>> REQUIRED = Map.ofEntries(
+            Map.entry("kubernetes_apps_DeploymentSpec", List.of("selector", "template")),
+            Map.entry("kubernetes_core_PodSpec", List.of("containers")),
+            Map.entry("kubernetes_core_Container", List.of("name")),
+            Map.entry("kubernetes_core_ContainerPort", List.of("containerPort")),
+            Map.entry("kubernetes_core_EnvVar", List.of("name")),
+            Map.entry("kubernetes_core_SecretKeySelector", List.of("key")),
+            Map.entry("kubernetes_core_ObjectFieldSelector", List.of("fieldPath")),
+            Map.entry("kubernetes_core_HTTPGetAction", List.of("port")),
+            Map.entry("kubernetes_core_ServicePort", List.of("port")),
+            Map.entry("kubernetes_core_Volume", List.of("name")),
+            Map.entry("kubernetes_core_VolumeMount", List.of("name", "mountPath")),
+            Map.entry("kubernetes_core_SeccompProfile", List.of("type")),
+            Map.entry(
+                    "kubernetes_core_TopologySpreadConstraint", List.of("maxSkew", "topologyKey", "whenUnsatisfiable")),
+            Map.entry("kubernetes_networking_v1_NetworkPolicySpec", List.of("podSelector")),
+            Map.entry(
+                    "kubernetes_autoscaling_v2_HorizontalPodAutoscalerSpec", List.of("scaleTargetRef", "maxReplicas")),
+            Map.entry("kubernetes_autoscaling_v2_CrossVersionObjectReference", List.of("kind", "name")),
+            Map.entry("kubernetes_autoscaling_v2_MetricSpec", List.of("type")),
+            Map.entry("kubernetes_autoscaling_v2_ResourceMetricSource", List.of("name", "target")),
+            Map.entry("kubernetes_autoscaling_v2_MetricTarget", List.of("type")),
+            Map.entry("kubernetes_autoscaling_v2_HPAScalingPolicy", List.of("type", "value", "periodSeconds")));
+
     private static final JsonObject INT_OR_STRING =
             new JsonObject().put("type", new JsonArray().add("integer").add("string"));
     private static final JsonObject QUANTITY = new JsonObject()
@@ -73,6 +101,13 @@ final class KubernetesSchemas {
                 strict(definitions.getJsonObject(name));
             }
         }
+        REQUIRED.forEach((name, fields) -> {
+            JsonObject definition = definitions.getJsonObject(name);
+            if (definition == null) {
+                throw new IllegalStateException("the schema files lack " + name);
+            }
+            definition.put("required", new JsonArray(fields));
+        });
         return new KubernetesSchemas(definitions);
     }
 
