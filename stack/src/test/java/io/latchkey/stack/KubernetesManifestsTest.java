@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.latchkey.common.config.Secrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -167,6 +168,14 @@ class KubernetesManifestsTest {
                 "LATCHKEY_FEED_CLIENT_SECRET",
                 "LATCHKEY_WEB_CLIENT_SECRET");
         assertEquals(secretNames, secretKeys, "the example Secret holds every secret setting");
+        JsonObject example = only("Secret", "latchkey-secrets").getJsonObject("stringData");
+        for (String name : secretKeys) {
+            if (!name.equals("LATCHKEY_DB_URL")) {
+                assertTrue(
+                        example.getString(name).length() < Secrets.MIN_LENGTH,
+                        "the example's " + name + " is a placeholder the services refuse");
+            }
+        }
         for (Manifest m : manifests) {
             if (m.kind().equals("ConfigMap")) {
                 Set<String> leaked =
