@@ -48,7 +48,7 @@ class ComposeSettingsTest {
     }
 
     /** Names that appear as string literals in main sources: {@code "LATCHKEY_X"}. */
-    private static Set<String> namesReadByMainCode() throws IOException {
+    static Set<String> namesReadByMainCode() throws IOException {
         Set<String> names = new TreeSet<>();
         Pattern literal = Pattern.compile("\"(LATCHKEY_[A-Z0-9_]+)\"");
         try (Stream<Path> files = Files.walk(ROOT)) {
