@@ -36,6 +36,17 @@ public record AccessToken(
         return scopes.containsAll(required);
     }
 
+    /**
+     * The thumbprint of the key the token is bound to ({@code cnf.jkt}, RFC 9449 §6.1), empty for a bearer token. A
+     * bound token is accepted only with a DPoP proof by that key.
+     */
+    public Optional<String> confirmationJkt() {
+        // The field, not the copying accessor: this runs on every request. TokenRules checked the shape.
+        return claimsJson.getValue("cnf") instanceof JsonObject cnf
+                ? Optional.of(cnf.getString("jkt"))
+                : Optional.empty();
+    }
+
     /** A copy of every claim, for claims this record does not name. */
     public JsonObject claims() {
         return claimsJson.copy();

@@ -22,7 +22,11 @@ public final class TokenRejected extends RuntimeException {
         EXPIRED,
         NOT_YET_VALID,
         ISSUED_IN_FUTURE,
-        REVOKED
+        REVOKED,
+        /** A DPoP-bound token ({@code cnf.jkt}) presented as a bearer token. */
+        DPOP_BOUND,
+        /** A token without {@code cnf.jkt} presented with the DPoP scheme. */
+        NOT_DPOP_BOUND
     }
 
     private final Reason reason;
@@ -41,6 +45,8 @@ public final class TokenRejected extends RuntimeException {
         return switch (reason) {
             case EXPIRED -> "the access token expired";
             case REVOKED -> "the access token was revoked";
+            case DPOP_BOUND -> "the access token is bound to a DPoP key and needs a DPoP proof";
+            case NOT_DPOP_BOUND -> "the access token is not bound to a DPoP key";
             default -> "the access token is invalid";
         };
     }

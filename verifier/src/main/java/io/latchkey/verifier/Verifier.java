@@ -1,5 +1,11 @@
 package io.latchkey.verifier;
 
+import io.latchkey.common.dpop.DpopNonceCheck;
+import io.latchkey.common.dpop.DpopProof;
+import io.latchkey.common.dpop.DpopProofChecker;
+import io.latchkey.common.dpop.DpopProofRejected;
+import io.latchkey.common.dpop.InMemoryDpopReplayCache;
+import io.latchkey.common.jose.JwsAlgorithm;
 import io.latchkey.verifier.discovery.AuthServerMetadata;
 import io.latchkey.verifier.discovery.MetadataClient;
 import io.latchkey.verifier.jwks.JwksCache;
@@ -7,8 +13,8 @@ import io.latchkey.verifier.revocation.RevocationFeed;
 import io.latchkey.verifier.revocation.RevocationList;
 import io.latchkey.verifier.token.CompactJws;
 import io.latchkey.verifier.token.JwsHeaderRules;
-import io.latchkey.verifier.token.Rs256Signature;
 import io.latchkey.verifier.token.TokenRules;
+import io.latchkey.verifier.token.TokenSignature;
 import io.latchkey.verifier.token.VerifiedTokenCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +25,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -48,6 +55,9 @@ public final class Verifier {
     private final RevocationList revocations = new RevocationList();
     private final VerifiedTokenCache cache;
     private final VerifierMetrics metrics = new VerifierMetrics();
+    private final DpopProofChecker dpop;
+    private final InMemoryDpopReplayCache replays;
+    private final String dpopAlgorithms;
 
     private volatile JwksCache jwks;
     private volatile RevocationFeed feed;
@@ -63,6 +73,14 @@ public final class Verifier {
         this.streamClient = vertx.createHttpClient(settings.tls().applyTo(new HttpClientOptions().setIdleTimeout(0)));
         this.rules = new TokenRules(settings.issuer(), settings.audience());
         this.cache = new VerifiedTokenCache(settings.verifiedTokenCacheSize());
+        this.dpop = new DpopProofChecker(
+                DpopProofChecker.DEFAULT_ALGORITHMS,
+                DpopProofChecker.DEFAULT_WINDOW,
+                DpopProofChecker.DEFAULT_LEEWAY,
+                clock);
+        this.replays = new InMemoryDpopReplayCache(settings.dpopReplayCacheSize(), dpop.acceptance(), clock);
+        this.dpopAlgorithms = String.join(
+                " ", dpop.algorithms().stream().map(JwsAlgorithm::jwsName).toList());
     }
 
     public static Verifier create(Vertx vertx, VerifierSettings settings) {
@@ -91,10 +109,63 @@ public final class Verifier {
     }
 
     /**
-     * Verifies a bearer token. Fails with {@link TokenRejected} for a token that must not be accepted and with
-     * {@link VerifierUnavailable} when the verifier cannot currently vouch for any token.
+     * Verifies a bearer token. Fails with {@link TokenRejected} for a token that must not be accepted (a DPoP-bound one
+     * included: without its proof it is refused) and with {@link VerifierUnavailable} when the verifier cannot
+     * currently vouch for any token.
      */
     public Future<AccessToken> verify(String token) {
+        return verifyToken(token, false);
+    }
+
+    /**
+     * Verifies a DPoP-bound token with the DPoP proof of this request (RFC 9449 §7.1): the token as {@link #verify}
+     * does, then the proof for method {@code htm} at {@code htu} (the URL the client called: see {@link
+     * #dpopTargetUri}), its {@code ath} over this token, its key equal to the token's {@code cnf.jkt}, and its {@code
+     * jti} not seen before within the {@code iat} window. The proof is checked on every request, whether or not the
+     * token came from the verified-token cache. Fails with {@link TokenRejected} for the token, {@link
+     * DpopProofRejected} for the proof, {@link VerifierUnavailable} while not ready.
+     */
+    public Future<AccessToken> verifyDpop(String token, String proof, String htm, String htu) {
+        return verifyToken(token, true).compose(verified -> {
+            try {
+                DpopProof checked = dpop.check(proof, htm, htu, token, DpopNonceCheck.NONE);
+                byte[] bound = verified.confirmationJkt().orElseThrow().getBytes(StandardCharsets.US_ASCII);
+                if (!MessageDigest.isEqual(bound, checked.jkt().getBytes(StandardCharsets.US_ASCII))) {
+                    throw new DpopProofRejected(
+                            DpopProofRejected.Reason.KEY_MISMATCH,
+                            "DPoP proof key is not the key the token is bound to");
+                }
+                if (!replays.firstUse(checked.jkt(), checked.jti(), checked.iat())) {
+                    throw new DpopProofRejected(DpopProofRejected.Reason.REPLAYED, "DPoP proof jti already used");
+                }
+            } catch (DpopProofRejected e) {
+                metrics.dpopRejected(e.reason());
+                return Future.failedFuture(e);
+            } catch (IllegalArgumentException e) {
+                // Only the request's own URL can trip the normalizer here: the proof's htu is caught inside.
+                metrics.dpopRejected(DpopProofRejected.Reason.WRONG_URI);
+                return Future.failedFuture(new DpopProofRejected(
+                        DpopProofRejected.Reason.WRONG_URI, "the request URL cannot be compared with htu"));
+            }
+            metrics.dpopAccepted();
+            return Future.succeededFuture(verified);
+        });
+    }
+
+    /**
+     * The URL a DPoP proof for this request must name: {@code LATCHKEY_EXTERNAL_URL} plus {@code path} when set (the
+     * address clients call, in front of any proxy), else {@code requestUrl}, the URL the request arrived at.
+     */
+    public String dpopTargetUri(String path, String requestUrl) {
+        return settings.externalUrl().map(base -> base + path).orElse(requestUrl);
+    }
+
+    /** The proof algorithms accepted, space-separated, for the {@code algs} of a {@code DPoP} challenge. */
+    public String dpopAlgorithms() {
+        return dpopAlgorithms;
+    }
+
+    private Future<AccessToken> verifyToken(String token, boolean dpopScheme) {
         if (!ready()) {
             metrics.unavailable();
             return Future.failedFuture(new VerifierUnavailable("revocation list or keys not current"));
@@ -102,13 +173,15 @@ public final class Verifier {
         long now = clock.millis() / 1000;
         AccessToken cached = cache.get(token, now);
         if (cached != null) {
-            return notRevoked(cached, now, true);
+            return accepted(cached, now, true, dpopScheme);
         }
         CompactJws jws;
         String kid;
+        JwsAlgorithm algorithm;
         try {
             jws = CompactJws.parse(token);
             kid = rules.checkHeader(jws.header());
+            algorithm = JwsHeaderRules.algorithm(jws.header());
         } catch (TokenRejected e) {
             return rejected(e);
         } catch (RuntimeException e) {
@@ -126,7 +199,7 @@ public final class Verifier {
             long checkedAt = clock.millis() / 1000;
             AccessToken verified;
             try {
-                Rs256Signature.verify(jws, ar.result());
+                TokenSignature.verify(jws, algorithm, ar.result());
                 verified = rules.checkClaims(kid, jws.claims(), checkedAt);
             } catch (TokenRejected e) {
                 return rejected(e);
@@ -134,8 +207,10 @@ public final class Verifier {
                 return rejected(new TokenRejected(
                         TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
             }
+            // Cached whatever its binding: the cache only saves the signature check, and the binding is checked below
+            // on every request, the DPoP proof after that.
             cache.put(token, verified, checkedAt);
-            return notRevoked(verified, checkedAt, false);
+            return accepted(verified, checkedAt, false, dpopScheme);
         });
     }
 
@@ -159,9 +234,11 @@ public final class Verifier {
         }
         CompactJws jws;
         String kid;
+        JwsAlgorithm algorithm;
         try {
             jws = CompactJws.parse(token);
             kid = JwsHeaderRules.check(jws.header(), typ);
+            algorithm = JwsHeaderRules.algorithm(jws.header());
         } catch (TokenRejected e) {
             return Future.failedFuture(e);
         } catch (RuntimeException e) {
@@ -173,14 +250,14 @@ public final class Verifier {
         }
         return jwks.key(kid).compose(key -> {
             try {
-                Rs256Signature.verify(jws, key);
+                TokenSignature.verify(jws, algorithm, key);
             } catch (TokenRejected e) {
                 return Future.failedFuture(e);
             } catch (RuntimeException e) {
                 return Future.failedFuture(new TokenRejected(
                         TokenRejected.Reason.MALFORMED, e.getClass().getSimpleName()));
             }
-            return Future.succeededFuture(new SignedJwt(kid, JwsHeaderRules.ALGORITHM, jws.claims()));
+            return Future.succeededFuture(new SignedJwt(kid, key.algorithm().jwsName(), jws.claims()));
         });
     }
 
@@ -206,9 +283,16 @@ public final class Verifier {
         return streamClient.close();
     }
 
-    private Future<AccessToken> notRevoked(AccessToken token, long now, boolean fromCache) {
+    private Future<AccessToken> accepted(AccessToken token, long now, boolean fromCache, boolean dpopScheme) {
         if (revocations.isRevoked(token, now)) {
             return rejected(new TokenRejected(TokenRejected.Reason.REVOKED, "listed"));
+        }
+        boolean bound = token.confirmationJkt().isPresent();
+        if (bound && !dpopScheme) {
+            return rejected(new TokenRejected(TokenRejected.Reason.DPOP_BOUND, "cnf-bound token sent as Bearer"));
+        }
+        if (!bound && dpopScheme) {
+            return rejected(new TokenRejected(TokenRejected.Reason.NOT_DPOP_BOUND, "unbound token sent as DPoP"));
         }
         if (fromCache) {
             metrics.cached();

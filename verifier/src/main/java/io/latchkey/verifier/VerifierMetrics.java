@@ -1,5 +1,6 @@
 package io.latchkey.verifier;
 
+import io.latchkey.common.dpop.DpopProofRejected;
 import io.latchkey.verifier.jwks.JwksCache;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -18,6 +19,8 @@ public final class VerifierMetrics {
     private final LongAdder unavailable = new LongAdder();
     private final Map<TokenRejected.Reason, LongAdder> rejected = new EnumMap<>(TokenRejected.Reason.class);
     private final Map<JwksCache.Refresh, LongAdder> jwksRefreshes = new EnumMap<>(JwksCache.Refresh.class);
+    private final LongAdder dpopAccepted = new LongAdder();
+    private final Map<DpopProofRejected.Reason, LongAdder> dpopRejected = new EnumMap<>(DpopProofRejected.Reason.class);
 
     VerifierMetrics() {
         for (TokenRejected.Reason reason : TokenRejected.Reason.values()) {
@@ -26,6 +29,27 @@ public final class VerifierMetrics {
         for (JwksCache.Refresh outcome : JwksCache.Refresh.values()) {
             jwksRefreshes.put(outcome, new LongAdder());
         }
+        for (DpopProofRejected.Reason reason : DpopProofRejected.Reason.values()) {
+            dpopRejected.put(reason, new LongAdder());
+        }
+    }
+
+    void dpopAccepted() {
+        dpopAccepted.increment();
+    }
+
+    void dpopRejected(DpopProofRejected.Reason reason) {
+        dpopRejected.get(reason).increment();
+    }
+
+    /** DPoP proofs accepted so far. */
+    public long dpopProofsAccepted() {
+        return dpopAccepted.sum();
+    }
+
+    /** DPoP proofs refused for {@code reason} so far. */
+    public long dpopProofsRejected(DpopProofRejected.Reason reason) {
+        return dpopRejected.get(reason).sum();
     }
 
     void jwksRefreshed(JwksCache.Refresh outcome) {
@@ -63,6 +87,16 @@ public final class VerifierMetrics {
             line(
                     out,
                     "latchkey_verifier_tokens_total{outcome=\"rejected\",reason=\""
+                            + e.getKey().name().toLowerCase(Locale.ROOT) + "\"}",
+                    e.getValue().sum());
+        }
+        out.append("# HELP latchkey_verifier_dpop_proofs_total DPoP proofs checked, by result.\n")
+                .append("# TYPE latchkey_verifier_dpop_proofs_total counter\n");
+        line(out, "latchkey_verifier_dpop_proofs_total{result=\"accepted\"}", dpopAccepted.sum());
+        for (Map.Entry<DpopProofRejected.Reason, LongAdder> e : dpopRejected.entrySet()) {
+            line(
+                    out,
+                    "latchkey_verifier_dpop_proofs_total{result=\""
                             + e.getKey().name().toLowerCase(Locale.ROOT) + "\"}",
                     e.getValue().sum());
         }

@@ -33,6 +33,32 @@ class VerifierSettingsTest {
         assertEquals(Duration.ofSeconds(30), settings.feedStalenessBound());
         assertEquals(Duration.ofSeconds(5), settings.jwksRefetchInterval());
         assertEquals(10_000, settings.verifiedTokenCacheSize());
+        assertEquals(Optional.empty(), settings.externalUrl());
+        assertEquals(100_000, settings.dpopReplayCacheSize());
+    }
+
+    @Test
+    void fromWhenDpopSettingsSetThenUsedWithoutTrailingSlash() {
+        Map<String, String> env = minimal();
+        env.put("LATCHKEY_EXTERNAL_URL", "https://api.example.com/notes/");
+        env.put("LATCHKEY_DPOP_REPLAY_CACHE_SIZE", "5000");
+        VerifierSettings settings = VerifierSettings.from(new Env(env), "resource-demo");
+        assertEquals(Optional.of(URI.create("https://api.example.com/notes")), settings.externalUrl());
+        assertEquals(5000, settings.dpopReplayCacheSize());
+    }
+
+    @Test
+    void fromWhenExternalUrlHasQueryOrIsRelativeThenErrorNamesVariable() {
+        for (String bad : List.of("https://api.example.com/?a=1", "/api", "ftp://api.example.com")) {
+            Map<String, String> env = minimal();
+            env.put("LATCHKEY_EXTERNAL_URL", bad);
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> VerifierSettings.from(new Env(env), "resource-demo"));
+            assertTrue(e.getMessage().contains("LATCHKEY_EXTERNAL_URL"), e.getMessage());
+        }
+        Map<String, String> env = minimal();
+        env.put("LATCHKEY_DPOP_REPLAY_CACHE_SIZE", "0");
+        assertThrows(ConfigException.class, () -> VerifierSettings.from(new Env(env), "resource-demo"));
     }
 
     @Test

@@ -167,6 +167,18 @@ class DpopProofCheckerTest {
     }
 
     @Test
+    void checkWhenKeyAlreadyCachedThenEveryProofStillVerifiedAgainstIt() {
+        TestJoseKey key = TestJoseKey.es256();
+        check(proof(key).sign());
+        check(proof(key).sign());
+
+        assertRejected(Reason.BAD_SIGNATURE, () -> check(proof(key).signBy(TestJoseKey.es256())));
+        assertRejected(
+                Reason.BAD_KEY,
+                () -> check(proof(key).header("jwk", key.jwkWithPrivateMember()).sign()));
+    }
+
+    @Test
     void checkWhenSignatureTamperedOrZeroThenRefused() {
         String good = proof(EC).sign();
         String zeros = good.substring(0, good.lastIndexOf('.') + 1) + Base64Url.encode(new byte[64]);

@@ -4,15 +4,22 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
- * Renders the RFC 6750 error responses of a protected resource: the {@code WWW-Authenticate: Bearer} challenge with
- * its {@code error}, and the same code as a JSON body. A request without a token gets the bare challenge, as §3.1
- * asks; an unavailable verifier gets 503 with {@code Retry-After}.
+ * Renders the error responses of a protected resource: the {@code WWW-Authenticate} challenge with its {@code error},
+ * and the same code as a JSON body. The challenge uses the scheme the request used: {@code Bearer} (RFC 6750 §3) or
+ * {@code DPoP} with the accepted proof algorithms in {@code algs} (RFC 9449 §7.1). A request without a token gets a
+ * bare challenge of each scheme, as RFC 6750 §3.1 and RFC 9449 §7.2 ask; an unavailable verifier gets 503 with
+ * {@code Retry-After}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9449#section-7.1">RFC 9449 §7.1</a>
  */
 public final class BearerErrors {
+    /** The {@link RoutingContext} key holding the DPoP {@code algs} when a request used the DPoP scheme. */
+    static final String DPOP_ALGS = "latchkey.dpopAlgs";
+
     private BearerErrors() {}
 
     public static void missingToken(RoutingContext ctx, String realm) {
@@ -23,12 +30,27 @@ public final class BearerErrors {
                 .end();
     }
 
+    /** No credentials: a {@code Bearer} and a {@code DPoP} challenge, either scheme will do. */
+    static void missingToken(RoutingContext ctx, String realm, String dpopAlgs) {
+        ctx.response()
+                .setStatusCode(401)
+                .putHeader("WWW-Authenticate", (Iterable<String>) List.of(
+                        "Bearer realm=\"" + realm + "\"", "DPoP realm=\"" + realm + "\", algs=\"" + dpopAlgs + "\""))
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end();
+    }
+
     public static void invalidRequest(RoutingContext ctx, String realm, String description) {
         render(ctx, 400, realm, "invalid_request", description, null);
     }
 
     public static void invalidToken(RoutingContext ctx, String realm, String description) {
         render(ctx, 401, realm, "invalid_token", description, null);
+    }
+
+    /** RFC 9449 §7.1: the DPoP proof failed a check. */
+    static void invalidDpopProof(RoutingContext ctx, String realm, String description) {
+        render(ctx, 401, realm, "invalid_dpop_proof", description, null);
     }
 
     public static void insufficientScope(RoutingContext ctx, String realm, String requiredScope) {
@@ -49,7 +71,9 @@ public final class BearerErrors {
 
     private static void render(
             RoutingContext ctx, int status, String realm, String error, String description, String scope) {
-        StringBuilder challenge = new StringBuilder("Bearer realm=\"")
+        String dpopAlgs = ctx.get(DPOP_ALGS);
+        StringBuilder challenge = new StringBuilder(dpopAlgs != null ? "DPoP" : "Bearer")
+                .append(" realm=\"")
                 .append(realm)
                 .append("\", error=\"")
                 .append(error)
@@ -58,6 +82,9 @@ public final class BearerErrors {
                 .append('"');
         if (scope != null) {
             challenge.append(", scope=\"").append(scope).append('"');
+        }
+        if (dpopAlgs != null) {
+            challenge.append(", algs=\"").append(dpopAlgs).append('"');
         }
         HttpServerResponse response = ctx.response()
                 .setStatusCode(status)

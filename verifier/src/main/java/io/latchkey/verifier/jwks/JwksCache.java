@@ -10,7 +10,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ public final class JwksCache {
     private final Clock clock;
     private final Consumer<Refresh> refreshes;
 
-    private volatile Map<String, RSAPublicKey> keys = Map.of();
+    private volatile Map<String, VerificationKey> keys = Map.of();
     private volatile boolean loaded;
     private volatile boolean closed;
     // Guarded by this.
@@ -89,8 +88,8 @@ public final class JwksCache {
     }
 
     /** The key for {@code kid}, refetching the JWKS when it is unknown and the rate limit allows. */
-    public Future<RSAPublicKey> key(String kid) {
-        RSAPublicKey key = keys.get(kid);
+    public Future<VerificationKey> key(String kid) {
+        VerificationKey key = keys.get(kid);
         if (key != null) {
             return Future.succeededFuture(key);
         }
@@ -105,7 +104,7 @@ public final class JwksCache {
             }
         }
         return pending.transform(ar -> {
-            RSAPublicKey fetched = keys.get(kid);
+            VerificationKey fetched = keys.get(kid);
             return fetched != null ? Future.succeededFuture(fetched) : unknown(kid);
         });
     }
@@ -122,7 +121,7 @@ public final class JwksCache {
      */
     public void forget(String kid) {
         if (keys.containsKey(kid)) {
-            Map<String, RSAPublicKey> remaining = new HashMap<>(keys);
+            Map<String, VerificationKey> remaining = new HashMap<>(keys);
             remaining.remove(kid);
             keys = Map.copyOf(remaining);
         }
@@ -191,7 +190,7 @@ public final class JwksCache {
         if (response.statusCode() != 200) {
             return Future.failedFuture("status " + response.statusCode());
         }
-        Map<String, RSAPublicKey> parsed;
+        Map<String, VerificationKey> parsed;
         try {
             parsed = JwkSetParser.parse(response.bodyAsJsonObject());
         } catch (RuntimeException e) {
@@ -224,7 +223,7 @@ public final class JwksCache {
         });
     }
 
-    private static Future<RSAPublicKey> unknown(String kid) {
+    private static Future<VerificationKey> unknown(String kid) {
         return Future.failedFuture(new TokenRejected(Reason.UNKNOWN_KEY, "no key " + kid));
     }
 }

@@ -1,5 +1,6 @@
 package io.latchkey.verifier.token;
 
+import io.latchkey.common.jose.Base64Url;
 import io.latchkey.verifier.AccessToken;
 import io.latchkey.verifier.TokenRejected;
 import io.latchkey.verifier.TokenRejected.Reason;
@@ -14,10 +15,12 @@ import java.util.Set;
 
 /**
  * The header and claim rules for a Latchkey access token, separate from signature checking so each rule is a plain
- * method call in a test. Header: {@code alg} RS256 only, {@code typ} {@code at+jwt}, a {@code kid}, no {@code crit},
+ * method call in a test. Header: {@code alg} RS256 or ES256, {@code typ} {@code at+jwt}, a {@code kid}, no {@code crit},
  * and no header that names a key ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}): Latchkey never sets them, so a
  * token carrying one is forged. Claims: exact {@code iss}, own audience in {@code aud}, {@code exp}/{@code nbf}/{@code
- * iat} with bounded leeway, and the claims RFC 9068 makes mandatory.
+ * iat} with bounded leeway, the claims RFC 9068 makes mandatory, and a {@code cnf} that is either absent or a DPoP key
+ * binding ({@code jkt}, RFC 9449 §6.1): a confirmation method this verifier cannot check refuses the token rather than
+ * let it pass as a bearer token.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1</a>
@@ -62,6 +65,7 @@ public final class TokenRules {
         if (iat > nowSeconds + LEEWAY_SECONDS) {
             throw new TokenRejected(Reason.ISSUED_IN_FUTURE, "iat is in the future");
         }
+        checkConfirmation(claims.getValue("cnf"));
         String scope = optionalString(claims, "scope").orElse("");
         Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.split(" ")));
         scopes.remove("");
@@ -78,6 +82,31 @@ public final class TokenRules {
                 iat,
                 exp,
                 claims);
+    }
+
+    /** RFC 7800 §3.1 {@code cnf}: absent, or an object whose {@code jkt} is a SHA-256 JWK thumbprint. */
+    private static void checkConfirmation(Object cnf) {
+        if (cnf == null) {
+            return;
+        }
+        if (!(cnf instanceof JsonObject confirmation)
+                || !(confirmation.getValue("jkt") instanceof String jkt)
+                || !isThumbprint(jkt)) {
+            throw new TokenRejected(Reason.MALFORMED, "cnf must hold a jkt thumbprint");
+        }
+    }
+
+    /** 43 base64url characters: 32 bytes of SHA-256. */
+    private static boolean isThumbprint(String jkt) {
+        if (jkt.length() != 43) {
+            return false;
+        }
+        for (int i = 0; i < jkt.length(); i++) {
+            if (!Base64Url.isAlphabet(jkt.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> audience(Object aud) {

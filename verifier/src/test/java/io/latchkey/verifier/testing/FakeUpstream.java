@@ -35,6 +35,7 @@ public final class FakeUpstream extends VerticleBase {
     public static final String FEED_CLIENT_SECRET = "feed-secret-for-tests-only-0123456789";
 
     private final List<TestKeys> keys = new CopyOnWriteArrayList<>();
+    private final List<JsonObject> rawJwks = new CopyOnWriteArrayList<>();
     private final List<JsonObject> entries = new CopyOnWriteArrayList<>();
     private final Set<HttpServerResponse> streams = new HashSet<>();
     private final AtomicInteger jwksFetches = new AtomicInteger();
@@ -109,6 +110,11 @@ public final class FakeUpstream extends VerticleBase {
 
     public void publish(TestKeys key) {
         keys.add(key);
+    }
+
+    /** Publishes {@code jwk} exactly as given, however wrong (attack tests: a point off the curve, a private key). */
+    public void publishJwk(JsonObject jwk) {
+        rawJwks.add(jwk);
     }
 
     public void unpublish(TestKeys key) {
@@ -209,6 +215,10 @@ public final class FakeUpstream extends VerticleBase {
         keys.forEach(k -> {
             jwks.add(k.jwk());
             kids.add(k.kid());
+        });
+        rawJwks.forEach(jwk -> {
+            jwks.add(jwk);
+            kids.add(String.valueOf(jwk.getValue("kid")));
         });
         String etag = "\"" + Integer.toHexString(kids.hashCode()) + "\"";
         vertx.setTimer(Math.max(1, jwksDelayMs), id -> {

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -12,8 +11,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Builds access tokens as auth-server and key-service mint them (RFC 9068 header and claims, a real RS256
- * signature), and ID and logout tokens the same way, with hooks to bend any part of them for attack tests.
+ * Builds access tokens as auth-server and key-service mint them (RFC 9068 header and claims, a real RS256 or ES256
+ * signature by the key's algorithm), and ID and logout tokens the same way, with hooks to bend any part of them for attack tests.
  */
 public final class TestTokens {
     private final TestKeys key;
@@ -22,7 +21,10 @@ public final class TestTokens {
 
     private TestTokens(TestKeys key, String typ, JsonObject claims) {
         this.key = key;
-        this.header = new JsonObject().put("alg", "RS256").put("typ", typ).put("kid", key.kid());
+        this.header = new JsonObject()
+                .put("alg", key.algorithm().jwsName())
+                .put("typ", typ)
+                .put("kid", key.kid());
         this.claims = claims;
     }
 
@@ -145,17 +147,31 @@ public final class TestTokens {
         return claims.getLong("exp");
     }
 
-    /** Signed with RS256 by the builder's key. */
+    /** Signed by the builder's key with its algorithm, whatever the header now says. */
     public String sign() {
+        return signWith(key);
+    }
+
+    /** Signed by {@code other} (its algorithm), the header unchanged: a token claiming one key, signed by another. */
+    public String signWith(TestKeys other) {
         String input = signingInput();
-        try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key.privateKey());
-            signature.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + b64(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return input + "." + b64(other.sign(input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** ES256 only: the signature in DER instead of R‖S. */
+    public String signDer() {
+        String input = signingInput();
+        return input + "." + b64(key.signDer(input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The header and claims with {@code signature} as the signature bytes. */
+    public String withSignature(byte[] signature) {
+        return signingInput() + "." + b64(signature);
+    }
+
+    /** Bound to a DPoP key: {@code cnf.jkt} set to its thumbprint (RFC 9449 §6.1). */
+    public TestTokens boundTo(String jkt) {
+        return claim("cnf", new JsonObject().put("jkt", jkt));
     }
 
     /** Signed with HMAC-SHA256 under {@code secret}, header {@code alg} set to HS256. */

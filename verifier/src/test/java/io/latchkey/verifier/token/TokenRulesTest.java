@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.latchkey.common.jose.JwsAlgorithm;
 import io.latchkey.verifier.AccessToken;
 import io.latchkey.verifier.TokenRejected;
 import io.latchkey.verifier.TokenRejected.Reason;
@@ -25,7 +26,7 @@ class TokenRulesTest {
     private AccessToken check(String token) {
         CompactJws jws = CompactJws.parse(token);
         String kid = rules.checkHeader(jws.header());
-        Rs256Signature.verify(jws, KEY.publicKey());
+        TokenSignature.verify(jws, JwsHeaderRules.algorithm(jws.header()), KEY.verificationKey());
         return rules.checkClaims(kid, jws.claims(), Instant.now().getEpochSecond());
     }
 
@@ -187,7 +188,9 @@ class TokenRulesTest {
         CompactJws jws = CompactJws.parse(TestTokens.valid(weak, ISSUER).sign());
         assertEquals(
                 Reason.BAD_SIGNATURE,
-                assertThrows(TokenRejected.class, () -> Rs256Signature.verify(jws, weak.publicKey()))
+                assertThrows(
+                                TokenRejected.class,
+                                () -> TokenSignature.verify(jws, JwsAlgorithm.RS256, weak.verificationKey()))
                         .reason());
     }
 }
