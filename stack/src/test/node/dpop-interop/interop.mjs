@@ -38,8 +38,17 @@ async function main() {
     if (!oauth.isDPoPNonceError(err)) throw err
     tokens = await oauth.processClientCredentialsResponse(as, client, await grant())
   }
-  const call = (options) =>
-    oauth.protectedResourceRequest(tokens.access_token, 'GET', resource, new Headers(), null, { ...options, ...insecure })
+  // oauth4webapi answers a 401 challenge with a WWWAuthenticateChallengeError carrying the parsed challenges.
+  const call = async (options) => {
+    try {
+      const response = await oauth.protectedResourceRequest(
+        tokens.access_token, 'GET', resource, new Headers(), null, { ...options, ...insecure })
+      return { status: response.status, body: response.ok ? await response.json() : await response.text() }
+    } catch (err) {
+      if (!(err instanceof oauth.WWWAuthenticateChallengeError)) throw err
+      return { status: err.status, challenges: err.cause }
+    }
+  }
   const withProof = await call({ DPoP })
   const again = await call({ DPoP })
   // The same token sent as Bearer: what a thief without the key could do with it.
@@ -53,15 +62,15 @@ async function main() {
       token_type: tokens.token_type,
       cnf: claims(tokens.access_token).cnf,
       key_thumbprint: await thumbprint(keyPair.publicKey),
-      resource: { status: withProof.status, body: await withProof.json() },
-      resource_again: withProof.status === 200 ? again.status : null,
+      resource: withProof,
+      resource_again: again.status,
       as_bearer: { status: asBearer.status, www_authenticate: asBearer.headers.get('www-authenticate') },
-      other_key: { status: otherKey.status, www_authenticate: otherKey.headers.get('www-authenticate') },
+      other_key: otherKey,
     }),
   )
 }
 
 main().catch((err) => {
-  console.log(JSON.stringify({ error: { name: err.name, code: err.code, message: err.message } }))
+  console.log(JSON.stringify({ error: { name: err.name, code: err.code, message: err.message, cause: err.cause } }))
   process.exit(1)
 })
