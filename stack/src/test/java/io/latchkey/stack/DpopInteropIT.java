@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * file under {@code src/test/node/dpop-interop}) discovers the dev stack's auth-server, generates an ES256 key, gets
  * a token with client_credentials as {@code demo-service} with its DPoP proof, and calls resource-demo's {@code GET
  * /api/notes} with the DPoP scheme and a fresh proof each time; the same token sent as Bearer, or with a proof of
- * another key, is refused. The script is installed with {@code npm ci} into {@code target/}, once.
+ * another key, is refused. Then, as {@code demo-web}, the authorization code flow with {@code dpop_jkt} (alice
+ * signs in on the login page, played over plain fetch): a proof of another key cannot redeem the code, the client's
+ * own can, and the DPoP-bound token works at userinfo and resource-demo. The script is installed with {@code npm ci} into {@code target/}, once.
  */
 class DpopInteropIT {
     private static final String SCRIPT = "interop.mjs";
@@ -79,7 +81,17 @@ class DpopInteropIT {
                 "LATCHKEY_CLIENT_ID",
                 "demo-service",
                 "LATCHKEY_CLIENT_SECRET",
-                DevValues.DEMO_SERVICE_SECRET);
+                DevValues.DEMO_SERVICE_SECRET,
+                "LATCHKEY_WEB_CLIENT_ID",
+                "demo-web",
+                "LATCHKEY_WEB_CLIENT_SECRET",
+                DevValues.DEMO_WEB_SECRET,
+                "LATCHKEY_REDIRECT_URI",
+                "http://localhost:" + stack.demoPort + "/callback",
+                "LATCHKEY_USERNAME",
+                "alice",
+                "LATCHKEY_PASSWORD",
+                "alice-dev-password");
         Run run = run("flow", List.of("node", SCRIPT), project, env, SCRIPT_DEADLINE);
         assertEquals(0, run.exitCode(), run.toString());
         JsonObject result = run.json();
@@ -106,6 +118,17 @@ class DpopInteropIT {
         JsonObject challenge = otherKey.getJsonArray("challenges").getJsonObject(0);
         assertEquals("dpop", challenge.getString("scheme"), run.toString());
         assertEquals("invalid_dpop_proof", challenge.getJsonObject("parameters").getString("error"), run.toString());
+
+        // The code flow, the code bound by dpop_jkt: another key's proof cannot redeem it, the client's can.
+        assertEquals(
+                new JsonObject()
+                        .put("stolen_code", "invalid_dpop_proof")
+                        .put("token_type", "dpop")
+                        .put("cnf_matches_key", true)
+                        .put("userinfo_sub_matches", true)
+                        .put("resource_status", 200),
+                result.getJsonObject("code_flow"),
+                run.toString());
     }
 
     private record Run(String mode, int exitCode, String stdout, String stderr) {
