@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * file under {@code src/test/node/dpop-interop}) discovers the dev stack's auth-server, generates an ES256 key, gets
  * a token with client_credentials as {@code demo-service} with its DPoP proof, and calls resource-demo's {@code GET
  * /api/notes} with the DPoP scheme and a fresh proof each time; the same token sent as Bearer, or with a proof of
- * another key, is refused. The script is installed with {@code npm ci} into {@code target/}, once.
+ * another key, is refused. Then, as {@code demo-web}, the authorization code flow with {@code dpop_jkt} (alice
+ * signs in on the login page, played over plain fetch): a proof of another key cannot redeem the code, the client's
+ * own can, and the DPoP-bound token works at userinfo and resource-demo. The script is installed with {@code npm ci} into {@code target/}, once.
  */
 class DpopInteropIT {
     private static final String SCRIPT = "interop.mjs";
@@ -72,16 +74,32 @@ class DpopInteropIT {
     @Test
     void clientCredentialsWhenOauth4webapiSendsDpopProofsThenItsTokenIsBoundAndWorksOnlyWithItsKey() throws Exception {
         Map<String, String> env = Map.of(
-                "LATCHKEY_ISSUER", "http://localhost:" + stack.authPort,
-                "LATCHKEY_RESOURCE_URL", "http://localhost:" + stack.demoPort + "/api/notes",
-                "LATCHKEY_CLIENT_ID", "demo-service",
-                "LATCHKEY_CLIENT_SECRET", DevValues.DEMO_SERVICE_SECRET);
+                "LATCHKEY_ISSUER",
+                "http://localhost:" + stack.authPort,
+                "LATCHKEY_RESOURCE_URL",
+                "http://localhost:" + stack.demoPort + "/api/notes",
+                "LATCHKEY_CLIENT_ID",
+                "demo-service",
+                "LATCHKEY_CLIENT_SECRET",
+                DevValues.DEMO_SERVICE_SECRET,
+                "LATCHKEY_WEB_CLIENT_ID",
+                "demo-web",
+                "LATCHKEY_WEB_CLIENT_SECRET",
+                DevValues.DEMO_WEB_SECRET,
+                "LATCHKEY_REDIRECT_URI",
+                "http://localhost:" + stack.demoPort + "/callback",
+                "LATCHKEY_USERNAME",
+                "alice",
+                "LATCHKEY_PASSWORD",
+                "alice-dev-password");
         Run run = run("flow", List.of("node", SCRIPT), project, env, SCRIPT_DEADLINE);
         assertEquals(0, run.exitCode(), run.toString());
         JsonObject result = run.json();
 
-        assertEquals(new JsonArray().add("ES256").add("RS256").add("EdDSA"),
-                result.getJsonArray("dpop_signing_alg_values_supported"), run.toString());
+        assertEquals(
+                new JsonArray().add("ES256").add("RS256").add("EdDSA"),
+                result.getJsonArray("dpop_signing_alg_values_supported"),
+                run.toString());
         assertEquals("dpop", result.getString("token_type"), run.toString());
         assertEquals(
                 new JsonObject().put("jkt", result.getString("key_thumbprint")),
@@ -93,10 +111,24 @@ class DpopInteropIT {
 
         JsonObject asBearer = result.getJsonObject("as_bearer");
         assertEquals(401, asBearer.getInteger("status"), run.toString());
-        assertTrue(asBearer.getString("www_authenticate").startsWith("DPoP"), run.toString());
+        assertTrue(asBearer.getString("www_authenticate").contains("error=\"invalid_token\""), run.toString());
+        // oauth4webapi parses the challenge: a DPoP one naming the error (its scheme in lower case).
         JsonObject otherKey = result.getJsonObject("other_key");
         assertEquals(401, otherKey.getInteger("status"), run.toString());
-        assertTrue(otherKey.getString("www_authenticate").contains("invalid_dpop_proof"), run.toString());
+        JsonObject challenge = otherKey.getJsonArray("challenges").getJsonObject(0);
+        assertEquals("dpop", challenge.getString("scheme"), run.toString());
+        assertEquals("invalid_dpop_proof", challenge.getJsonObject("parameters").getString("error"), run.toString());
+
+        // The code flow, the code bound by dpop_jkt: another key's proof cannot redeem it, the client's can.
+        assertEquals(
+                new JsonObject()
+                        .put("stolen_code", "invalid_dpop_proof")
+                        .put("token_type", "dpop")
+                        .put("cnf_matches_key", true)
+                        .put("userinfo_sub_matches", true)
+                        .put("resource_status", 200),
+                result.getJsonObject("code_flow"),
+                run.toString());
     }
 
     private record Run(String mode, int exitCode, String stdout, String stderr) {
@@ -163,7 +195,9 @@ class DpopInteropIT {
     private static String missingNode() throws InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            process = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException notOnPath) {
             return "node is not on the PATH: the oauth4webapi interop needs Node.js 20+";
         }

@@ -42,7 +42,9 @@ public final class PgProofJtiRepository implements DpopReplayCache {
             SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
             ON CONFLICT (jkt, jti) DO NOTHING
             RETURNING jkt, jti""";
-    private static final int INSERTS_IN_FLIGHT = 1;
+    // Several batches out at once: each waits for its commit's WAL flush, and PostgreSQL flushes concurrent
+    // commits together.
+    private static final int INSERTS_IN_FLIGHT = 4;
     private static final int MAX_BATCH = 64;
     private static final String PRUNE = "DELETE FROM dpop_proof_jtis WHERE expires_at < now()";
 

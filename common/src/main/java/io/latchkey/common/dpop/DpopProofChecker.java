@@ -59,7 +59,10 @@ public final class DpopProofChecker {
      * key object once instead of per request more than halves a proof check with the native provider. Keyed by the
      * whole JWK as sent, so a cached key is exactly the one that JWK describes; refusals are never cached.
      */
-    private final Map<String, PublicJwk> keys = new ConcurrentHashMap<>();
+    private final Map<String, ProofKey> keys = new ConcurrentHashMap<>();
+
+    /** A parsed proof key and its thumbprint. */
+    private record ProofKey(PublicJwk jwk, String jkt) {}
 
     public DpopProofChecker(Set<JwsAlgorithm> algorithms, Duration window, Duration leeway, Clock clock) {
         if (algorithms.isEmpty() || window.isNegative() || leeway.isNegative()) {
@@ -112,7 +115,8 @@ public final class DpopProofChecker {
         if (!(header.getValue("jwk") instanceof JsonObject jwkJson)) {
             throw new DpopProofRejected(Reason.BAD_KEY, "DPoP proof jwk missing");
         }
-        PublicJwk jwk = key(jwkJson);
+        ProofKey proofKey = key(jwkJson);
+        PublicJwk jwk = proofKey.jwk();
         if (!algorithm.fits(jwk)) {
             throw new DpopProofRejected(Reason.BAD_KEY, "DPoP proof jwk does not fit alg");
         }
@@ -143,7 +147,7 @@ public final class DpopProofChecker {
         if ((nonce != null && !(nonce instanceof String)) || !nonces.accept((String) nonce)) {
             throw new DpopProofRejected(Reason.NONCE, "DPoP proof nonce missing or stale");
         }
-        return new DpopProof(JwkThumbprint.of(jwk), jti, iat, proofHtm, proofHtu);
+        return new DpopProof(proofKey.jkt(), jti, iat, proofHtm, proofHtu);
     }
 
     /**
@@ -158,9 +162,9 @@ public final class DpopProofChecker {
         return checked;
     }
 
-    private PublicJwk key(JsonObject jwkJson) {
+    private ProofKey key(JsonObject jwkJson) {
         String cacheKey = jwkJson.encode();
-        PublicJwk cached = keys.get(cacheKey);
+        ProofKey cached = keys.get(cacheKey);
         if (cached != null) {
             return cached;
         }
@@ -170,11 +174,12 @@ public final class DpopProofChecker {
         } catch (IllegalArgumentException e) {
             throw new DpopProofRejected(Reason.BAD_KEY, "DPoP proof " + e.getMessage());
         }
+        ProofKey parsed = new ProofKey(jwk, JwkThumbprint.of(jwk));
         if (keys.size() >= KEY_CACHE_SIZE) {
             keys.clear();
         }
-        keys.put(cacheKey, jwk);
-        return jwk;
+        keys.put(cacheKey, parsed);
+        return parsed;
     }
 
     private static String normalizedHtu(Object htu) {
