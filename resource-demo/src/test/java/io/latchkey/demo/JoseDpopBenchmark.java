@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Issues 19 and 20 "Measure": {@code GET /api/me} on resource-demo with (a) a token verified on every request, ES256
@@ -42,7 +45,8 @@ import java.util.Set;
  * token), and (b) a DPoP-bound token from the cache with a fresh proof on every request against the same token as
  * Bearer from the cache, all against authentication off. Proofs are signed ahead of each run (one per request, each
  * used once: a replayed one would be refused) with {@code bench.proofAlg} (ES256 by default; RS256 or EdDSA), and
- * replayed by {@code wrk} (one thread, {@value #CONNECTIONS} connections) from a file. Signatures run on the provider
+ * replayed by {@code wrk} (one thread, {@value #CONNECTIONS} connections) from a file; a run that outlasts its proofs
+ * shows non-2xx responses (replays refused), so raise {@code bench.proofRate} until there are none. Signatures run on the provider
  * resource-demo's {@code main} installs (ACCP where it loads); {@code -Dbench.jdk=true} measures the JDK's instead.
  *
  * <p>Run: {@code ./mvnw -B -q -pl resource-demo -am verify -Pbenchmark -DskipTests -Dspotless.check.skip=true
@@ -155,11 +159,20 @@ public final class JoseDpopBenchmark {
         }
         Path file = Files.createTempFile("bench-proofs-", ".txt");
         file.toFile().deleteOnExit();
-        StringBuilder lines = new StringBuilder(count * 700);
-        for (int i = 0; i < count; i++) {
-            lines.append(proof(key, htu, c.token())).append('\n');
-        }
-        Files.writeString(file, lines);
+        // Signed on every core (an RS256 proof costs about a millisecond to make), all with iat 55 s ahead, so that
+        // those signed first are still inside the 65 s window when the last ones are used.
+        long iat = Instant.now().getEpochSecond() + 55;
+        Files.writeString(
+                file,
+                IntStream.range(0, count)
+                        .parallel()
+                        .mapToObj(i -> TestDpopProof.by(key)
+                                .htm("GET")
+                                .htu(htu)
+                                .accessToken(c.token())
+                                .iat(iat)
+                                .sign())
+                        .collect(Collectors.joining("\n", "", "\n")));
         return new Case(c.name(), c.port(), c.token(), c.scheme(), file);
     }
 

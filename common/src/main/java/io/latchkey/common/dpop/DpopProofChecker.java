@@ -56,7 +56,7 @@ public final class DpopProofChecker {
     private final Clock clock;
     /**
      * A client signs every proof with the same key: parsing its JWK, checking an EC point and building the provider's
-     * key object once instead of per request more than halves a proof check with the native provider. Keyed by the
+     * key object once instead of per request leaves the signature itself as most of a proof check. Keyed by the
      * whole JWK as sent, so a cached key is exactly the one that JWK describes; refusals are never cached.
      */
     private final Map<String, ProofKey> keys = new ConcurrentHashMap<>();

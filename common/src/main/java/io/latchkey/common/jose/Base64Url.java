@@ -46,7 +46,7 @@ public final class Base64Url {
         return bytes;
     }
 
-    /** True when every character of {@code text} is in the base64url alphabet (an empty string passes). */
+    /** True when {@code c} is one of the 64 base64url characters. */
     public static boolean isAlphabet(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
