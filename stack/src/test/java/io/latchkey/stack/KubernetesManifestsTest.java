@@ -9,6 +9,7 @@ import io.latchkey.common.config.Secrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -264,9 +265,10 @@ class KubernetesManifestsTest {
                         where);
             }
         }
-        assertEquals(224, memoryLimit("key-service"), "measured in compose (mem_limit)");
-        assertEquals(320, memoryLimit("auth-server"), "measured in compose (mem_limit)");
-        assertEquals(224, memoryLimit("resource-demo"), "measured in compose (mem_limit)");
+        for (String service : List.of("key-service", "auth-server", "resource-demo")) {
+            assertEquals(
+                    composeMemoryLimit(service), memoryLimit(service), service + ": the measured size, as in compose");
+        }
     }
 
     @Test
@@ -337,6 +339,20 @@ class KubernetesManifestsTest {
 
     private static void assertNull(Object value, String message) {
         assertEquals(null, value, message);
+    }
+
+    /** The {@code mem_limit} docker-compose.yml gives {@code service}, in MiB (written as {@code <n>m}). */
+    @SuppressWarnings("unchecked")
+    private static int composeMemoryLimit(String service) {
+        try (var in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = yaml().load(in);
+            Map<String, Object> services = (Map<String, Object>) compose.get("services");
+            String limit = String.valueOf(((Map<String, Object>) services.get(service)).get("mem_limit"));
+            assertTrue(limit.endsWith("m"), service + " mem_limit in MiB: " + limit);
+            return Integer.parseInt(limit.substring(0, limit.length() - 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int memoryLimit(String deployment) {
