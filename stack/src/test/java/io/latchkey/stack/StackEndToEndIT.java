@@ -192,14 +192,16 @@ class StackEndToEndIT {
     }
 
     @Test
-    void jwksWhenFetchedThenPublishesOnlyPublicRsaKeys() throws Exception {
+    void jwksWhenFetchedThenPublishesOnlyPublicKeysOfBothRings() throws Exception {
         HttpResponse<String> response = get("http://127.0.0.1:" + stack.keyPort + "/.well-known/jwks.json", null);
         assertEquals(200, response.statusCode());
         JsonArray keys = new JsonObject(response.body()).getJsonArray("keys");
-        assertTrue(keys.size() >= 1);
+        assertTrue(keys.stream().anyMatch(k -> ((JsonObject) k).getString("alg").equals("RS256")), "an RS256 key");
+        assertTrue(keys.stream().anyMatch(k -> ((JsonObject) k).getString("alg").equals("ES256")), "an ES256 key");
         for (Object k : keys) {
             JsonObject key = (JsonObject) k;
-            assertEquals("RSA", key.getString("kty"));
+            String kty = key.getString("alg").equals("RS256") ? "RSA" : "EC";
+            assertEquals(kty, key.getString("kty"), key.encode());
             for (String secret : new String[] {"d", "p", "q", "dp", "dq", "qi"}) {
                 assertTrue(!key.containsKey(secret), "JWKS carries " + secret);
             }
@@ -213,7 +215,11 @@ class StackEndToEndIT {
 
     /** The classic key-confusion forgery: HMAC over the token with the RSA public key (PEM) as the secret. */
     private static String hs256WithPublicKey(JsonObject header, String payload) throws Exception {
-        JsonObject jwk = jwks().getJsonObject(0);
+        JsonObject jwk = jwks().stream()
+                .map(JsonObject.class::cast)
+                .filter(k -> k.getString("kty").equals("RSA"))
+                .findFirst()
+                .orElseThrow();
         java.security.spec.RSAPublicKeySpec spec = new java.security.spec.RSAPublicKeySpec(
                 new java.math.BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("n"))),
                 new java.math.BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("e"))));
