@@ -405,6 +405,36 @@ class AdminOperatorApiTest {
     }
 
     @Test
+    void updateClientWhenItSetsAnIpAllowlistThenTheTokenEndpointHoldsToIt() {
+        TestClients.confidential("fenced").scopes("notes:read").insert(pool);
+        String token = adminToken();
+        JsonObject update = new JsonObject()
+                .put("grant_types", new JsonArray().add("client_credentials"))
+                .put("scopes", new JsonArray().add("notes:read"))
+                .put("audience", "resource-demo")
+                .put("token_endpoint_ip_allowlist", new JsonArray().add("10.0.0.0/8"));
+        var fenced = call(HttpMethod.PUT, "/admin/clients/fenced", token, update);
+        assertEquals(200, fenced.statusCode(), fenced.bodyAsString());
+        assertEquals(
+                new JsonArray().add("10.0.0.0/8"),
+                get("/admin/clients/fenced").bodyAsJsonObject().getJsonArray("token_endpoint_ip_allowlist"));
+        // The test calls from loopback, outside the list.
+        assertEquals(
+                401,
+                stack.auth().token("fenced", "grant_type=client_credentials").statusCode());
+
+        var opened = call(
+                HttpMethod.PUT,
+                "/admin/clients/fenced",
+                token,
+                update.copy().put("token_endpoint_ip_allowlist", new JsonArray().add("127.0.0.0/8")));
+        assertEquals(200, opened.statusCode(), opened.bodyAsString());
+        assertEquals(
+                200,
+                stack.auth().token("fenced", "grant_type=client_credentials").statusCode());
+    }
+
+    @Test
     void updateClientWhenValidThenStoredReturnedAndAuditedAndWhenBadThenNamedAndUnchanged() {
         TestClients.confidential("editable").scopes("notes:read").insert(pool);
         String token = adminToken();
