@@ -46,7 +46,8 @@ import java.util.Map;
  *
  * System properties: {@code bench.seconds} (10, per measured run), {@code bench.runs} (3), {@code bench.warmup}
  * (30, seconds of client_credentials load before anything is timed), {@code bench.only} ({@code es256}: only
- * {@link Es256Comparison}'s figures, ES256 against RS256).
+ * {@link Es256Comparison}'s figures, ES256 against RS256;
+ * {@code refresh}: only RS256 refresh against its ceiling).
  */
 public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
@@ -145,6 +146,9 @@ public final class TokenBenchmark {
             servers.close();
             System.exit(0);
         }
+        if ("refresh".equals(System.getProperty("bench.only"))) {
+            refreshOnly(client, servers, database, refresh, tokenUrl, seconds, runs, warmUp, cores);
+        }
         Wrk.run(cc, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp);
         Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3), chains(client));
         Wrk.run(password, tokenUrl, WRK_THREADS, CONNECTIONS, Math.max(1, warmUp / 3));
@@ -224,6 +228,50 @@ public final class TokenBenchmark {
                 median(loginRates), medianRatio(loginRates, hashRates), median(hashRates));
         System.out.printf("load average at the end: %s%n", BenchFigures.loadAverage());
         System.exit(0);
+    }
+
+    /**
+     * Issue 23's figure alone: RS256 refresh beside its ceiling (RSA signing alone in series with the refresh
+     * transaction alone), run by run, with its p50/p99; the other grants are not run, so a change to the refresh
+     * path can be measured in a few minutes.
+     */
+    private static void refreshOnly(
+            WebClient client,
+            BenchServers servers,
+            DatabaseSettings database,
+            Path refresh,
+            String tokenUrl,
+            int seconds,
+            int runs,
+            int warmUp,
+            int cores)
+            throws Exception {
+        Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp, chains(client));
+        DatabaseWork databaseWork = new DatabaseWork(Database.pool(servers.vertx(), database, CONNECTIONS), CONNECTIONS);
+        List<Double> rates = new ArrayList<>();
+        List<Double> ceilings = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            double signing = report("RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond());
+            double transaction = report("refresh tx alone", databaseWork.refreshTransactions(seconds));
+            rates.add(report(
+                    "refresh_token", Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, chains(client))));
+            ceilings.add(inSeries(transaction, signing));
+        }
+        servers.close();
+        System.out.println();
+        System.out.printf(
+                "refresh_token         %6.0f/s = %.2f x its ceiling %.0f/s (median of run ratios; per run %s)%n",
+                median(rates), medianRatio(rates, ceilings), median(ceilings), perRun(rates, ceilings));
+        System.out.printf("load average at the end: %s%n", BenchFigures.loadAverage());
+        System.exit(0);
+    }
+
+    private static String perRun(List<Double> rates, List<Double> ceilings) {
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < rates.size(); i++) {
+            ratios.add(String.format("%.2f", rates.get(i) / ceilings.get(i)));
+        }
+        return String.join(", ", ratios);
     }
 
     /** Prints one closed-loop figure and returns it. */
