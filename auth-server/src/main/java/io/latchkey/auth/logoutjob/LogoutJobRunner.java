@@ -66,17 +66,26 @@ public final class LogoutJobRunner {
         if (stopped || !draining.compareAndSet(false, true)) {
             return;
         }
-        runUntilIdle().onComplete(ar -> {
+        nextBatch();
+    }
+
+    /** Each batch starts from the previous one's callback: no chain of futures grows with the job. */
+    private void nextBatch() {
+        if (stopped) {
+            draining.set(false);
+            return;
+        }
+        runBatch().onComplete(ar -> {
+            if (ar.succeeded() && ar.result()) {
+                nextBatch();
+                return;
+            }
             draining.set(false);
             if (ar.failed()) {
                 // Retried at the next poll; the failed batch rolled back.
                 LOG.error("logout job batch failed", ar.cause());
             }
         });
-    }
-
-    private Future<Void> runUntilIdle() {
-        return runBatch().compose(worked -> worked && !stopped ? runUntilIdle() : Future.succeededFuture());
     }
 
     /** One batch of the oldest unclaimed job in its own transaction; false when there was no job to claim. */
