@@ -1,7 +1,5 @@
 package io.latchkey.auth.admin;
 
-import io.latchkey.auth.logoutjob.LogoutJobReads;
-
 /**
  * Everything the admin API routes call: the changes to users, clients and sessions ({@link AdminService}), the
  * paginated reads ({@link AdminReads}), the key operations relayed to key-service ({@link KeyAdministration}) and

@@ -1,7 +1,6 @@
-package io.latchkey.auth.logoutjob;
+package io.latchkey.auth.session;
 
 import io.latchkey.auth.metrics.AuthMetrics;
-import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

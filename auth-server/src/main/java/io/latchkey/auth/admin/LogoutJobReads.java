@@ -1,7 +1,7 @@
-package io.latchkey.auth.logoutjob;
+package io.latchkey.auth.admin;
 
-import io.latchkey.auth.admin.PathIds;
 import io.latchkey.auth.oauth.OAuthError;
+import io.latchkey.auth.session.LogoutJobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.latchkey.auth.logoutjob;
+package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,6 @@ import io.latchkey.auth.backchannel.PgBackchannelOutbox;
 import io.latchkey.auth.client.PgClientRepository;
 import io.latchkey.auth.feed.PgRevocationRepository;
 import io.latchkey.auth.metrics.AuthMetrics;
-import io.latchkey.auth.session.PgSessionRepository;
-import io.latchkey.auth.session.SessionTerminator;
 import io.latchkey.auth.test.Sql;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.auth.test.TestUsers;

@@ -1,4 +1,4 @@
-package io.latchkey.auth.logoutjob;
+package io.latchkey.auth.session;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
