@@ -30,6 +30,9 @@ import java.util.UUID;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
  */
 public final class SessionTerminator {
+    /** Sessions ended per transaction when all of a user's or client's sessions end. */
+    public static final int BATCH_SIZE = 1000;
+
     private final SessionRepository sessions;
     private final UserRepository users;
     private final ClientRepository clients;
@@ -63,9 +66,6 @@ public final class SessionTerminator {
                 new PgLogoutJobRepository(),
                 BATCH_SIZE);
     }
-
-    /** Sessions ended per transaction when all of a user's or client's sessions end. */
-    public static final int BATCH_SIZE = 1000;
 
     /**
      * Counts every entry it appends in {@code metrics}, by type; queues a back-channel logout in {@code backchannel}
