@@ -2,6 +2,7 @@ package io.latchkey.auth.session;
 
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,7 +26,7 @@ public record LogoutJob(
         CLIENT;
 
         public String column() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
