@@ -7,6 +7,7 @@ import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.admin.KeyAdministration;
 import io.latchkey.auth.admin.KeyServiceAdmin;
+import io.latchkey.auth.admin.LogoutJobReads;
 import io.latchkey.auth.admin.PgAdminDirectory;
 import io.latchkey.auth.audit.PgAuditRepository;
 import io.latchkey.auth.authorize.AuthorizeFlow;
@@ -63,6 +64,8 @@ import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.revocation.Logout;
 import io.latchkey.auth.revocation.RevocationRateLimiter;
 import io.latchkey.auth.revocation.TokenRevocation;
+import io.latchkey.auth.session.LogoutJobRunner;
+import io.latchkey.auth.session.PgLogoutJobRepository;
 import io.latchkey.auth.session.PgSessionRepository;
 import io.latchkey.auth.session.SessionPruner;
 import io.latchkey.auth.session.SessionTerminator;
@@ -96,6 +99,8 @@ final class AuthServerComponents {
     private static final int REVOCATIONS_PER_SECOND = 20;
     /** HTTP connections to key-service per event loop. */
     private static final int SIGNING_CONNECTIONS = 64;
+    /** How often a replica looks for unfinished logout jobs (a new one, or one a stopped replica left). */
+    private static final long LOGOUT_JOB_POLL_MS = 1000;
 
     private final Vertx vertx;
     private final AuthServerConfig config;
@@ -105,6 +110,7 @@ final class AuthServerComponents {
     private final KeyServiceSigner signer;
     private final KeyServiceAdmin keyAdmin;
     private final SessionPruner sessionPruner;
+    private final LogoutJobRunner logoutJobs;
     private final BackchannelDelivery backchannel;
     private final RevocationFeed feed;
     private final RevocationPruner revocationPruner;
@@ -161,8 +167,26 @@ final class AuthServerComponents {
         revocationPruner = new RevocationPruner(vertx, revocationList, clock, config.feed());
 
         // Services.
+        var logoutJobRepository = new PgLogoutJobRepository();
         var terminator = new SessionTerminator(
-                sessions, users, clients, revocationList, config.accessTokenTtl(), clock, metrics, outbox);
+                sessions,
+                users,
+                clients,
+                revocationList,
+                config.accessTokenTtl(),
+                clock,
+                metrics,
+                outbox,
+                logoutJobRepository,
+                SessionTerminator.BATCH_SIZE);
+        logoutJobs = new LogoutJobRunner(
+                vertx,
+                pool,
+                logoutJobRepository,
+                terminator,
+                SessionTerminator.BATCH_SIZE,
+                LOGOUT_JOB_POLL_MS,
+                metrics);
         signer = new KeyServiceSigner(
                 vertx, config.keyServiceUrls(), config.internalSecret(), SIGNING_CONNECTIONS, config.keyServiceTls());
         backchannel = new BackchannelDelivery(
@@ -236,7 +260,8 @@ final class AuthServerComponents {
         var admin = new AdminOperations(
                 new AdminService(pool, users, clients, hasher, terminator, audit, adminDirectory),
                 new AdminReads(adminDirectory, clients),
-                new KeyAdministration(keyAdmin, pool, audit));
+                new KeyAdministration(keyAdmin, pool, audit),
+                new LogoutJobReads(pool, logoutJobRepository));
         var browserSessions = new PgBrowserSessionRepository();
         var authorizeFlow = new AuthorizeFlow(
                 pool,
@@ -314,6 +339,7 @@ final class AuthServerComponents {
     /** Once the listener accepts requests. */
     void listening() {
         revocationPruner.start();
+        logoutJobs.start();
     }
 
     /**
@@ -331,6 +357,7 @@ final class AuthServerComponents {
     /** Stops the pruners and ends every revocation stream, so no open stream holds the listener's shutdown. */
     Future<Void> endStreams() {
         revocationPruner.stop();
+        logoutJobs.stop();
         dependencies.stop();
         if (sessionPruneTimer >= 0) {
             vertx.cancelTimer(sessionPruneTimer);

@@ -5,6 +5,7 @@ import io.latchkey.auth.admin.AdminOperations;
 import io.latchkey.auth.admin.AdminReads;
 import io.latchkey.auth.admin.AdminService;
 import io.latchkey.auth.admin.KeyAdministration;
+import io.latchkey.auth.admin.LogoutJobReads;
 import io.latchkey.auth.admin.PageRequest;
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.json.JsonObject;
@@ -24,12 +25,14 @@ public final class AdminRoutes {
     private final AdminService admin;
     private final AdminReads reads;
     private final KeyAdministration keys;
+    private final LogoutJobReads logoutJobs;
 
     public AdminRoutes(AdminAuthorization authorization, AdminOperations operations) {
         this.authorization = authorization;
         this.admin = operations.changes();
         this.reads = operations.reads();
         this.keys = operations.keys();
+        this.logoutJobs = operations.logoutJobs();
     }
 
     public void mount(Router router) {
@@ -64,6 +67,8 @@ public final class AdminRoutes {
         router.get("/admin/clients/:id").handler(Reply.json(200, ctx -> reads.client(ctx.pathParam("id"))));
         router.put("/admin/clients/:id")
                 .handler(Reply.json(200, ctx -> admin.updateClient(actor(ctx), ctx.pathParam("id"), json(ctx))));
+        router.get("/admin/logout-jobs").handler(Reply.json(200, ctx -> logoutJobs.unfinished()));
+        router.get("/admin/logout-jobs/:id").handler(Reply.json(200, ctx -> logoutJobs.job(ctx.pathParam("id"))));
         router.get("/admin/keys").handler(Reply.json(200, ctx -> keys.list(page(ctx))));
         router.post("/admin/keys/rotate").handler(Reply.json(201, ctx -> keys.rotate(actor(ctx), optionalJson(ctx))));
         router.post("/admin/keys/:kid/revoke")

@@ -73,6 +73,14 @@ public final class AuthMetrics {
         codeReplay.increment();
     }
 
+    /** Sessions ended by background logout jobs (mass logout), batch by batch. */
+    public void logoutJobSessionsEnded(int count) {
+        Counter.builder("latchkey.logout.jobs.sessions.ended")
+                .description("Sessions ended by background logout jobs")
+                .register(registry)
+                .increment(count);
+    }
+
     /**
      * One revocation entry of {@code type} ({@code jti}, {@code sid} or {@code sub}) appended; counted when the
      * statement succeeds, so an entry whose transaction later rolls back is counted too.

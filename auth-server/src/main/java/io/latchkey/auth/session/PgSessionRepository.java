@@ -58,6 +58,16 @@ public final class PgSessionRepository implements SessionRepository {
     private static final String LOCK_BY_CLIENT = """
             SELECT s.id FROM sessions s JOIN session_clients c ON c.session_id = s.id
             WHERE c.client_id = $1 AND s.ended_at IS NULL ORDER BY s.id FOR UPDATE OF s""";
+    // One batch of a mass logout: the open sessions created at or before the cutoff (now() when none is given), in id
+    // order like the unbounded locks above so the two cannot deadlock.
+    private static final String LOCK_BATCH_BY_USER = """
+            SELECT id FROM sessions
+            WHERE user_id = $1 AND ended_at IS NULL AND created_at <= COALESCE($2, now())
+            ORDER BY id LIMIT $3 FOR UPDATE""";
+    private static final String LOCK_BATCH_BY_CLIENT = """
+            SELECT s.id FROM sessions s JOIN session_clients c ON c.session_id = s.id
+            WHERE c.client_id = $1 AND s.ended_at IS NULL AND s.created_at <= COALESCE($2, now())
+            ORDER BY s.id LIMIT $3 FOR UPDATE OF s""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
     private static final String END_ALL = """
@@ -164,6 +174,20 @@ public final class PgSessionRepository implements SessionRepository {
     @Override
     public Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId) {
         return sql.preparedQuery(LOCK_BY_CLIENT).execute(Tuple.of(clientId)).map(PgSessionRepository::ids);
+    }
+
+    @Override
+    public Future<List<UUID>> lockOpenBatchByUser(SqlClient sql, UUID userId, OffsetDateTime cutoff, int limit) {
+        return sql.preparedQuery(LOCK_BATCH_BY_USER)
+                .execute(Tuple.of(userId, cutoff, limit))
+                .map(PgSessionRepository::ids);
+    }
+
+    @Override
+    public Future<List<UUID>> lockOpenBatchByClient(SqlClient sql, String clientId, OffsetDateTime cutoff, int limit) {
+        return sql.preparedQuery(LOCK_BATCH_BY_CLIENT)
+                .execute(Tuple.of(clientId, cutoff, limit))
+                .map(PgSessionRepository::ids);
     }
 
     @Override

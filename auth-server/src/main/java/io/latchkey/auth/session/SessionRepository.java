@@ -69,6 +69,18 @@ public interface SessionRepository {
     /** Locks and lists the open sessions of a client. */
     Future<List<UUID>> lockOpenByClient(SqlClient sql, String clientId);
 
+    /**
+     * Locks and lists up to {@code limit} open sessions of a user created at or before {@code cutoff} (now when
+     * null), lowest ids first.
+     */
+    Future<List<UUID>> lockOpenBatchByUser(SqlClient sql, UUID userId, OffsetDateTime cutoff, int limit);
+
+    /**
+     * Locks and lists up to {@code limit} open sessions of a client created at or before {@code cutoff} (now when
+     * null), lowest ids first.
+     */
+    Future<List<UUID>> lockOpenBatchByClient(SqlClient sql, String clientId, OffsetDateTime cutoff, int limit);
+
     /** Ends up to {@code limit} open sessions past their absolute end (reason {@code expired}); returns their ids. */
     Future<List<UUID>> endExpired(SqlClient sql, int limit);
 

@@ -21,9 +21,18 @@ import java.util.UUID;
  * appended only through {@code revocation_append}, which serialises writers so seq order is commit order. Every
  * statement runs on the caller's {@code sql}, each once the previous one has answered.
  *
+ * <p>Ending all of a user's or client's sessions ends at most one batch in the caller's transaction; when more
+ * remain it records a {@link LogoutJob} there too, and {@code LogoutJobRunner} ends the rest in batches of their own,
+ * each through {@link #endBatch}. The {@code sub} entry, the raised {@code tokens_not_before} and (for a disable) the
+ * disabled flag commit with the request, so no refresh or new token succeeds from then on; a refresh that committed
+ * before left its session open, and the job lists that session's sid.
+ *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
  */
 public final class SessionTerminator {
+    /** Sessions ended per transaction when all of a user's or client's sessions end. */
+    public static final int BATCH_SIZE = 1000;
+
     private final SessionRepository sessions;
     private final UserRepository users;
     private final ClientRepository clients;
@@ -32,6 +41,31 @@ public final class SessionTerminator {
     private final Clock clock;
     private final AuthMetrics metrics;
     private final BackchannelOutbox backchannel;
+    private final LogoutJobRepository jobs;
+    private final int batchSize;
+
+    /** As below, with logout jobs in PostgreSQL and batches of {@value #BATCH_SIZE} sessions. */
+    public SessionTerminator(
+            SessionRepository sessions,
+            UserRepository users,
+            ClientRepository clients,
+            RevocationRepository revocations,
+            Duration accessTokenTtl,
+            Clock clock,
+            AuthMetrics metrics,
+            BackchannelOutbox backchannel) {
+        this(
+                sessions,
+                users,
+                clients,
+                revocations,
+                accessTokenTtl,
+                clock,
+                metrics,
+                backchannel,
+                new PgLogoutJobRepository(),
+                BATCH_SIZE);
+    }
 
     /**
      * Counts every entry it appends in {@code metrics}, by type; queues a back-channel logout in {@code backchannel}
@@ -45,7 +79,11 @@ public final class SessionTerminator {
             Duration accessTokenTtl,
             Clock clock,
             AuthMetrics metrics,
-            BackchannelOutbox backchannel) {
+            BackchannelOutbox backchannel,
+            LogoutJobRepository jobs,
+            int batchSize) {
+        this.jobs = jobs;
+        this.batchSize = batchSize;
         this.sessions = sessions;
         this.users = users;
         this.clients = clients;
@@ -78,24 +116,53 @@ public final class SessionTerminator {
                         : endSession(sql, sessionId, reason).map(user));
     }
 
-    /** Ends every open session of a user and revokes all of the user's tokens issued before now. */
+    /**
+     * Ends the open sessions of a user (the first batch here, the rest by a job recorded here) and revokes all of the
+     * user's tokens issued before now; returns the sessions ended here.
+     */
     public Future<List<UUID>> endUser(SqlClient sql, UUID userId, String reason) {
         long notBefore = notBefore();
-        return sessions.lockOpenByUser(sql, userId)
+        return sessions.lockOpenBatchByUser(sql, userId, null, batchSize)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
+                .compose(ids -> jobIfMore(sql, ids, LogoutJob.Kind.USER, userId.toString(), reason))
                 .compose(ids -> appendSub(sql, userId.toString(), notBefore).map(ids))
                 .compose(ids ->
                         users.raiseTokensNotBefore(sql, userId, notBefore).map(ids));
     }
 
-    /** Ends every open session of a client and revokes its client_credentials tokens issued before now. */
+    /**
+     * Ends the open sessions of a client (the first batch here, the rest by a job recorded here) and revokes its
+     * client_credentials tokens issued before now; returns the sessions ended here.
+     */
     public Future<List<UUID>> endClient(SqlClient sql, String clientId, String reason) {
         long notBefore = notBefore();
-        return sessions.lockOpenByClient(sql, clientId)
+        return sessions.lockOpenBatchByClient(sql, clientId, null, batchSize)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
+                .compose(ids -> jobIfMore(sql, ids, LogoutJob.Kind.CLIENT, clientId, reason))
                 .compose(ids -> appendSub(sql, clientId, notBefore).map(ids))
                 .compose(ids ->
                         clients.raiseTokensNotBefore(sql, clientId, notBefore).map(ids));
+    }
+
+    /**
+     * One batch of {@code job} on the caller's transaction, which must hold the job's row: locks up to {@code limit}
+     * of its open sessions, ends them, queues their back-channel logouts and lists their sids; returns how many it
+     * ended (fewer than {@code limit}: the job is done).
+     */
+    public Future<Integer> endBatch(SqlClient sql, LogoutJob job, int limit) {
+        Future<List<UUID>> locked = job.kind() == LogoutJob.Kind.USER
+                ? sessions.lockOpenBatchByUser(sql, UUID.fromString(job.target()), job.cutoff(), limit)
+                : sessions.lockOpenBatchByClient(sql, job.target(), job.cutoff(), limit);
+        return locked.compose(ids -> endAll(sql, ids, job.reason()).map(ids.size()));
+    }
+
+    /** A full batch may leave sessions behind: a job ends them, from the caller's transaction's start. */
+    private Future<List<UUID>> jobIfMore(
+            SqlClient sql, List<UUID> ended, LogoutJob.Kind kind, String target, String reason) {
+        if (ended.size() < batchSize) {
+            return Future.succeededFuture(ended);
+        }
+        return jobs.create(sql, UUID.randomUUID(), kind, target, reason).map(ended);
     }
 
     /**

@@ -59,7 +59,9 @@ class AdminOperatorApiTest {
             new Object[] {HttpMethod.GET, "/admin/keys", null},
             new Object[] {HttpMethod.POST, "/admin/keys/rotate", null},
             new Object[] {HttpMethod.POST, "/admin/keys/" + UNKNOWN_KID + "/revoke", null},
-            new Object[] {HttpMethod.GET, "/admin/audit", null});
+            new Object[] {HttpMethod.GET, "/admin/audit", null},
+            new Object[] {HttpMethod.GET, "/admin/logout-jobs", null},
+            new Object[] {HttpMethod.GET, "/admin/logout-jobs/" + UNKNOWN_UUID, null});
 
     @BeforeAll
     static void start() {
@@ -162,6 +164,53 @@ class AdminOperatorApiTest {
             assertTrue(response.getHeader("WWW-Authenticate").contains("error=\"invalid_token\""));
         }
         assertEquals(keys, Sql.count(pool, "SELECT count(*) FROM signing_keys"));
+    }
+
+    @Test
+    void logoutJobsWhenOneRunsAndOneFinishedThenListedAndReadByIdAndUnknownIsNotFound() {
+        String running = UUID.randomUUID().toString();
+        String finished = UUID.randomUUID().toString();
+        Sql.rows(
+                pool,
+                "INSERT INTO logout_jobs (id, kind, target, reason, cutoff, ended_count, finished_at)"
+                        + " VALUES ($1::uuid, 'client', 'no-such-client', 'client_disabled', now(), 3000, NULL),"
+                        + " ($2::uuid, 'user', $3, 'user_disabled', now(), 7, now())",
+                running,
+                finished,
+                UNKNOWN_UUID);
+        // Held as a replica running a batch holds it, so this replica's runner skips the job and it stays running.
+        var holder = Await.result(pool.getConnection());
+        var tx = Await.result(holder.begin());
+        Await.result(holder.preparedQuery("SELECT id FROM logout_jobs WHERE id = $1::uuid FOR UPDATE")
+                .execute(io.vertx.sqlclient.Tuple.of(running)));
+        try {
+            var list = get("/admin/logout-jobs");
+            assertEquals(200, list.statusCode(), list.bodyAsString());
+            var items = list.bodyAsJsonObject().getJsonArray("items");
+            assertEquals(1, items.size());
+            JsonObject job = items.getJsonObject(0);
+            assertEquals(running, job.getString("id"));
+            assertEquals("no-such-client", job.getString("client_id"));
+            assertEquals("running", job.getString("status"));
+            assertEquals(3000, job.getLong("sessions_ended"));
+            assertNull(job.getLong("finished_at"));
+
+            var one = get("/admin/logout-jobs/" + finished.toUpperCase(java.util.Locale.ROOT));
+            assertEquals(200, one.statusCode(), one.bodyAsString());
+            JsonObject done = one.bodyAsJsonObject();
+            assertEquals(UNKNOWN_UUID, done.getString("user_id"));
+            assertEquals("finished", done.getString("status"));
+            assertEquals("user_disabled", done.getString("reason"));
+            assertNotNull(done.getLong("finished_at"));
+            assertEquals("no-store", one.getHeader("Cache-Control"));
+
+            assertError(get("/admin/logout-jobs/" + UNKNOWN_UUID), 404, "not_found", "No logout job with this id");
+            assertError(get("/admin/logout-jobs/not-a-uuid"), 404, "not_found", "No logout job with this id");
+        } finally {
+            Await.result(tx.rollback());
+            Await.result(holder.close());
+            Sql.rows(pool, "DELETE FROM logout_jobs WHERE id IN ($1::uuid, $2::uuid)", running, finished);
+        }
     }
 
     @Test
