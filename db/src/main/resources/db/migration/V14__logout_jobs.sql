@@ -21,3 +21,6 @@ CREATE TABLE logout_jobs (
 );
 
 CREATE INDEX logout_jobs_unfinished ON logout_jobs (created_at) WHERE finished_at IS NULL;
+
+-- A refresh asks whether an unfinished job covers its session (PgSessionRepository): by kind and target.
+CREATE INDEX logout_jobs_unfinished_by_target ON logout_jobs (kind, target) WHERE finished_at IS NULL;

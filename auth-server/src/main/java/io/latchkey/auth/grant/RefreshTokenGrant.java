@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>A refresh racing a logout commits first or fails:</b> logout, user disable, password change and refresh
  *       reuse end the session under its {@code FOR UPDATE} lock, which step 3 also takes. If step 3 takes the lock
  *       first, it commits before the logout and its access token carries the {@code sid} the logout then lists;
- *       if the logout commits first, step 3 sees the session ended and fails.
+ *       if the logout commits first, step 3 sees the session ended and fails. A mass logout ends its first batch of
+ *       sessions so and records a job for the rest; a session that unfinished job covers reads as ended from the
+ *       moment the request commits, so the same holds for it.
  *   <li><b>{@code iat} never below the user's {@code not_before}:</b> {@code iat} is at least the {@code
  *       not_before} read in step 1, and step 3 refuses to commit when the user's {@code tokens_not_before} has
  *       risen above it since; every path that raises it also ends the user's sessions under their locks.

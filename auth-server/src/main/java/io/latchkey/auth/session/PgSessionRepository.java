@@ -23,11 +23,18 @@ public final class PgSessionRepository implements SessionRepository {
             INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at, dpop_jkt)
             VALUES ($1, $2, $3, $4, $5, $6)""";
     // The user's row comes along unlocked, saving a round trip: anything that disables the user or raises its
-    // tokens_not_before ends this session under the session's lock, so a stale user row always meets an ended
-    // session.
+    // tokens_not_before ends this session under the session's lock, or records a logout job that covers it, and a
+    // session an unfinished job covers reads as ended here. So a stale user row always meets an ended session, and
+    // once the request that recorded a job has committed no refresh of its sessions succeeds.
     private static final String FIND_BY_REFRESH = """
             SELECT s.id, s.user_id, r.client_id, r.scope, s.auth_time, s.expires_at AS session_expires_at,
-                   s.ended_at IS NOT NULL AS ended, r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
+                   (s.ended_at IS NOT NULL OR EXISTS (
+                        SELECT 1 FROM logout_jobs j
+                        WHERE j.finished_at IS NULL AND s.created_at <= j.cutoff
+                          AND ((j.kind = 'user' AND j.target = s.user_id::text)
+                               OR (j.kind = 'client' AND j.target IN (
+                                   SELECT c.client_id FROM session_clients c WHERE c.session_id = s.id))))) AS ended,
+                   r.expires_at AS token_expires_at, r.used_at IS NOT NULL AS used,
                    u.disabled AS user_disabled, u.tokens_not_before AS user_tokens_not_before, r.dpop_jkt
             FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
             WHERE r.token_hash = $1""";

@@ -247,11 +247,13 @@ public final class TokenBenchmark {
             int cores)
             throws Exception {
         Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp, chains(client));
-        DatabaseWork databaseWork = new DatabaseWork(Database.pool(servers.vertx(), database, CONNECTIONS), CONNECTIONS);
+        DatabaseWork databaseWork =
+                new DatabaseWork(Database.pool(servers.vertx(), database, CONNECTIONS), CONNECTIONS);
         List<Double> rates = new ArrayList<>();
         List<Double> ceilings = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            double signing = report("RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond());
+            double signing = report(
+                    "RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond());
             double transaction = report("refresh tx alone", databaseWork.refreshTransactions(seconds));
             rates.add(report(
                     "refresh_token", Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, chains(client))));

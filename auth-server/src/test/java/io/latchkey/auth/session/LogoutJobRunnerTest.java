@@ -1,6 +1,7 @@
 package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.backchannel.PgBackchannelOutbox;
@@ -19,6 +20,8 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +119,61 @@ class LogoutJobRunnerTest {
                         "SELECT count(*) FROM (SELECT value FROM revocations WHERE type = 'sid'"
                                 + " GROUP BY value HAVING count(*) > 1) twice"),
                 "sids listed twice");
+    }
+
+    /** A refresh token of {@code session}, for {@code client}, valid for a day; returns its hash. */
+    static byte[] insertRefreshToken(UUID session, String client) {
+        byte[] hash = RefreshTokens.hash(RefreshTokens.generate());
+        Sql.rows(
+                pool,
+                "INSERT INTO refresh_tokens (token_hash, session_id, client_id, scope, expires_at)"
+                        + " VALUES ($1, $2, $3, '', now() + interval '1 day')",
+                io.vertx.core.buffer.Buffer.buffer(hash),
+                session,
+                client);
+        return hash;
+    }
+
+    @Test
+    void refreshWhenAnUnfinishedJobCoversItsSessionThenItReadsAsEndedAndDoesNotRotate() {
+        TestClients.publicClient("covered-app").insert(pool);
+        UUID user = TestUsers.insert(pool, "covered-user", "covered-user-password-1");
+        insertSessions(user, "covered-app", 3);
+        SessionTerminator terminator = terminator(pool, new AuthMetrics(), 1);
+        // A password change of a user with more sessions than one batch: one ends now, a job (not run here) has the
+        // rest.
+        Await.result(Transactions.run(pool, sql -> terminator.endUser(sql, user, "password_changed")));
+        UUID covered = UUID.fromString(Sql.string(
+                pool, "SELECT id::text FROM sessions WHERE user_id = $1 AND ended_at IS NULL LIMIT 1", user));
+        insertSessions(user, "covered-app", 1);
+        UUID later = UUID.fromString(Sql.string(
+                pool,
+                "SELECT id::text FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY created_at DESC LIMIT 1",
+                user));
+        byte[] coveredToken = insertRefreshToken(covered, "covered-app");
+        byte[] laterToken = insertRefreshToken(later, "covered-app");
+        var sessions = new PgSessionRepository();
+
+        assertTrue(Await.result(sessions.findByRefreshToken(pool, coveredToken))
+                .orElseThrow()
+                .sessionEnded());
+        assertFalse(Await.result(sessions.findByRefreshToken(pool, laterToken))
+                .orElseThrow()
+                .sessionEnded());
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        long iat = now.toEpochSecond() + 5;
+        RefreshAttempt refused = Await.result(Transactions.run(
+                        pool,
+                        sql -> sessions.rotate(
+                                sql, coveredToken, "covered-app", now, iat, RefreshTokens.hash("a"), now.plusDays(1))))
+                .orElseThrow();
+        assertFalse(refused.rotated(), "a session the job will end gives no successor");
+        RefreshAttempt rotated = Await.result(Transactions.run(
+                        pool,
+                        sql -> sessions.rotate(
+                                sql, laterToken, "covered-app", now, iat, RefreshTokens.hash("b"), now.plusDays(1))))
+                .orElseThrow();
+        assertTrue(rotated.rotated(), "a session opened after the request is not the job's");
     }
 
     @Test
