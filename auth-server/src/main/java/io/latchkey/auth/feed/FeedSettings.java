@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param pruneInterval how often this replica deletes entries expired for more than {@link #PRUNE_GRACE}
  * @param maxPendingEntries how many live entries a stream may owe before it is closed as too slow (it resumes
  *     with {@code Last-Event-ID})
- * @param writeBacklogBytes how many bytes a stream may have unsent beyond its initial entries before it is
+ * @param writeBacklogBytes ({@value #BACKLOG_VARIABLE}) how many bytes a stream may have unsent beyond its initial entries before it is
  *     closed as too slow
  */
 public record FeedSettings(
@@ -29,6 +29,12 @@ public record FeedSettings(
     public static final String HEARTBEAT_VARIABLE = "LATCHKEY_FEED_HEARTBEAT_INTERVAL";
     public static final String CATCH_UP_VARIABLE = "LATCHKEY_FEED_CATCH_UP_INTERVAL";
     public static final String PRUNE_VARIABLE = "LATCHKEY_FEED_PRUNE_INTERVAL";
+    public static final String BACKLOG_VARIABLE = "LATCHKEY_FEED_STREAM_BACKLOG_BYTES";
+
+    /** Below this a stream could not hold one batch of long entries; above it 1,000 slow streams cost gigabytes. */
+    private static final int MIN_BACKLOG_BYTES = 16 * 1024;
+
+    private static final int MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
 
     private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(15);
 
@@ -54,7 +60,7 @@ public record FeedSettings(
                 env.duration(CATCH_UP_VARIABLE, defaults.catchUpInterval()),
                 env.duration(PRUNE_VARIABLE, defaults.pruneInterval()),
                 defaults.maxPendingEntries(),
-                defaults.writeBacklogBytes());
+                env.integer(BACKLOG_VARIABLE, defaults.writeBacklogBytes(), MIN_BACKLOG_BYTES, MAX_BACKLOG_BYTES));
     }
 
     public FeedSettings withHeartbeatInterval(Duration interval) {

@@ -4,8 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One open {@code /revocations/stream} response. While it joins (its initial read is in flight) it keeps the
@@ -15,23 +13,31 @@ import org.slf4j.LoggerFactory;
  * {@code Last-Event-ID}. Confined to the feed's event loop.
  */
 final class FeedSubscriber {
-    private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
-
     private final HttpServerResponse response;
     private final FeedSettings settings;
     private final Runnable onClose;
     private final Runnable unavailable;
+    private final Runnable onDropped;
     private List<EventBatch> pending = new ArrayList<>();
     private int pendingEntries;
     private long position;
     private boolean closed;
 
-    /** @param unavailable answers the request when the stream ends before its head was written */
-    FeedSubscriber(HttpServerResponse response, FeedSettings settings, Runnable onClose, Runnable unavailable) {
+    /**
+     * @param unavailable answers the request when the stream ends before its head was written
+     * @param onDropped counts (and perhaps logs) a stream closed for not keeping up
+     */
+    FeedSubscriber(
+            HttpServerResponse response,
+            FeedSettings settings,
+            Runnable onClose,
+            Runnable unavailable,
+            Runnable onDropped) {
         this.response = response;
         this.settings = settings;
         this.onClose = onClose;
         this.unavailable = unavailable;
+        this.onDropped = onDropped;
     }
 
     /** Sends the initial entries and whatever was broadcast while they were read, then follows live. */
@@ -107,7 +113,7 @@ final class FeedSubscriber {
     /** The client cannot keep up: close the connection rather than queue for it. */
     void drop() {
         if (markClosed()) {
-            LOG.info("revocation stream: closing a subscriber that cannot keep up; it resumes with Last-Event-ID");
+            onDropped.run();
             response.reset();
         }
     }

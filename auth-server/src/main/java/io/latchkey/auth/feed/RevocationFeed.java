@@ -40,6 +40,8 @@ public final class RevocationFeed {
     private static final long MAX_RECONNECT_DELAY_MS = 5_000;
     /** Generous: a busy database must not look dead, only one that stopped answering. */
     private static final long MIN_PING_TIMEOUT_MS = 10_000;
+    /** A mass of slow clients (a network partition) must not flood the log: one line per interval at most. */
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Vertx vertx;
     private final RevocationFeedRepository repository;
@@ -60,6 +62,10 @@ public final class RevocationFeed {
     private boolean pinging;
     private long heartbeatTimer = -1;
     private long safetyNetTimer = -1;
+    // Written on the feed's loop only; read by the metrics scrape. droppedAtLastLog is 0 until the first line.
+    private volatile long droppedStreams;
+    private long droppedAtLastLog;
+    private long lastDropLogNanos;
 
     /**
      * @param listenOptions where to LISTEN: the same database as {@code repository}'s pool; this connection is
@@ -104,6 +110,11 @@ public final class RevocationFeed {
         return subscribers.size();
     }
 
+    /** Streams closed since start because they could not keep up (their write queue was full). */
+    public long droppedStreams() {
+        return droppedStreams;
+    }
+
     /**
      * Attaches a stream to {@code response}: it receives what {@code initialRead} returns (entries after the client's
      * position), then every later entry. Call only while {@link #healthy()}. The read is started on the feed's event
@@ -121,8 +132,8 @@ public final class RevocationFeed {
     private void attach(
             HttpServerResponse response, Supplier<Future<RevocationPage>> initialRead, Runnable unavailable) {
         FeedSubscriber[] holder = new FeedSubscriber[1];
-        FeedSubscriber subscriber =
-                new FeedSubscriber(response, settings, () -> subscribers.remove(holder[0]), unavailable);
+        FeedSubscriber subscriber = new FeedSubscriber(
+                response, settings, () -> subscribers.remove(holder[0]), unavailable, this::streamDropped);
         holder[0] = subscriber;
         subscribers.add(subscriber);
         response.closeHandler(v -> onFeedLoop(subscriber::connectionClosed));
@@ -140,6 +151,19 @@ public final class RevocationFeed {
                         subscriber.end();
                     }
                 }));
+    }
+
+    private void streamDropped() {
+        droppedStreams++;
+        long now = System.nanoTime();
+        if (droppedAtLastLog == 0 || now - lastDropLogNanos >= DROP_LOG_INTERVAL_NANOS) {
+            LOG.info(
+                    "revocation feed: closed {} stream(s) that could not keep up since the last such line; they resume"
+                            + " with Last-Event-ID",
+                    droppedStreams - droppedAtLastLog);
+            droppedAtLastLog = droppedStreams;
+            lastDropLogNanos = now;
+        }
     }
 
     /** Runs {@code work} on the feed's event loop: at once when already there, else queued to it. */

@@ -19,7 +19,8 @@
  *
  * <p>Settings, all optional: {@code LATCHKEY_FEED_HEARTBEAT_INTERVAL} (10 s, at most 15 s),
  * {@code LATCHKEY_FEED_CATCH_UP_INTERVAL} (5 s: the safety-net read and LISTEN ping),
- * {@code LATCHKEY_FEED_PRUNE_INTERVAL} (1 min); read with {@link io.latchkey.auth.feed.FeedSettings#from}.
+ * {@code LATCHKEY_FEED_PRUNE_INTERVAL} (1 min), {@code LATCHKEY_FEED_STREAM_BACKLOG_BYTES} (256 KiB unsent per
+ * stream before it is cut off); read with {@link io.latchkey.auth.feed.FeedSettings#from}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009">RFC 7009</a>
  */

@@ -126,5 +126,9 @@ public final class AuthMetrics {
         Gauge.builder("latchkey.revocation.feed.subscribers", feed, RevocationFeed::subscriberCount)
                 .description("Open revocation streams on this replica")
                 .register(registry);
+        FunctionCounter.builder("latchkey.revocation.feed.dropped", feed, RevocationFeed::droppedStreams)
+                .description("Revocation streams closed because the client could not keep up (it resumes with"
+                        + " Last-Event-ID)")
+                .register(registry);
     }
 }

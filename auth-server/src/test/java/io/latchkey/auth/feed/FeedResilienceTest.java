@@ -147,7 +147,7 @@ class FeedResilienceTest {
     }
 
     /** Everything received until the server closed, reset or ended (last chunk) the stream. */
-    private static String readUntilCut(Socket socket) throws IOException {
+    static String readUntilCut(Socket socket) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         try {
@@ -166,7 +166,7 @@ class FeedResilienceTest {
         return received.toString(StandardCharsets.UTF_8);
     }
 
-    private static List<Long> ids(String stream) {
+    static List<Long> ids(String stream) {
         List<Long> ids = new ArrayList<>();
         Matcher m = Pattern.compile("\nid: ([0-9]+)\n").matcher(stream);
         while (m.find()) {

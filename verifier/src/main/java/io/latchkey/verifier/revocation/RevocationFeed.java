@@ -9,13 +9,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -138,23 +138,39 @@ public final class RevocationFeed {
         if (response.statusCode() != 200) {
             return Future.failedFuture("status " + response.statusCode());
         }
-        try {
-            JsonObject body = response.bodyAsJsonObject();
-            JsonArray entries = body.getJsonArray("entries");
-            long last = body.getLong("last_seq");
-            for (Object entry : entries) {
-                apply(RevocationEntry.from((JsonObject) entry));
-            }
-            lastSeq = last;
-        } catch (RuntimeException e) {
+        Buffer body = response.body();
+        if (body == null) {
             return Future.failedFuture("unreadable revocation list");
         }
-        if (!loaded) {
-            LOG.info("Revocation list loaded up to seq {}", lastSeq);
-        }
-        loaded = true;
-        heard();
-        return Future.succeededFuture();
+        // A first snapshot may hold a million entries: read and index it on a worker, not the event loop. Only the
+        // list (safe for concurrent use) is touched there; the feed's own state is updated back on its context.
+        return vertx.<Snapshot>executeBlocking(() -> read(body))
+                .recover(e -> Future.failedFuture("unreadable revocation list"))
+                .map(snapshot -> {
+                    snapshot.revokedKids().forEach(this::keyRevoked);
+                    lastSeq = snapshot.lastSeq();
+                    if (!loaded) {
+                        LOG.info("Revocation list loaded up to seq {}", lastSeq);
+                    }
+                    loaded = true;
+                    heard();
+                    return null;
+                });
+    }
+
+    private record Snapshot(long lastSeq, List<String> revokedKids) {}
+
+    /** Adds a snapshot's entries to the list; runs on a worker. */
+    private Snapshot read(Buffer body) {
+        long now = clock.millis() / 1000;
+        List<String> revokedKids = new ArrayList<>();
+        long last = SnapshotReader.read(body, entry -> {
+            list.add(entry, now);
+            if (entry.type() == RevocationEntry.Type.KID) {
+                revokedKids.add(entry.value());
+            }
+        });
+        return new Snapshot(last, revokedKids);
     }
 
     private Future<Void> openStream(URI base, long current) {
@@ -206,9 +222,13 @@ public final class RevocationFeed {
         list.add(entry, clock.millis() / 1000);
         lastSeq = entry.seq();
         if (entry.type() == RevocationEntry.Type.KID) {
-            LOG.warn("Signing key {} revoked", entry.value());
-            onKeyRevoked.accept(entry.value());
+            keyRevoked(entry.value());
         }
+    }
+
+    private void keyRevoked(String kid) {
+        LOG.warn("Signing key {} revoked", kid);
+        onKeyRevoked.accept(kid);
     }
 
     private void streamEnded(HttpClientRequest request, long current) {

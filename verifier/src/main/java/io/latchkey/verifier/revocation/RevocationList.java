@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * never accepted again.
  */
 public final class RevocationList {
-    private final Map<String, Long> jtis = new ConcurrentHashMap<>();
-    private final Map<String, Long> sids = new ConcurrentHashMap<>();
+    // jti and sid entries are the many (a mass logout puts one sid per session on the list): held compactly.
+    private final ExpiryIndex jtis = new ExpiryIndex();
+    private final ExpiryIndex sids = new ExpiryIndex();
     private final Map<String, SubjectCutoff> subjects = new ConcurrentHashMap<>();
     private final Set<String> revokedKids = ConcurrentHashMap.newKeySet();
 
@@ -28,8 +29,8 @@ public final class RevocationList {
             return;
         }
         switch (entry.type()) {
-            case JTI -> jtis.merge(entry.value(), entry.expiresAt(), Math::max);
-            case SID -> sids.merge(entry.value(), entry.expiresAt(), Math::max);
+            case JTI -> jtis.add(entry.value(), entry.expiresAt());
+            case SID -> sids.add(entry.value(), entry.expiresAt());
             case SUB ->
                 subjects.merge(
                         entry.value(),
@@ -45,10 +46,10 @@ public final class RevocationList {
         if (revokedKids.contains(token.keyId())) {
             return true;
         }
-        if (live(jtis.get(token.jwtId()), nowSeconds)) {
+        if (jtis.live(token.jwtId(), nowSeconds)) {
             return true;
         }
-        if (token.sessionId().isPresent() && live(sids.get(token.sessionId().get()), nowSeconds)) {
+        if (token.sessionId().isPresent() && sids.live(token.sessionId().get(), nowSeconds)) {
             return true;
         }
         SubjectCutoff cutoff = subjects.get(token.subject());
@@ -61,17 +62,13 @@ public final class RevocationList {
 
     /** Drops entries past their {@code expires_at}; revoked kids stay. */
     public void prune(long nowSeconds) {
-        jtis.values().removeIf(expiresAt -> expiresAt <= nowSeconds);
-        sids.values().removeIf(expiresAt -> expiresAt <= nowSeconds);
+        jtis.prune(nowSeconds);
+        sids.prune(nowSeconds);
         subjects.values().removeIf(cutoff -> cutoff.expiresAt() <= nowSeconds);
     }
 
     /** Live entries held, revoked kids included. */
     public int size() {
         return jtis.size() + sids.size() + subjects.size() + revokedKids.size();
-    }
-
-    private static boolean live(Long expiresAt, long nowSeconds) {
-        return expiresAt != null && expiresAt > nowSeconds;
     }
 }
