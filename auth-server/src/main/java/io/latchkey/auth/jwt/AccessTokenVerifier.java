@@ -1,11 +1,13 @@
 package io.latchkey.auth.jwt;
 
 import io.latchkey.auth.feed.RevocationRepository;
+import io.latchkey.common.jose.JwsAlgorithm;
+import io.latchkey.common.jose.JwsSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.security.Signature;
+import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -134,25 +136,11 @@ public final class AccessTokenVerifier {
 
     /**
      * Whether {@code parsed} carries a valid signature of {@code key} under the header's {@code alg}, which must be
-     * the one the key verifies. ES256 signatures are R‖S (RFC 7518 §3.4): exactly 64 bytes, checked in the IEEE
-     * P1363 form the JDK reads as such.
+     * the one the key verifies ({@link JwsSignatures}: ES256 only as R‖S, RFC 7518 §3.4).
      */
-    private static boolean signatureValid(java.security.PublicKey key, String alg, Parsed parsed) {
-        if (!alg.equals(SigningKeys.algorithmOf(key))) {
-            return false;
-        }
-        boolean ec = alg.equals("ES256");
-        if (ec && parsed.signature.length != 64) {
-            return false;
-        }
-        try {
-            Signature verifier = Signature.getInstance(ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
-            verifier.initVerify(key);
-            verifier.update(parsed.signingInput);
-            return verifier.verify(parsed.signature);
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
+    private static boolean signatureValid(PublicKey key, String alg, Parsed parsed) {
+        JwsAlgorithm pinned = SigningKeys.algorithmOf(key);
+        return pinned.jwsName().equals(alg) && JwsSignatures.verify(pinned, key, parsed.signingInput, parsed.signature);
     }
 
     private record Parsed(JsonObject header, JsonObject claims, byte[] signingInput, byte[] signature) {

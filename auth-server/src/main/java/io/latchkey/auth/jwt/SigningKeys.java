@@ -1,21 +1,11 @@
 package io.latchkey.auth.jwt;
 
+import io.latchkey.common.jose.JwsAlgorithm;
+import io.latchkey.common.jose.PublicJwk;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECFieldFp;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.EllipticCurve;
-import java.security.spec.RSAPublicKeySpec;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +55,7 @@ public final class SigningKeys {
             jwks.forEach((kid, jwk) -> {
                 try {
                     loaded.put(kid, publicKey(jwk));
-                } catch (RuntimeException | java.security.GeneralSecurityException e) {
+                } catch (RuntimeException e) {
                     LOG.error("signing key {} has an unusable public JWK", kid, e);
                 }
             });
@@ -82,60 +72,17 @@ public final class SigningKeys {
         return load;
     }
 
-    /** The only JWS {@code alg} {@code key} verifies: RS256 for an RSA key, ES256 for a P-256 key. */
-    public static String algorithmOf(PublicKey key) {
-        return key instanceof ECPublicKey ? "ES256" : "RS256";
+    /** The only JWS algorithm {@code key} verifies: RS256 for an RSA key, ES256 for a P-256 key. */
+    public static JwsAlgorithm algorithmOf(PublicKey key) {
+        return key instanceof ECPublicKey ? JwsAlgorithm.ES256 : JwsAlgorithm.RS256;
     }
 
-    private static PublicKey publicKey(JsonObject jwk) throws GeneralSecurityException {
-        Object kty = jwk.getValue("kty");
-        if ("EC".equals(kty)) {
-            return p256(jwk);
+    /** An RSA or P-256 public key, checked by {@link PublicJwk} (a P-256 point off the curve is refused). */
+    private static PublicKey publicKey(JsonObject jwk) {
+        PublicJwk parsed = PublicJwk.parse(jwk);
+        if (!parsed.kty().equals("RSA") && !parsed.kty().equals("EC")) {
+            throw new IllegalArgumentException("a signing key is RSA or EC P-256");
         }
-        if ("RSA".equals(kty)) {
-            return rsa(jwk);
-        }
-        throw new GeneralSecurityException("unsupported kty");
-    }
-
-    private static PublicKey p256(JsonObject jwk) throws GeneralSecurityException {
-        if (!"P-256".equals(jwk.getValue("crv"))) {
-            throw new GeneralSecurityException("unsupported curve");
-        }
-        Base64.Decoder d = Base64.getUrlDecoder();
-        byte[] xBytes = d.decode(jwk.getString("x"));
-        byte[] yBytes = d.decode(jwk.getString("y"));
-        if (xBytes.length != 32 || yBytes.length != 32) {
-            throw new GeneralSecurityException("P-256 coordinates must be 32 bytes");
-        }
-        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-        parameters.init(new ECGenParameterSpec("secp256r1"));
-        ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-        ECPoint point = new ECPoint(new BigInteger(1, xBytes), new BigInteger(1, yBytes));
-        if (!onCurve(point, spec.getCurve())) {
-            throw new GeneralSecurityException("the point is not on P-256");
-        }
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
-    }
-
-    /** y² = x³ + ax + b (mod p), with both coordinates below p. */
-    static boolean onCurve(ECPoint point, EllipticCurve curve) {
-        BigInteger p = ((ECFieldFp) curve.getField()).getP();
-        BigInteger x = point.getAffineX();
-        BigInteger y = point.getAffineY();
-        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
-            return false;
-        }
-        BigInteger left = y.multiply(y).mod(p);
-        BigInteger right =
-                x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
-        return left.equals(right);
-    }
-
-    private static PublicKey rsa(JsonObject jwk) throws GeneralSecurityException {
-        Base64.Decoder d = Base64.getUrlDecoder();
-        BigInteger n = new BigInteger(1, d.decode(jwk.getString("n")));
-        BigInteger e = new BigInteger(1, d.decode(jwk.getString("e")));
-        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
+        return parsed.publicKey();
     }
 }
