@@ -1,8 +1,8 @@
 package io.latchkey.auth;
 
 import io.latchkey.auth.config.AuthServerConfig;
-import io.latchkey.auth.crypto.NativeCrypto;
 import io.latchkey.common.ServiceLauncher;
+import io.latchkey.common.crypto.NativeCrypto;
 
 /** Starts auth-server from the environment. */
 public final class AuthServerMain {

@@ -1,7 +1,7 @@
 package io.latchkey.demo;
 
 import io.latchkey.common.ServiceLauncher;
-import io.latchkey.demo.crypto.NativeCrypto;
+import io.latchkey.common.crypto.NativeCrypto;
 
 /** Starts resource-demo from the environment. */
 public final class ResourceDemoMain {

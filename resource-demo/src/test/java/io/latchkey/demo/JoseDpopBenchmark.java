@@ -2,13 +2,13 @@ package io.latchkey.demo;
 
 import io.latchkey.common.NativeTransport;
 import io.latchkey.common.config.Env;
+import io.latchkey.common.crypto.NativeCrypto;
 import io.latchkey.common.jose.JwsAlgorithm;
 import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.common.testing.TestDpopProof;
 import io.latchkey.common.testing.TestJoseKey;
 import io.latchkey.common.testing.Wrk;
-import io.latchkey.demo.crypto.NativeCrypto;
 import io.latchkey.demo.http.DemoApiRoutes;
 import io.latchkey.demo.notes.InMemoryNoteStore;
 import io.latchkey.verifier.AccessToken;

@@ -2,7 +2,7 @@ package io.latchkey.stack;
 
 import io.latchkey.common.config.ConfigException;
 import io.latchkey.common.config.Env;
-import io.latchkey.demo.crypto.NativeCrypto;
+import io.latchkey.common.crypto.NativeCrypto;
 import java.util.List;
 
 /**

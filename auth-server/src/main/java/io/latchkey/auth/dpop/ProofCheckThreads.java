@@ -1,6 +1,6 @@
 package io.latchkey.auth.dpop;
 
-import io.latchkey.auth.crypto.NativeCrypto;
+import io.latchkey.common.crypto.NativeCrypto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;

@@ -2,11 +2,11 @@ package io.latchkey.auth.bench;
 
 import static io.latchkey.auth.test.BenchFigures.median;
 
-import io.latchkey.auth.crypto.NativeCrypto;
 import io.latchkey.auth.test.BenchFigures;
 import io.latchkey.auth.test.DpopKey;
 import io.latchkey.auth.test.TestClients;
 import io.latchkey.common.NativeTransport;
+import io.latchkey.common.crypto.NativeCrypto;
 import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.Database;
 import io.vertx.sqlclient.Pool;

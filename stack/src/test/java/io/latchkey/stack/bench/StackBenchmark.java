@@ -1,13 +1,13 @@
 package io.latchkey.stack.bench;
 
 import io.latchkey.common.config.DevValues;
+import io.latchkey.common.crypto.NativeCrypto;
 import io.latchkey.common.testing.Await;
 import io.latchkey.common.testing.PrometheusText;
 import io.latchkey.common.testing.ServiceProcess;
 import io.latchkey.common.testing.Wrk;
 import io.latchkey.db.DatabaseSettings;
 import io.latchkey.db.test.TestPostgres;
-import io.latchkey.demo.crypto.NativeCrypto;
 import io.latchkey.stack.LoopbackHttp;
 import io.latchkey.stack.Replica;
 import io.vertx.core.json.JsonArray;
