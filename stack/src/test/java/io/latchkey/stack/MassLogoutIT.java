@@ -160,6 +160,13 @@ class MassLogoutIT {
         JsonObject finished = job(admin, jobId);
         assertEquals(SESSIONS, finished.getLong("sessions_ended"), "each session counted once: " + finished);
         assertEquals(0, openSessions(), "no session of the client left open");
+        // The trail: the request's row names the job and counts its own batch; the job's one finished row (the kill
+        // and the restart wrote no second) counts the whole.
+        assertEquals(
+                List.of(
+                        "admin_client_disabled " + BATCH + " " + jobId,
+                        "logout_job_finished " + SESSIONS + " " + jobId),
+                auditRows());
         Set<String> listed = listedSids();
         List<String> missing =
                 sessionIds().stream().filter(id -> !listed.contains(id)).toList();
@@ -352,6 +359,22 @@ class MassLogoutIT {
                         .put("finished_at", rows.getObject(2) == null ? null : rows.getString(2));
             }
         }
+    }
+
+    /** The mass logout's audit rows, oldest first: event, sessions_ended and logout_job_id. */
+    private static List<String> auditRows() throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement("SELECT event, detail->>'sessions_ended',"
+                        + " detail->>'logout_job_id' FROM audit_events"
+                        + " WHERE event IN ('admin_client_disabled', 'logout_job_finished') ORDER BY id")) {
+            try (ResultSet result = s.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + " " + result.getString(2) + " " + result.getString(3));
+                }
+            }
+        }
+        return rows;
     }
 
     private static long openSessions() throws Exception {
