@@ -178,13 +178,14 @@ final class AuthServerComponents {
                 metrics,
                 outbox,
                 logoutJobRepository,
-                SessionTerminator.BATCH_SIZE);
+                config.logoutBatchSize());
         logoutJobs = new LogoutJobRunner(
                 vertx,
                 pool,
                 logoutJobRepository,
                 terminator,
-                SessionTerminator.BATCH_SIZE,
+                audit,
+                config.logoutBatchSize(),
                 LOGOUT_JOB_POLL_MS,
                 metrics);
         signer = new KeyServiceSigner(

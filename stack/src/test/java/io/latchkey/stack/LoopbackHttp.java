@@ -29,6 +29,15 @@ public final class LoopbackHttp {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET with HTTP Basic credentials ({@link #basic}), as a confidential client reads the revocation feed. */
+    public HttpResponse<String> getBasic(String url, String basic) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .header("Authorization", basic)
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> form(String url, String basic, Map<String, String> fields)
             throws IOException, InterruptedException {
         String body = fields.entrySet().stream()

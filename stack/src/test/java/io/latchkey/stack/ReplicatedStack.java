@@ -107,7 +107,7 @@ final class ReplicatedStack implements AutoCloseable {
         void apply(Replica authServer) throws Exception;
     }
 
-    private static Replica keyService(
+    static Replica keyService(
             String name, int port, int internalPort, String kek, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));
@@ -118,7 +118,7 @@ final class ReplicatedStack implements AutoCloseable {
         return Replica.start(name, "io.latchkey.keys.KeyServiceMain", port, env, dir);
     }
 
-    private static Replica authServer(
+    static Replica authServer(
             String name, int port, List<String> keyServices, String jwks, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));
@@ -134,7 +134,7 @@ final class ReplicatedStack implements AutoCloseable {
         return Replica.start(name, "io.latchkey.auth.AuthServerMain", port, env, dir);
     }
 
-    private static Replica resourceDemo(
+    static Replica resourceDemo(
             String name, int port, List<Replica> authServers, Map<String, String> common, Path dir) {
         Map<String, String> env = new HashMap<>(common);
         env.put("LATCHKEY_PORT", Integer.toString(port));

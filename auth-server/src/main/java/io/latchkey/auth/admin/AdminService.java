@@ -10,6 +10,7 @@ import io.latchkey.auth.client.ClientSecrets;
 import io.latchkey.auth.oauth.OAuthError;
 import io.latchkey.auth.password.PasswordHasher;
 import io.latchkey.auth.session.SessionTerminator;
+import io.latchkey.auth.session.SessionsEnded;
 import io.latchkey.auth.user.User;
 import io.latchkey.auth.user.UserProfile;
 import io.latchkey.auth.user.UserRepository;
@@ -20,7 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * The admin operations on users and clients. Every change that must kill tokens (user disable, password change,
@@ -87,7 +88,11 @@ public final class AdminService {
         }
         return Transactions.run(pool, sql -> users.disable(sql, id)
                 .compose(found -> endUserSessions(
-                        sql, found, id, "user_disabled", ended -> AuditEvent.adminUserDisabled(actor, id, ended))));
+                        sql,
+                        found,
+                        id,
+                        "user_disabled",
+                        ended -> AuditEvent.adminUserDisabled(actor, id, ended.count(), job(ended)))));
     }
 
     public Future<Void> changePassword(String actor, String rawId, JsonObject body) {
@@ -108,7 +113,7 @@ public final class AdminService {
                                 found,
                                 id,
                                 "password_changed",
-                                ended -> AuditEvent.adminPasswordChanged(actor, id, ended)))));
+                                ended -> AuditEvent.adminPasswordChanged(actor, id, ended.count(), job(ended))))));
     }
 
     /**
@@ -117,11 +122,16 @@ public final class AdminService {
      * the caller's transaction.
      */
     private Future<Void> endUserSessions(
-            SqlConnection sql, boolean found, UUID id, String reason, IntFunction<AuditEvent> event) {
+            SqlConnection sql, boolean found, UUID id, String reason, Function<SessionsEnded, AuditEvent> event) {
         if (!found) {
             return Future.failedFuture(noUser());
         }
-        return terminator.endUser(sql, id, reason).compose(ended -> audit.record(sql, event.apply(ended.size())));
+        return terminator.endUser(sql, id, reason).compose(ended -> audit.record(sql, event.apply(ended)));
+    }
+
+    /** The logout job a mass logout recorded, for its audit row; null when the request ended every session. */
+    private static UUID job(SessionsEnded ended) {
+        return ended.logoutJob().orElse(null);
     }
 
     public Future<JsonObject> createClient(String actor, JsonObject body) {
@@ -185,7 +195,8 @@ public final class AdminService {
             }
             return terminator
                     .endClient(sql, clientId, "client_disabled")
-                    .compose(ended -> audit.record(sql, AuditEvent.adminClientDisabled(actor, clientId, ended.size())));
+                    .compose(ended -> audit.record(
+                            sql, AuditEvent.adminClientDisabled(actor, clientId, ended.count(), job(ended))));
         }));
     }
 
@@ -203,7 +214,9 @@ public final class AdminService {
                             return terminator
                                     .endClient(sql, clientId, "secret_rotated")
                                     .compose(ended -> audit.record(
-                                            sql, AuditEvent.adminClientSecretRotated(actor, clientId, ended.size())));
+                                            sql,
+                                            AuditEvent.adminClientSecretRotated(
+                                                    actor, clientId, ended.count(), job(ended))));
                         }))
                 .map(v -> new JsonObject().put("client_id", clientId).put("client_secret", secret));
     }

@@ -50,9 +50,11 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
         return new AuditEvent("logout", clientId, userId, sessionId, ip, null);
     }
 
+    /** {@code logoutJob}: the job ending the sessions beyond the {@code sessionsEnded} ended here, or null. */
     public static AuditEvent logoutEverywhere(
-            String clientId, UUID userId, UUID sessionId, String ip, int sessionsEnded) {
-        return new AuditEvent("logout_everywhere", clientId, userId, sessionId, ip, sessionsEnded(sessionsEnded));
+            String clientId, UUID userId, UUID sessionId, String ip, int sessionsEnded, UUID logoutJob) {
+        return new AuditEvent(
+                "logout_everywhere", clientId, userId, sessionId, ip, sessionsEnded(sessionsEnded, logoutJob));
     }
 
     public static AuditEvent accessTokenRevoked(String clientId, UUID userId, UUID sessionId, String ip, String jti) {
@@ -74,12 +76,14 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
         return new AuditEvent("admin_user_created", actor, userId, null, null, null);
     }
 
-    public static AuditEvent adminUserDisabled(String actor, UUID userId, int sessionsEnded) {
-        return new AuditEvent("admin_user_disabled", actor, userId, null, null, sessionsEnded(sessionsEnded));
+    public static AuditEvent adminUserDisabled(String actor, UUID userId, int sessionsEnded, UUID logoutJob) {
+        return new AuditEvent(
+                "admin_user_disabled", actor, userId, null, null, sessionsEnded(sessionsEnded, logoutJob));
     }
 
-    public static AuditEvent adminPasswordChanged(String actor, UUID userId, int sessionsEnded) {
-        return new AuditEvent("admin_password_changed", actor, userId, null, null, sessionsEnded(sessionsEnded));
+    public static AuditEvent adminPasswordChanged(String actor, UUID userId, int sessionsEnded, UUID logoutJob) {
+        return new AuditEvent(
+                "admin_password_changed", actor, userId, null, null, sessionsEnded(sessionsEnded, logoutJob));
     }
 
     public static AuditEvent adminClientCreated(String actor, String targetClientId) {
@@ -92,14 +96,43 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
                 new JsonObject().put("target_client_id", targetClientId));
     }
 
-    public static AuditEvent adminClientDisabled(String actor, String targetClientId, int sessionsEnded) {
+    public static AuditEvent adminClientDisabled(
+            String actor, String targetClientId, int sessionsEnded, UUID logoutJob) {
         return new AuditEvent(
-                "admin_client_disabled", actor, null, null, null, targetClient(targetClientId, sessionsEnded));
+                "admin_client_disabled",
+                actor,
+                null,
+                null,
+                null,
+                targetClient(targetClientId).mergeIn(sessionsEnded(sessionsEnded, logoutJob)));
     }
 
-    public static AuditEvent adminClientSecretRotated(String actor, String targetClientId, int sessionsEnded) {
+    public static AuditEvent adminClientSecretRotated(
+            String actor, String targetClientId, int sessionsEnded, UUID logoutJob) {
         return new AuditEvent(
-                "admin_client_secret_rotated", actor, null, null, null, targetClient(targetClientId, sessionsEnded));
+                "admin_client_secret_rotated",
+                actor,
+                null,
+                null,
+                null,
+                targetClient(targetClientId).mergeIn(sessionsEnded(sessionsEnded, logoutJob)));
+    }
+
+    /**
+     * A logout job finished: {@code sessionsEnded} is the whole mass logout's count, the first batch its request
+     * ended included. No acting client: the job ran in the background. {@code userId} for a user's job,
+     * {@code targetClientId} for a client's (the other null).
+     */
+    public static AuditEvent logoutJobFinished(
+            UUID logoutJob, UUID userId, String targetClientId, String reason, long sessionsEnded) {
+        JsonObject detail = new JsonObject()
+                .put("logout_job_id", logoutJob.toString())
+                .put("reason", reason)
+                .put("sessions_ended", sessionsEnded);
+        if (targetClientId != null) {
+            detail.put("target_client_id", targetClientId);
+        }
+        return new AuditEvent("logout_job_finished", null, userId, null, null, detail);
     }
 
     public static AuditEvent adminSessionEnded(String actor, UUID userId, UUID sessionId) {
@@ -135,11 +168,20 @@ public record AuditEvent(String event, String clientId, UUID userId, UUID sessio
         return new AuditEvent("admin_key_revoked", actor, null, null, null, detail);
     }
 
-    private static JsonObject sessionsEnded(int count) {
-        return new JsonObject().put("sessions_ended", count);
+    /**
+     * {@code sessions_ended} counts the sessions the request itself ended (one batch at most); when more remained,
+     * {@code logout_job_id} names the job that ends them, whose final count its {@code logout_job_finished} row and
+     * {@code GET /admin/logout-jobs/{id}} give.
+     */
+    private static JsonObject sessionsEnded(int count, UUID logoutJob) {
+        JsonObject detail = new JsonObject().put("sessions_ended", count);
+        if (logoutJob != null) {
+            detail.put("logout_job_id", logoutJob.toString());
+        }
+        return detail;
     }
 
-    private static JsonObject targetClient(String clientId, int sessionsEnded) {
-        return new JsonObject().put("target_client_id", clientId).put("sessions_ended", sessionsEnded);
+    private static JsonObject targetClient(String clientId) {
+        return new JsonObject().put("target_client_id", clientId);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * auth-server settings, read and checked once at start. {@code tls} is the listener's (HTTPS when
  * {@code LATCHKEY_TLS_CERT} is set); {@code keyServiceTls} is what the key-service client trusts
  * ({@code LATCHKEY_TLS_CA}) and presents ({@code LATCHKEY_TLS_CLIENT_CERT}) for mutual TLS. {@code
- * dpopNonceRequired} makes the token endpoint require a server nonce in DPoP proofs (RFC 9449 §8).
+ * dpopNonceRequired} makes the token endpoint require a server nonce in DPoP proofs (RFC 9449 §8). {@code
+ * logoutBatchSize} is how many sessions a mass logout ends per transaction.
  */
 public record AuthServerConfig(
         DatabaseSettings database,
@@ -39,7 +40,8 @@ public record AuthServerConfig(
         ServerTls tls,
         ClientTls keyServiceTls,
         ListenerSettings listeners,
-        boolean dpopNonceRequired) {
+        boolean dpopNonceRequired,
+        int logoutBatchSize) {
 
     public static AuthServerConfig from(Env env) {
         AuthServerConfig config = new AuthServerConfig(
@@ -65,7 +67,8 @@ public record AuthServerConfig(
                 ServerTls.from(env),
                 ClientTls.from(env),
                 ListenerSettings.from(env, 9080),
-                env.bool("LATCHKEY_DPOP_NONCE_REQUIRED", false));
+                env.bool("LATCHKEY_DPOP_NONCE_REQUIRED", false),
+                env.integer("LATCHKEY_LOGOUT_BATCH_SIZE", 1000, 1, 10_000));
         // The metadata advertises the issuer's URLs: with TLS on, http ones would point clients at nothing.
         if (config.tls().enabled() && config.issuer().startsWith("http:")) {
             throw new ConfigException(

@@ -107,8 +107,15 @@ public final class Logout {
         // locking this token's session first would break that order.
         return terminator
                 .endUser(sql, user, "logout_everywhere")
-                .compose(
-                        ended -> audit.record(sql, AuditEvent.logoutEverywhere(clientId, user, sid, ip, ended.size())));
+                .compose(ended -> audit.record(
+                        sql,
+                        AuditEvent.logoutEverywhere(
+                                clientId,
+                                user,
+                                sid,
+                                ip,
+                                ended.count(),
+                                ended.logoutJob().orElse(null))));
     }
 
     private static Optional<UUID> uuid(Object value) {

@@ -8,7 +8,9 @@ import java.util.UUID;
 
 /**
  * A mass logout running in the background: every session of a user or client created at or before {@code cutoff}
- * is ended, {@code reason} written on each, in batches.
+ * is ended, {@code reason} written on each, in batches in session id order. {@code endedCount} counts every session
+ * the mass logout ended, the first batch its request ended included; {@code afterSession} is the highest session id
+ * ended so far (empty before the job's first batch and during its final sweep from the start).
  */
 public record LogoutJob(
         UUID id,
@@ -18,7 +20,8 @@ public record LogoutJob(
         OffsetDateTime cutoff,
         long endedCount,
         OffsetDateTime createdAt,
-        Optional<OffsetDateTime> finishedAt) {
+        Optional<OffsetDateTime> finishedAt,
+        Optional<UUID> afterSession) {
 
     /** Whose sessions the job ends. */
     public enum Kind {
@@ -28,6 +31,11 @@ public record LogoutJob(
         public String column() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** The user whose sessions a {@link Kind#USER} job ends; empty for a client's job. */
+    public Optional<UUID> userId() {
+        return kind == Kind.USER ? Optional.of(UUID.fromString(target)) : Optional.empty();
     }
 
     /** As {@code GET /admin/logout-jobs/{id}} answers it: times in epoch seconds. */

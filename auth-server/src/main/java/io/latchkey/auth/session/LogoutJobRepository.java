@@ -8,8 +8,12 @@ import java.util.UUID;
 
 /** The {@code logout_jobs} table. Every method runs on the caller's {@code sql}. */
 public interface LogoutJobRepository {
-    /** Records a job whose cutoff is the caller's transaction start, so it covers what that transaction saw. */
-    Future<Void> create(SqlClient sql, UUID id, LogoutJob.Kind kind, String target, String reason);
+    /**
+     * Records a job whose cutoff is the caller's transaction start, so it covers what that transaction saw; its count
+     * starts at the {@code ended} sessions the caller's transaction ended, the highest of them {@code afterSession}.
+     */
+    Future<Void> create(
+            SqlClient sql, UUID id, LogoutJob.Kind kind, String target, String reason, int ended, UUID afterSession);
 
     /**
      * Locks the oldest unfinished job no other transaction holds ({@code FOR UPDATE SKIP LOCKED}): the caller's
@@ -17,8 +21,11 @@ public interface LogoutJobRepository {
      */
     Future<Optional<LogoutJob>> claimNext(SqlClient sql);
 
-    /** Adds {@code ended} to the job's count and, when {@code finished}, marks it finished. */
-    Future<Void> recordBatch(SqlClient sql, UUID id, int ended, boolean finished);
+    /**
+     * Adds {@code ended} to the job's count, moves its cursor to {@code afterSession} (null: the next batch starts
+     * from the lowest id) and, when {@code finished}, marks it finished; returns the job as updated.
+     */
+    Future<LogoutJob> recordBatch(SqlClient sql, UUID id, int ended, UUID afterSession, boolean finished);
 
     Future<Optional<LogoutJob>> find(SqlClient sql, UUID id);
 

@@ -13,24 +13,27 @@ import java.util.UUID;
 
 /** {@link LogoutJobRepository} on PostgreSQL. */
 public final class PgLogoutJobRepository implements LogoutJobRepository {
-    private static final String COLUMNS = "id, kind, target, reason, cutoff, ended_count, created_at, finished_at";
+    private static final String COLUMNS =
+            "id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session";
     private static final String CREATE = """
-            INSERT INTO logout_jobs (id, kind, target, reason, cutoff) VALUES ($1, $2, $3, $4, now())""";
+            INSERT INTO logout_jobs (id, kind, target, reason, cutoff, ended_count, after_session)
+            VALUES ($1, $2, $3, $4, now(), $5, $6)""";
     private static final String CLAIM = "SELECT " + COLUMNS + """
              FROM logout_jobs WHERE finished_at IS NULL
             ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""";
     private static final String RECORD = """
-            UPDATE logout_jobs SET ended_count = ended_count + $2,
-                                   finished_at = CASE WHEN $3 THEN now() ELSE NULL END
-            WHERE id = $1""";
+            UPDATE logout_jobs SET ended_count = ended_count + $2, after_session = $3,
+                                   finished_at = CASE WHEN $4 THEN now() ELSE NULL END
+            WHERE id = $1""" + " RETURNING " + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM logout_jobs WHERE id = $1";
     private static final String UNFINISHED =
             "SELECT " + COLUMNS + " FROM logout_jobs WHERE finished_at IS NULL ORDER BY created_at, id LIMIT $1";
 
     @Override
-    public Future<Void> create(SqlClient sql, UUID id, LogoutJob.Kind kind, String target, String reason) {
+    public Future<Void> create(
+            SqlClient sql, UUID id, LogoutJob.Kind kind, String target, String reason, int ended, UUID afterSession) {
         return sql.preparedQuery(CREATE)
-                .execute(Tuple.of(id, kind.column(), target, reason))
+                .execute(Tuple.of(id, kind.column(), target, reason, ended, afterSession))
                 .mapEmpty();
     }
 
@@ -40,8 +43,10 @@ public final class PgLogoutJobRepository implements LogoutJobRepository {
     }
 
     @Override
-    public Future<Void> recordBatch(SqlClient sql, UUID id, int ended, boolean finished) {
-        return sql.preparedQuery(RECORD).execute(Tuple.of(id, ended, finished)).mapEmpty();
+    public Future<LogoutJob> recordBatch(SqlClient sql, UUID id, int ended, UUID afterSession, boolean finished) {
+        return sql.preparedQuery(RECORD)
+                .execute(Tuple.of(id, ended, afterSession, finished))
+                .map(rows -> first(rows).orElseThrow());
     }
 
     @Override
@@ -72,6 +77,7 @@ public final class PgLogoutJobRepository implements LogoutJobRepository {
                 row.getOffsetDateTime("cutoff"),
                 row.getLong("ended_count"),
                 row.getOffsetDateTime("created_at"),
-                Optional.ofNullable(row.getOffsetDateTime("finished_at")));
+                Optional.ofNullable(row.getOffsetDateTime("finished_at")),
+                Optional.ofNullable(row.getUUID("after_session")));
     }
 }

@@ -65,16 +65,21 @@ public final class PgSessionRepository implements SessionRepository {
     private static final String LOCK_BY_CLIENT = """
             SELECT s.id FROM sessions s JOIN session_clients c ON c.session_id = s.id
             WHERE c.client_id = $1 AND s.ended_at IS NULL ORDER BY s.id FOR UPDATE OF s""";
-    // One batch of a mass logout: the open sessions created at or before the cutoff (now() when none is given), in id
-    // order like the unbounded locks above so the two cannot deadlock.
-    private static final String LOCK_BATCH_BY_USER = """
+    // One batch of a mass logout: the open sessions created at or before the cutoff (now() when none is given) with ids
+    // above the cursor, in id order like the unbounded locks above so the two cannot deadlock. The cursor is compared
+    // to COALESCE(..., the nil UUID) rather than tested for NULL, so that even a generic plan bounds the index scan
+    // (V15's indexes on (user_id, id) of open sessions and (client_id, session_id)) at the cursor.
+    // Package-private for the test that reads their plans.
+    static final String LOCK_BATCH_BY_USER = """
             SELECT id FROM sessions
             WHERE user_id = $1 AND ended_at IS NULL AND created_at <= COALESCE($2, now())
-            ORDER BY id LIMIT $3 FOR UPDATE""";
-    private static final String LOCK_BATCH_BY_CLIENT = """
-            SELECT s.id FROM sessions s JOIN session_clients c ON c.session_id = s.id
+              AND id > COALESCE($3, '00000000-0000-0000-0000-000000000000'::uuid)
+            ORDER BY id LIMIT $4 FOR UPDATE""";
+    static final String LOCK_BATCH_BY_CLIENT = """
+            SELECT s.id FROM session_clients c JOIN sessions s ON s.id = c.session_id
             WHERE c.client_id = $1 AND s.ended_at IS NULL AND s.created_at <= COALESCE($2, now())
-            ORDER BY s.id LIMIT $3 FOR UPDATE OF s""";
+              AND c.session_id > COALESCE($3, '00000000-0000-0000-0000-000000000000'::uuid)
+            ORDER BY c.session_id LIMIT $4 FOR UPDATE OF s""";
     private static final String END = """
             UPDATE sessions SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL""";
     private static final String END_ALL = """
@@ -184,16 +189,18 @@ public final class PgSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Future<List<UUID>> lockOpenBatchByUser(SqlClient sql, UUID userId, OffsetDateTime cutoff, int limit) {
+    public Future<List<UUID>> lockOpenBatchByUser(
+            SqlClient sql, UUID userId, OffsetDateTime cutoff, UUID after, int limit) {
         return sql.preparedQuery(LOCK_BATCH_BY_USER)
-                .execute(Tuple.of(userId, cutoff, limit))
+                .execute(Tuple.of(userId, cutoff, after, limit))
                 .map(PgSessionRepository::ids);
     }
 
     @Override
-    public Future<List<UUID>> lockOpenBatchByClient(SqlClient sql, String clientId, OffsetDateTime cutoff, int limit) {
+    public Future<List<UUID>> lockOpenBatchByClient(
+            SqlClient sql, String clientId, OffsetDateTime cutoff, UUID after, int limit) {
         return sql.preparedQuery(LOCK_BATCH_BY_CLIENT)
-                .execute(Tuple.of(clientId, cutoff, limit))
+                .execute(Tuple.of(clientId, cutoff, after, limit))
                 .map(PgSessionRepository::ids);
     }
 

@@ -71,15 +71,17 @@ public interface SessionRepository {
 
     /**
      * Locks and lists up to {@code limit} open sessions of a user created at or before {@code cutoff} (now when
-     * null), lowest ids first.
+     * null) with ids above {@code after} (any id when null), lowest ids first.
      */
-    Future<List<UUID>> lockOpenBatchByUser(SqlClient sql, UUID userId, OffsetDateTime cutoff, int limit);
+    Future<List<UUID>> lockOpenBatchByUser(SqlClient sql, UUID userId, OffsetDateTime cutoff, UUID after, int limit);
 
     /**
      * Locks and lists up to {@code limit} open sessions of a client created at or before {@code cutoff} (now when
-     * null), lowest ids first.
+     * null) with ids above {@code after} (any id when null), lowest ids first. It reads the client's sessions from
+     * {@code after} on only, so a job's batches do not each re-read the sessions its earlier batches ended.
      */
-    Future<List<UUID>> lockOpenBatchByClient(SqlClient sql, String clientId, OffsetDateTime cutoff, int limit);
+    Future<List<UUID>> lockOpenBatchByClient(
+            SqlClient sql, String clientId, OffsetDateTime cutoff, UUID after, int limit);
 
     /** Ends up to {@code limit} open sessions past their absolute end (reason {@code expired}); returns their ids. */
     Future<List<UUID>> endExpired(SqlClient sql, int limit);

@@ -118,51 +118,69 @@ public final class SessionTerminator {
 
     /**
      * Ends the open sessions of a user (the first batch here, the rest by a job recorded here) and revokes all of the
-     * user's tokens issued before now; returns the sessions ended here.
+     * user's tokens issued before now.
      */
-    public Future<List<UUID>> endUser(SqlClient sql, UUID userId, String reason) {
+    public Future<SessionsEnded> endUser(SqlClient sql, UUID userId, String reason) {
         long notBefore = notBefore();
-        return sessions.lockOpenBatchByUser(sql, userId, null, batchSize)
+        return sessions.lockOpenBatchByUser(sql, userId, null, null, batchSize)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
                 .compose(ids -> jobIfMore(sql, ids, LogoutJob.Kind.USER, userId.toString(), reason))
-                .compose(ids -> appendSub(sql, userId.toString(), notBefore).map(ids))
-                .compose(ids ->
-                        users.raiseTokensNotBefore(sql, userId, notBefore).map(ids));
+                .compose(ended -> appendSub(sql, userId.toString(), notBefore).map(ended))
+                .compose(ended ->
+                        users.raiseTokensNotBefore(sql, userId, notBefore).map(ended));
     }
 
     /**
      * Ends the open sessions of a client (the first batch here, the rest by a job recorded here) and revokes its
-     * client_credentials tokens issued before now; returns the sessions ended here.
+     * client_credentials tokens issued before now.
      */
-    public Future<List<UUID>> endClient(SqlClient sql, String clientId, String reason) {
+    public Future<SessionsEnded> endClient(SqlClient sql, String clientId, String reason) {
         long notBefore = notBefore();
-        return sessions.lockOpenBatchByClient(sql, clientId, null, batchSize)
+        return sessions.lockOpenBatchByClient(sql, clientId, null, null, batchSize)
                 .compose(ids -> endAll(sql, ids, reason).map(ids))
                 .compose(ids -> jobIfMore(sql, ids, LogoutJob.Kind.CLIENT, clientId, reason))
-                .compose(ids -> appendSub(sql, clientId, notBefore).map(ids))
-                .compose(ids ->
-                        clients.raiseTokensNotBefore(sql, clientId, notBefore).map(ids));
+                .compose(ended -> appendSub(sql, clientId, notBefore).map(ended))
+                .compose(ended ->
+                        clients.raiseTokensNotBefore(sql, clientId, notBefore).map(ended));
     }
 
     /**
      * One batch of {@code job} on the caller's transaction, which must hold the job's row: locks up to {@code limit}
-     * of its open sessions, ends them, queues their back-channel logouts and lists their sids; returns how many it
-     * ended (fewer than {@code limit}: the job is done).
+     * of its open sessions above the job's cursor, ends them, queues their back-channel logouts and lists their sids.
      */
-    public Future<Integer> endBatch(SqlClient sql, LogoutJob job, int limit) {
+    public Future<Batch> endBatch(SqlClient sql, LogoutJob job, int limit) {
+        UUID after = job.afterSession().orElse(null);
         Future<List<UUID>> locked = job.kind() == LogoutJob.Kind.USER
-                ? sessions.lockOpenBatchByUser(sql, UUID.fromString(job.target()), job.cutoff(), limit)
-                : sessions.lockOpenBatchByClient(sql, job.target(), job.cutoff(), limit);
-        return locked.compose(ids -> endAll(sql, ids, job.reason()).map(ids.size()));
+                ? sessions.lockOpenBatchByUser(sql, UUID.fromString(job.target()), job.cutoff(), after, limit)
+                : sessions.lockOpenBatchByClient(sql, job.target(), job.cutoff(), after, limit);
+        return locked.compose(ids -> endAll(sql, ids, job.reason()).map(ended -> new Batch(ids, ended)));
     }
 
-    /** A full batch may leave sessions behind: a job ends them, from the caller's transaction's start. */
-    private Future<List<UUID>> jobIfMore(
+    /**
+     * One batch of a logout job: the sessions it locked, in id order, and how many of them it ended.
+     *
+     * @param locked the sessions locked, lowest id first; fewer than the limit means none remained above the cursor
+     * @param ended how many of them this batch ended (all, as they were open and locked)
+     */
+    public record Batch(List<UUID> locked, int ended) {
+        /** The highest session id of the batch: the job's next cursor. */
+        public Optional<UUID> last() {
+            return locked.isEmpty() ? Optional.empty() : Optional.of(locked.get(locked.size() - 1));
+        }
+    }
+
+    /**
+     * A full batch may leave sessions behind: a job ends them, from the caller's transaction's start, its count
+     * starting at the sessions ended here and its cursor at the highest of them.
+     */
+    private Future<SessionsEnded> jobIfMore(
             SqlClient sql, List<UUID> ended, LogoutJob.Kind kind, String target, String reason) {
         if (ended.size() < batchSize) {
-            return Future.succeededFuture(ended);
+            return Future.succeededFuture(new SessionsEnded(ended, Optional.empty()));
         }
-        return jobs.create(sql, UUID.randomUUID(), kind, target, reason).map(ended);
+        UUID job = UUID.randomUUID();
+        return jobs.create(sql, job, kind, target, reason, ended.size(), ended.get(ended.size() - 1))
+                .map(new SessionsEnded(ended, Optional.of(job)));
     }
 
     /**
@@ -178,7 +196,7 @@ public final class SessionTerminator {
      * logouts, then list every {@code sid} in one statement. The writers' lock is taken only by that last one, so a
      * mass logout holds it for a round trip or two, not one per session.
      */
-    private Future<Void> endAll(SqlClient sql, List<UUID> ids, String reason) {
+    private Future<Integer> endAll(SqlClient sql, List<UUID> ids, String reason) {
         return sessions.endAll(sql, ids, reason).compose(ended -> backchannel
                 .enqueue(sql, ended)
                 .compose(v -> revocations.appendAll(
@@ -188,7 +206,7 @@ public final class SessionTerminator {
                         metrics.revocationAppended("sid");
                     }
                 })
-                .mapEmpty());
+                .map(ended.size()));
     }
 
     private Future<Void> appendSid(SqlClient sql, UUID sessionId) {

@@ -1,6 +1,7 @@
 package io.latchkey.auth.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.latchkey.auth.backchannel.PgBackchannelOutbox;
 import io.latchkey.auth.client.PgClientRepository;
@@ -79,8 +80,9 @@ class SessionTerminatorTest {
         UUID user = TestUsers.insert(pool, "kim", "kim-password-1");
         UUID a = open(user);
         UUID b = open(user);
-        List<UUID> ended = Await.result(pool.withTransaction(sql -> terminator.endUser(sql, user, "user_disabled")));
-        assertEquals(2, ended.size());
+        SessionsEnded ended = Await.result(pool.withTransaction(sql -> terminator.endUser(sql, user, "user_disabled")));
+        assertEquals(2, ended.count());
+        assertTrue(ended.logoutJob().isEmpty(), "fewer sessions than a batch need no job");
         List<Row> rows = Sql.rows(
                 pool,
                 "SELECT type, value, not_before, expires_at FROM revocations"

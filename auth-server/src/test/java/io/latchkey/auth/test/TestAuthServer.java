@@ -101,7 +101,8 @@ public final class TestAuthServer implements AutoCloseable {
                 c.tls(),
                 c.keyServiceTls(),
                 c.listeners(),
-                c.dpopNonceRequired());
+                c.dpopNonceRequired(),
+                c.logoutBatchSize());
     }
 
     public int port() {
