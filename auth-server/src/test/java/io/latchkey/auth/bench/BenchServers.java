@@ -46,8 +46,13 @@ final class BenchServers {
     static BenchServers start() {
         DatabaseSettings database = TestPostgres.get().createDatabase();
         Vertx vertx = Vertx.vertx(NativeTransport.prefer(new VertxOptions()));
-        KeyServiceVerticle keys =
-                new KeyServiceVerticle(KeyServiceConfig.from(new Env(TestStack.keyServiceEnv(database.url(), ISSUER))));
+        Map<String, String> keyEnv = TestStack.keyServiceEnv(database.url(), ISSUER);
+        // -Dbench.signing=worker|event-loop: where key-service signs (its default when absent).
+        String signing = System.getProperty("bench.signing");
+        if (signing != null) {
+            keyEnv.put("LATCHKEY_SIGNING_THREADS", signing);
+        }
+        KeyServiceVerticle keys = new KeyServiceVerticle(KeyServiceConfig.from(new Env(keyEnv)));
         Await.result(vertx.deployVerticle(keys));
 
         Map<String, String> env = new HashMap<>();
@@ -83,6 +88,10 @@ final class BenchServers {
 
     int authManagementPort() {
         return auth.managementPort();
+    }
+
+    int keysManagementPort() {
+        return keys.managementPort();
     }
 
     /** auth-server's URL for {@code path}. */

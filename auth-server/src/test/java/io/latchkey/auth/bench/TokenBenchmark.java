@@ -47,7 +47,9 @@ import java.util.Map;
  * System properties: {@code bench.seconds} (10, per measured run), {@code bench.runs} (3), {@code bench.warmup}
  * (30, seconds of client_credentials load before anything is timed), {@code bench.only} ({@code es256}: only
  * {@link Es256Comparison}'s figures, ES256 against RS256;
- * {@code refresh}: only RS256 refresh against its ceiling).
+ * {@code refresh}: only RS256 refresh against its ceiling, with key-service's requests and batch sizes and this JVM's
+ * CPU time per token for each run), {@code bench.signing} ({@code worker} or {@code event-loop}: key-service's
+ * {@code LATCHKEY_SIGNING_THREADS}).
  */
 public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
@@ -255,8 +257,13 @@ public final class TokenBenchmark {
             double signing = report(
                     "RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond());
             double transaction = report("refresh tx alone", databaseWork.refreshTransactions(seconds));
-            rates.add(report(
-                    "refresh_token", Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, chains(client))));
+            String file = chains(client);
+            Map<String, Double> before = keyServiceMetrics(client, servers);
+            long cpu = BenchFigures.processCpuNanos();
+            Wrk.Result result = Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, file);
+            cpu = BenchFigures.processCpuNanos() - cpu;
+            rates.add(report("refresh_token", result));
+            reportSignHops(before, keyServiceMetrics(client, servers), cpu);
             ceilings.add(inSeries(transaction, signing));
         }
         servers.close();
@@ -266,6 +273,41 @@ public final class TokenBenchmark {
                 median(rates), medianRatio(rates, ceilings), median(ceilings), perRun(rates, ceilings));
         System.out.printf("load average at the end: %s%n", BenchFigures.loadAverage());
         System.exit(0);
+    }
+
+    private static Map<String, Double> keyServiceMetrics(WebClient client, BenchServers servers) throws Exception {
+        String text = Await.result(client.get(servers.keysManagementPort(), "127.0.0.1", "/metrics")
+                        .send())
+                .bodyAsString();
+        return PrometheusText.parse(text);
+    }
+
+    /**
+     * How auth-server's signing reached key-service during a run (requests per token, the mean batch size), and the
+     * CPU time both services (this JVM) spent per token: less sensitive than a rate to what else the machine runs.
+     */
+    private static void reportSignHops(Map<String, Double> before, Map<String, Double> after, long cpuNanos) {
+        double tokens = delta(before, after, "latchkey_key_service_sign_requests_total", "outcome=\"signed\"");
+        double batches = delta(before, after, "latchkey_key_service_sign_batches_total");
+        double batched = delta(before, after, "latchkey_key_service_sign_batched_claim_sets_total");
+        double single = tokens - batched;
+        System.out.printf(
+                "%-22s %8.0f tokens: %.0f alone, %.0f in %.0f batches (mean %.1f); %.2f requests a token;"
+                        + " JVM CPU %.0f µs a token; load %s%n",
+                "  key-service",
+                tokens,
+                single,
+                batched,
+                batches,
+                batches == 0 ? 0 : batched / batches,
+                tokens == 0 ? 0 : (single + batches) / tokens,
+                tokens == 0 ? 0 : cpuNanos / 1e3 / tokens,
+                BenchFigures.loadAverage());
+    }
+
+    private static double delta(
+            Map<String, Double> before, Map<String, Double> after, String family, String... labels) {
+        return PrometheusText.sum(after, family, labels) - PrometheusText.sum(before, family, labels);
     }
 
     private static String perRun(List<Double> rates, List<Double> ceilings) {
