@@ -13,6 +13,12 @@ public interface RevocationFeedRepository {
      */
     Future<RevocationPage> list(long after, long now);
 
+    /**
+     * Up to {@code limit} live entries ({@code expires_at > now}) with {@code after < seq <= upTo}, in seq order: one
+     * keyset page of a {@link LiveListCursor}.
+     */
+    Future<List<RevocationEntry>> livePage(long after, long upTo, long now, int limit);
+
     /** Up to {@code limit} entries with a seq above {@code after}, in seq order: the broadcaster's catch-up read. */
     Future<List<RevocationEntry>> after(long after, int limit);
 
