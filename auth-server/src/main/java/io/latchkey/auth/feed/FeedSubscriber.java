@@ -1,6 +1,8 @@
 package io.latchkey.auth.feed;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
 final class FeedSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
 
-    /** A stream's opened cursor and its first page, read before anything is written. */
-    record CatchUp(LiveListCursor cursor, List<RevocationEntry> first) {}
+    /** A stream's opened cursor and its first page's events (empty when none), read before anything is written. */
+    record CatchUp(LiveListCursor cursor, Buffer first) {}
 
     private final HttpServerResponse response;
     private final FeedSettings settings;
@@ -29,6 +31,7 @@ final class FeedSubscriber {
     private final Runnable unavailable;
     private final Runnable onDropped;
     private final Consumer<Runnable> onFeedLoop;
+    private final Context context;
     private List<EventBatch> pending = new ArrayList<>();
     private int pendingEntries;
     private LiveListCursor cursor;
@@ -39,6 +42,7 @@ final class FeedSubscriber {
      * @param unavailable answers the request when the stream ends before its head was written
      * @param onDropped counts (and perhaps logs) a stream closed for not keeping up
      * @param onFeedLoop runs work on the feed's event loop: reads and drains complete elsewhere
+     * @param context the feed's, whose workers render the catch-up pages
      */
     FeedSubscriber(
             HttpServerResponse response,
@@ -46,13 +50,15 @@ final class FeedSubscriber {
             Runnable onClose,
             Runnable unavailable,
             Runnable onDropped,
-            Consumer<Runnable> onFeedLoop) {
+            Consumer<Runnable> onFeedLoop,
+            Context context) {
         this.response = response;
         this.settings = settings;
         this.onClose = onClose;
         this.unavailable = unavailable;
         this.onDropped = onDropped;
         this.onFeedLoop = onFeedLoop;
+        this.context = context;
     }
 
     /** Answers 200 with the first page, then catches up page by page, then follows live. */
@@ -68,7 +74,7 @@ final class FeedSubscriber {
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("Pragma", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        response.write(start.first().isEmpty() ? SseEvents.HEARTBEAT : SseEvents.revoked(start.first()));
+        response.write(start.first().length() == 0 ? SseEvents.HEARTBEAT : start.first());
         catchUp();
     }
 
@@ -92,13 +98,26 @@ final class FeedSubscriber {
             end();
             return;
         }
-        List<RevocationEntry> page = read.result();
-        whenDrained(() -> {
-            if (!page.isEmpty()) {
-                response.write(SseEvents.revoked(page));
-            }
-            catchUp();
-        });
+        render(context, read.result())
+                .onComplete(events -> onFeedLoop.accept(() -> {
+                    if (events.failed()) {
+                        end();
+                        return;
+                    }
+                    whenDrained(() -> {
+                        if (events.result().length() > 0) {
+                            response.write(events.result());
+                        }
+                        catchUp();
+                    });
+                }));
+    }
+
+    /** A catch-up page's events, rendered on a worker: thousands of entries take milliseconds. */
+    static Future<Buffer> render(Context context, List<RevocationEntry> page) {
+        return page.isEmpty()
+                ? Future.succeededFuture(Buffer.buffer())
+                : context.executeBlocking(() -> SseEvents.revoked(page), false);
     }
 
     /** Runs {@code then} on the feed's loop once the connection can take more, unless the stream closed by then. */

@@ -139,7 +139,8 @@ public final class RevocationFeed {
                 () -> subscribers.remove(holder[0]),
                 unavailable,
                 this::streamDropped,
-                this::onFeedLoop);
+                this::onFeedLoop,
+                context);
         holder[0] = subscriber;
         subscribers.add(subscriber);
         response.closeHandler(v -> onFeedLoop(subscriber::connectionClosed));
@@ -147,7 +148,9 @@ public final class RevocationFeed {
         // The reads complete on their own terms; the join belongs on the feed's loop, in order with broadcasts.
         initialRead
                 .get()
-                .compose(cursor -> cursor.next().map(first -> new FeedSubscriber.CatchUp(cursor, first)))
+                .compose(cursor -> cursor.next()
+                        .compose(first -> FeedSubscriber.render(context, first))
+                        .map(first -> new FeedSubscriber.CatchUp(cursor, first)))
                 .onComplete(read -> onFeedLoop(() -> {
                     if (read.succeeded()) {
                         subscriber.join(read.result());
