@@ -10,6 +10,7 @@ public interface RevocationFeedRepository {
     /**
      * Live entries ({@code expires_at > now}) with a seq above {@code after}, in seq order, and the highest
      * committed seq, all from one snapshot. An {@code after} of 0 or above the highest seq means every live entry.
+     * The whole list in memory at once: for a short one (tests, tools); the endpoints read a {@link LiveListCursor}.
      */
     Future<RevocationPage> list(long after, long now);
 
