@@ -1,63 +1,148 @@
 package io.latchkey.auth.feed;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One open {@code /revocations/stream} response. While it joins (its initial read is in flight) it keeps the
- * entries broadcast meanwhile; once joined it writes each entry with a seq above the last one it wrote, so an
- * entry both in the initial read and in a broadcast goes out once. It never queues without bound: a stream
- * that owes too many entries or whose connection cannot drain is closed, and its client resumes with
- * {@code Last-Event-ID}. Confined to the feed's event loop.
+ * One open {@code /revocations/stream} response. It first catches up: the live entries its {@link LiveListCursor}
+ * reads, one page at a time, each written once the connection has drained the one before, so a long list or a slow
+ * client holds about a page, never the list. Meanwhile it keeps the entries broadcast; once caught up it writes
+ * each entry with a seq above the cursor's last seq, so an entry both in the pages and in a broadcast goes out once.
+ * It never queues without bound: a stream that owes too many entries or whose connection cannot drain once live is
+ * closed, and its client resumes with {@code Last-Event-ID}. Confined to the feed's event loop.
  */
 final class FeedSubscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
+
+    /** A stream's opened cursor and its first page's events (empty when none), read before anything is written. */
+    record CatchUp(LiveListCursor cursor, Buffer first) {}
+
     private final HttpServerResponse response;
     private final FeedSettings settings;
     private final Runnable onClose;
     private final Runnable unavailable;
     private final Runnable onDropped;
+    private final Consumer<Runnable> onFeedLoop;
+    private final Context context;
     private List<EventBatch> pending = new ArrayList<>();
     private int pendingEntries;
+    private LiveListCursor cursor;
     private long position;
     private boolean closed;
 
     /**
      * @param unavailable answers the request when the stream ends before its head was written
      * @param onDropped counts (and perhaps logs) a stream closed for not keeping up
+     * @param onFeedLoop runs work on the feed's event loop: reads and drains complete elsewhere
+     * @param context the feed's, whose workers render the catch-up pages
      */
     FeedSubscriber(
             HttpServerResponse response,
             FeedSettings settings,
             Runnable onClose,
             Runnable unavailable,
-            Runnable onDropped) {
+            Runnable onDropped,
+            Consumer<Runnable> onFeedLoop,
+            Context context) {
         this.response = response;
         this.settings = settings;
         this.onClose = onClose;
         this.unavailable = unavailable;
         this.onDropped = onDropped;
+        this.onFeedLoop = onFeedLoop;
+        this.context = context;
     }
 
-    /** Sends the initial entries and whatever was broadcast while they were read, then follows live. */
-    void join(RevocationPage page) {
+    /** Answers 200 with the first page, then catches up page by page, then follows live. */
+    void join(CatchUp start) {
         if (closed) {
             return;
         }
-        Buffer initial = SseEvents.revoked(page.entries());
-        position = page.lastSeq();
-        List<EventBatch> meanwhile = pending;
-        pending = null;
-        // The initial entries may be many; the live backlog allowance starts above them.
-        response.setWriteQueueMaxSize(initial.length() + settings.writeBacklogBytes());
+        cursor = start.cursor();
+        response.setWriteQueueMaxSize(settings.writeBacklogBytes());
         response.setChunked(true)
                 .setStatusCode(200)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("Pragma", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        response.write(initial.length() == 0 ? SseEvents.HEARTBEAT : initial);
+        response.write(start.first().length() == 0 ? SseEvents.HEARTBEAT : start.first());
+        catchUp();
+    }
+
+    private void catchUp() {
+        if (cursor.done()) {
+            whenDrained(this::goLive);
+            return;
+        }
+        cursor.next().onComplete(read -> onFeedLoop.accept(() -> caughtUp(read)));
+    }
+
+    private void caughtUp(AsyncResult<List<RevocationEntry>> read) {
+        if (closed) {
+            return;
+        }
+        if (read.failed()) {
+            // Every event carries its id: the client resumes from the last one it got.
+            LOG.warn(
+                    "revocation stream: catch-up read failed ({}); ending the stream",
+                    read.cause().getClass().getSimpleName());
+            end();
+            return;
+        }
+        render(context, read.result())
+                .onComplete(events -> onFeedLoop.accept(() -> {
+                    if (events.failed()) {
+                        end();
+                        return;
+                    }
+                    whenDrained(() -> {
+                        if (events.result().length() > 0) {
+                            response.write(events.result());
+                        }
+                        catchUp();
+                    });
+                }));
+    }
+
+    /** A catch-up page's events, rendered on a worker: thousands of entries take milliseconds. */
+    static Future<Buffer> render(Context context, List<RevocationEntry> page) {
+        return page.isEmpty()
+                ? Future.succeededFuture(Buffer.buffer())
+                : context.executeBlocking(() -> SseEvents.revoked(page), false);
+    }
+
+    /** Runs {@code then} on the feed's loop once the connection can take more, unless the stream closed by then. */
+    private void whenDrained(Runnable then) {
+        if (closed) {
+            return;
+        }
+        if (!response.writeQueueFull()) {
+            then.run();
+            return;
+        }
+        response.drainHandler(v -> onFeedLoop.accept(() -> {
+            response.drainHandler(null);
+            if (!closed) {
+                then.run();
+            }
+        }));
+    }
+
+    /** Sends whatever was broadcast while catching up, then each broadcast as it comes. */
+    private void goLive() {
+        position = cursor.lastSeq();
+        cursor = null;
+        List<EventBatch> meanwhile = pending;
+        pending = null;
         for (EventBatch batch : meanwhile) {
             deliver(batch);
         }

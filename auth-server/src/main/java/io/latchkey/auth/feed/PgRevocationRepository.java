@@ -3,6 +3,7 @@ package io.latchkey.auth.feed;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -35,6 +36,11 @@ public final class PgRevocationRepository implements RevocationRepository, Revoc
               ON r.expires_at > $2
              AND r.seq > (CASE WHEN $1 > high.last_seq THEN 0 ELSE $1 END)
             ORDER BY r.seq""";
+
+    // Keyset on the primary key: each page costs the same however deep into the list it starts.
+    private static final String LIVE_PAGE = """
+            SELECT seq, type, value, not_before, expires_at FROM revocations
+            WHERE seq > $1 AND seq <= $2 AND expires_at > $3 ORDER BY seq LIMIT $4""";
 
     private static final String AFTER = """
             SELECT seq, type, value, not_before, expires_at FROM revocations
@@ -96,12 +102,15 @@ public final class PgRevocationRepository implements RevocationRepository, Revoc
     }
 
     @Override
+    public Future<List<RevocationEntry>> livePage(long after, long upTo, long now, int limit) {
+        return pool.preparedQuery(LIVE_PAGE)
+                .execute(Tuple.of(after, upTo, now, limit))
+                .map(PgRevocationRepository::entries);
+    }
+
+    @Override
     public Future<List<RevocationEntry>> after(long after, int limit) {
-        return pool.preparedQuery(AFTER).execute(Tuple.of(after, limit)).map(rows -> {
-            List<RevocationEntry> entries = new ArrayList<>(rows.size());
-            rows.forEach(row -> entries.add(entry(row)));
-            return entries;
-        });
+        return pool.preparedQuery(AFTER).execute(Tuple.of(after, limit)).map(PgRevocationRepository::entries);
     }
 
     @Override
@@ -119,6 +128,12 @@ public final class PgRevocationRepository implements RevocationRepository, Revoc
     @Override
     public Future<Void> ping(SqlClient connection) {
         return connection.query(PING).execute().mapEmpty();
+    }
+
+    private static List<RevocationEntry> entries(RowSet<Row> rows) {
+        List<RevocationEntry> entries = new ArrayList<>(rows.size());
+        rows.forEach(row -> entries.add(entry(row)));
+        return entries;
     }
 
     private static RevocationEntry entry(Row row) {

@@ -116,31 +116,41 @@ public final class RevocationFeed {
     }
 
     /**
-     * Attaches a stream to {@code response}: it receives what {@code initialRead} returns (entries after the client's
-     * position), then every later entry. Call only while {@link #healthy()}. The read is started on the feed's event
-     * loop once the stream is attached, so an entry that commits after the read's snapshot reaches the stream by
-     * broadcast, one that commits before it is in the read, and one in both is sent once.
+     * Attaches a stream to {@code response}: it receives the live entries of the cursor {@code initialRead} opens
+     * (entries after the client's position), page by page as the connection drains, then every later entry. Call
+     * only while {@link #healthy()}. The cursor is opened on the feed's event loop once the stream is attached, so an
+     * entry that commits after it read the highest seq reaches the stream by broadcast, one that commits before it is
+     * in the pages, and one in both is sent once.
      *
-     * @param unavailable run instead when the stream ends before it started (its initial read failed, or the feed
+     * @param unavailable run instead when the stream ends before it started (its first read failed, or the feed
      *     stopped being healthy meanwhile): the caller answers the request
      */
     public void subscribe(
-            HttpServerResponse response, Supplier<Future<RevocationPage>> initialRead, Runnable unavailable) {
+            HttpServerResponse response, Supplier<Future<LiveListCursor>> initialRead, Runnable unavailable) {
         onFeedLoop(() -> attach(response, initialRead, unavailable));
     }
 
     private void attach(
-            HttpServerResponse response, Supplier<Future<RevocationPage>> initialRead, Runnable unavailable) {
+            HttpServerResponse response, Supplier<Future<LiveListCursor>> initialRead, Runnable unavailable) {
         FeedSubscriber[] holder = new FeedSubscriber[1];
         FeedSubscriber subscriber = new FeedSubscriber(
-                response, settings, () -> subscribers.remove(holder[0]), unavailable, this::streamDropped);
+                response,
+                settings,
+                () -> subscribers.remove(holder[0]),
+                unavailable,
+                this::streamDropped,
+                this::onFeedLoop,
+                context);
         holder[0] = subscriber;
         subscribers.add(subscriber);
         response.closeHandler(v -> onFeedLoop(subscriber::connectionClosed));
         response.exceptionHandler(e -> onFeedLoop(subscriber::connectionClosed));
-        // The read completes on its own terms; the join belongs on the feed's loop, in order with broadcasts.
+        // The reads complete on their own terms; the join belongs on the feed's loop, in order with broadcasts.
         initialRead
                 .get()
+                .compose(cursor -> cursor.next()
+                        .compose(first -> FeedSubscriber.render(context, first))
+                        .map(first -> new FeedSubscriber.CatchUp(cursor, first)))
                 .onComplete(read -> onFeedLoop(() -> {
                     if (read.succeeded()) {
                         subscriber.join(read.result());

@@ -10,8 +10,15 @@ public interface RevocationFeedRepository {
     /**
      * Live entries ({@code expires_at > now}) with a seq above {@code after}, in seq order, and the highest
      * committed seq, all from one snapshot. An {@code after} of 0 or above the highest seq means every live entry.
+     * The whole list in memory at once: for a short one (tests, tools); the endpoints read a {@link LiveListCursor}.
      */
     Future<RevocationPage> list(long after, long now);
+
+    /**
+     * Up to {@code limit} live entries ({@code expires_at > now}) with {@code after < seq <= upTo}, in seq order: one
+     * keyset page of a {@link LiveListCursor}.
+     */
+    Future<List<RevocationEntry>> livePage(long after, long upTo, long now, int limit);
 
     /** Up to {@code limit} entries with a seq above {@code after}, in seq order: the broadcaster's catch-up read. */
     Future<List<RevocationEntry>> after(long after, int limit);

@@ -1,14 +1,14 @@
 package io.latchkey.auth.http;
 
 import io.latchkey.auth.feed.FeedAccess;
+import io.latchkey.auth.feed.LiveListCursor;
 import io.latchkey.auth.feed.RevocationFeed;
 import io.latchkey.auth.feed.RevocationFeedRepository;
-import io.latchkey.auth.feed.RevocationPage;
+import io.latchkey.auth.feed.RevocationListAnswer;
 import io.latchkey.auth.oauth.OAuthError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -47,7 +47,7 @@ public final class FeedRoutes {
         router.get("/revocations")
                 .handler(this::authorize)
                 .handler(NoStore::apply)
-                .handler(Reply.json(200, "application/json", this::list));
+                .handler(this::list);
         router.get("/revocations/stream").handler(this::authorize).handler(this::stream);
     }
 
@@ -63,9 +63,16 @@ public final class FeedRoutes {
                 .onFailure(ctx::fail);
     }
 
-    private Future<JsonObject> list(RoutingContext ctx) {
-        OptionalLong after = position(ctx.queryParam("after"), "after");
-        return repository.list(after.orElse(0), now()).map(RevocationPage::toJson);
+    /** Streams the answer page by page; a failure before its first byte goes to the failure handler. */
+    private void list(RoutingContext ctx) {
+        // compose turns a malformed after, thrown while parsing, into a failed future like a failed read.
+        Future.succeededFuture(ctx)
+                .compose(c -> {
+                    OptionalLong after = position(ctx.queryParam("after"), "after");
+                    return RevocationListAnswer.send(
+                            ctx.response(), LiveListCursor.open(repository, after.orElse(0), now()));
+                })
+                .onFailure(ctx::fail);
     }
 
     private void stream(RoutingContext ctx) {
@@ -83,7 +90,7 @@ public final class FeedRoutes {
         Context context = ctx.vertx().getOrCreateContext();
         feed.subscribe(
                 ctx.response(),
-                () -> repository.list(after.orElse(0), now()),
+                () -> LiveListCursor.open(repository, after.orElse(0), now()),
                 () -> context.runOnContext(v -> ctx.fail(unavailable())));
     }
 
