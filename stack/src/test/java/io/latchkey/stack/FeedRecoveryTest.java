@@ -206,15 +206,7 @@ class FeedRecoveryTest {
                         .put("grant_types", new JsonArray(List.of("password")))
                         .put("scopes", new JsonArray(List.of("notes:read")))
                         .put("audience", "resource-demo")));
-        created(HTTP.postJson(
-                auth + "/admin/clients",
-                admin,
-                new JsonObject()
-                        .put("client_id", "resource-demo")
-                        .put("client_secret", DevValues.RESOURCE_DEMO_SECRET)
-                        .put("grant_types", new JsonArray(List.of("client_credentials")))
-                        .put("scopes", new JsonArray(List.of("revocations:read")))
-                        .put("audience", "resource-demo")));
+        HTTP.registerFeedClient(auth, admin);
     }
 
     private static void created(HttpResponse<String> response) {

@@ -1,5 +1,9 @@
 package io.latchkey.stack;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.latchkey.common.config.DevValues;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -62,6 +67,25 @@ public final class LoopbackHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Creates an admin resource ({@code /admin/users}, {@code /admin/clients}) and fails the test unless 201. */
+    public void adminCreate(String url, String adminToken, JsonObject body) throws IOException, InterruptedException {
+        HttpResponse<String> response = postJson(url, adminToken, body);
+        assertEquals(201, response.statusCode(), response.body());
+    }
+
+    /** Registers resource-demo's feed client (dev secret, {@code revocations:read}) at an empty auth-server. */
+    public void registerFeedClient(String authUrl, String adminToken) throws IOException, InterruptedException {
+        adminCreate(
+                authUrl + "/admin/clients",
+                adminToken,
+                new JsonObject()
+                        .put("client_id", "resource-demo")
+                        .put("client_secret", DevValues.RESOURCE_DEMO_SECRET)
+                        .put("grant_types", new JsonArray(List.of("client_credentials")))
+                        .put("scopes", new JsonArray(List.of("revocations:read")))
+                        .put("audience", "resource-demo"));
     }
 
     public HttpResponse<String> post(String url, String bearer) throws IOException, InterruptedException {

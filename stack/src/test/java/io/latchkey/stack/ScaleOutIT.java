@@ -313,15 +313,7 @@ class ScaleOutIT {
                         .put("grant_types", new JsonArray(List.of("password", "refresh_token")))
                         .put("scopes", new JsonArray(List.of("notes:read", "notes:write")))
                         .put("audience", "resource-demo")));
-        created(HTTP.postJson(
-                auth.url() + "/admin/clients",
-                admin,
-                new JsonObject()
-                        .put("client_id", "resource-demo")
-                        .put("client_secret", DevValues.RESOURCE_DEMO_SECRET)
-                        .put("grant_types", new JsonArray(List.of("client_credentials")))
-                        .put("scopes", new JsonArray(List.of("revocations:read")))
-                        .put("audience", "resource-demo")));
+        HTTP.registerFeedClient(auth.url(), admin);
     }
 
     private static void created(HttpResponse<String> response) {
