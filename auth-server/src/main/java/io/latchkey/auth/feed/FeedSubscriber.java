@@ -137,14 +137,27 @@ final class FeedSubscriber {
         }));
     }
 
-    /** Sends whatever was broadcast while catching up, then each broadcast as it comes. */
+    /**
+     * Sends whatever was broadcast while catching up, then each broadcast as it comes. What was broadcast meanwhile
+     * goes out as one write: writes from the feed's loop queue as messages on the connection's loop, and Vert.x counts
+     * a queue of more than 16 of them as full whatever their size, which {@link #deliver} would take for a client
+     * that cannot keep up.
+     */
     private void goLive() {
         position = cursor.lastSeq();
         cursor = null;
         List<EventBatch> meanwhile = pending;
         pending = null;
+        Buffer owed = Buffer.buffer();
         for (EventBatch batch : meanwhile) {
-            deliver(batch);
+            Buffer unsent = batch.after(position);
+            if (unsent != null) {
+                owed.appendBuffer(unsent);
+                position = batch.lastSeq();
+            }
+        }
+        if (owed.length() > 0) {
+            response.write(owed);
         }
     }
 
