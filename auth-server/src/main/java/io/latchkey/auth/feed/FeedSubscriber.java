@@ -186,6 +186,11 @@ final class FeedSubscriber {
         response.write(unsent);
     }
 
+    /** True once the stream has caught up and writes each broadcast as it comes (and has not closed). */
+    boolean live() {
+        return pending == null && !closed;
+    }
+
     void heartbeat() {
         if (closed || pending != null) {
             return;
