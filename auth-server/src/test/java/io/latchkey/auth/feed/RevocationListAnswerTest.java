@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.latchkey.auth.test.LogCapture;
 import io.latchkey.common.testing.Await;
 import io.latchkey.db.test.PostgresExtension;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,6 +55,7 @@ class RevocationListAnswerTest {
     private static final AtomicLong entriesRead = new AtomicLong();
     private static HttpServer server;
     private static HttpClient http;
+    private static Context clientLoop;
 
     @BeforeAll
     static void start(Vertx v) {
@@ -64,6 +67,7 @@ class RevocationListAnswerTest {
         server = Await.result(vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(4096))
                 .requestHandler(request -> answer(request, counting))
                 .listen(0, "127.0.0.1"));
+        clientLoop = vertx.getOrCreateContext();
         http = vertx.createHttpClient(
                 new HttpClientOptions().setReceiveBufferSize(4096).setMaxChunkSize(2048));
     }
@@ -98,10 +102,10 @@ class RevocationListAnswerTest {
         append("jti", "length-1", null, NOW + 60);
         append("jti", "length-2", null, NOW + 60);
 
-        HttpClientResponse chunked = Await.result(
-                get("/?page=1&after=" + before).compose(r -> r.body().map(r)));
-        HttpClientResponse whole = Await.result(
-                get("/?page=1000&after=" + before).compose(r -> r.body().map(r)));
+        HttpClientResponse chunked = Await.result(onClientLoop(
+                () -> get("/?page=1&after=" + before).compose(r -> r.body().map(r))));
+        HttpClientResponse whole = Await.result(onClientLoop(
+                () -> get("/?page=1000&after=" + before).compose(r -> r.body().map(r))));
 
         assertEquals("chunked", chunked.getHeader("Transfer-Encoding"));
         assertNull(chunked.getHeader("Content-Length"));
@@ -136,7 +140,7 @@ class RevocationListAnswerTest {
         Promise<Void> firstBytes = Promise.promise();
         Promise<HttpClientResponse> paused = Promise.promise();
         try (LogCapture logs = new LogCapture()) {
-            Future<Buffer> body = get("/?page=200").compose(response -> {
+            Future<Buffer> body = onClientLoop(() -> get("/?page=200").compose(response -> {
                 response.pause();
                 paused.complete(response);
                 Buffer all = Buffer.buffer();
@@ -149,7 +153,7 @@ class RevocationListAnswerTest {
                 response.endHandler(v -> done.tryComplete(all));
                 response.fetch(1);
                 return done.future();
-            });
+            }));
             Await.result(firstBytes.future());
             // The server now waits for the paused client with at most a couple of pages read; the rest will fail.
             Await.result(pool.query("ALTER TABLE revocations RENAME TO revocations_away")
@@ -186,12 +190,23 @@ class RevocationListAnswerTest {
             for (int page : List.of(1, 2, 3, 5, 1000)) {
                 String uri = "/?after=" + after + "&page=" + page;
                 // The body is read in the response's own callback, before it can have ended unread.
-                String body = Await.result(get(uri).compose(response -> response.statusCode() == 200
+                String body = Await.result(onClientLoop(() -> get(uri).compose(response -> response.statusCode() == 200
                         ? response.body().map(Buffer::toString)
-                        : Future.failedFuture("status " + response.statusCode())));
+                        : Future.failedFuture("status " + response.statusCode()))));
                 assertEquals(expected, body, state + " " + uri);
             }
         }
+    }
+
+    /**
+     * Runs {@code exchange} on the client's event loop, so the response reaches its callbacks on the loop that reads
+     * the connection, before any chunk: from the test's thread the callback could run a hop later, after the first
+     * chunk had gone to a response with no handler yet, and been lost.
+     */
+    private static <T> Future<T> onClientLoop(Supplier<Future<T>> exchange) {
+        Promise<T> result = Promise.promise();
+        clientLoop.runOnContext(v -> exchange.get().onComplete(result));
+        return result.future();
     }
 
     private static Future<HttpClientResponse> get(String uri) {
@@ -201,7 +216,7 @@ class RevocationListAnswerTest {
 
     /** The body, fetched {@code perTick} chunks every millisecond; {@code progress} sees the bytes so far. */
     private static Future<Buffer> readSlowly(String uri, int perTick, Consumer<Long> progress) {
-        return get(uri).compose(response -> {
+        return onClientLoop(() -> get(uri).compose(response -> {
             response.pause();
             Buffer all = Buffer.buffer();
             Promise<Buffer> done = Promise.promise();
@@ -213,7 +228,7 @@ class RevocationListAnswerTest {
             response.exceptionHandler(done::tryFail);
             response.endHandler(v -> done.tryComplete(all));
             return done.future().onComplete(ar -> vertx.cancelTimer(timer));
-        });
+        }));
     }
 
     private static long append(String type, String value, Long notBefore, long expiresAt) {
