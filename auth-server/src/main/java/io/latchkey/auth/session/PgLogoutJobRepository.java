@@ -13,21 +13,25 @@ import java.util.UUID;
 
 /** {@link LogoutJobRepository} on PostgreSQL. */
 public final class PgLogoutJobRepository implements LogoutJobRepository {
-    private static final String COLUMNS =
-            "id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session";
+    // Every read returns the columns LogoutJob is built from, in this order.
     private static final String CREATE = """
             INSERT INTO logout_jobs (id, kind, target, reason, cutoff, ended_count, after_session)
             VALUES ($1, $2, $3, $4, now(), $5, $6)""";
-    private static final String CLAIM = "SELECT " + COLUMNS + """
-             FROM logout_jobs WHERE finished_at IS NULL
+    private static final String CLAIM = """
+            SELECT id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session
+            FROM logout_jobs WHERE finished_at IS NULL
             ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""";
     private static final String RECORD = """
             UPDATE logout_jobs SET ended_count = ended_count + $2, after_session = $3,
                                    finished_at = CASE WHEN $4 THEN now() ELSE NULL END
-            WHERE id = $1""" + " RETURNING " + COLUMNS;
-    private static final String FIND = "SELECT " + COLUMNS + " FROM logout_jobs WHERE id = $1";
-    private static final String UNFINISHED =
-            "SELECT " + COLUMNS + " FROM logout_jobs WHERE finished_at IS NULL ORDER BY created_at, id LIMIT $1";
+            WHERE id = $1
+            RETURNING id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session""";
+    private static final String FIND = """
+            SELECT id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session
+            FROM logout_jobs WHERE id = $1""";
+    private static final String UNFINISHED = """
+            SELECT id, kind, target, reason, cutoff, ended_count, created_at, finished_at, after_session
+            FROM logout_jobs WHERE finished_at IS NULL ORDER BY created_at, id LIMIT $1""";
 
     @Override
     public Future<Void> create(
