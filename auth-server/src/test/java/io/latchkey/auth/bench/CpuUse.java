@@ -60,12 +60,12 @@ final class CpuUse {
                 idlePostgresPerSecond);
     }
 
-    /** A reading now: JVM and PostgreSQL CPU milliseconds so far. */
+    /** A reading now: JVM, PostgreSQL and whole-machine CPU milliseconds so far. */
     Reading read() {
         double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime()
                 / 1e6;
-        return new Reading(jvm, postgresMs(), System.nanoTime());
+        return new Reading(jvm, postgresMs(), machineMs(), contextSwitches(), System.nanoTime());
     }
 
     /** CPU milliseconds per operation between two readings, JVM and PostgreSQL, idle use taken out. */
@@ -92,6 +92,70 @@ final class CpuUse {
                 cost[1],
                 cores * 1000 / (cost[0] + cost[1]),
                 cores);
+    }
+
+    /**
+     * Where the whole machine's CPU went per operation between two readings: this JVM, PostgreSQL, and the rest (the
+     * load generator, the kernel's own threads, anything else running). Idle use is not taken out: under full load
+     * it is a rounding error, and the rest cannot be calibrated.
+     */
+    Split split(Reading from, Reading to, long count) {
+        double elapsed = (to.nanos - from.nanos) / 1e9;
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new Split(
+                (to.machine - from.machine) * 1000 / count,
+                (to.jvm - from.jvm) * 1000 / count,
+                postmaster < 0 ? Double.NaN : (to.postgres - from.postgres) * 1000 / count,
+                (to.machine - from.machine) / 1000 / (elapsed * cores),
+                (double) (to.switches - from.switches) / count);
+    }
+
+    /**
+     * CPU microseconds per operation, the share of the cores that were busy meanwhile, and the machine's context
+     * switches per operation (each a thread put to sleep or woken: a hand-off between threads or processes).
+     */
+    record Split(double machine, double jvm, double postgres, double busy, double switches) {
+        String describe(String what) {
+            return String.format(
+                    Locale.ROOT,
+                    "CPU per %s: machine %.0f µs = JVM %.0f + PostgreSQL %.0f + rest %.0f; cores %.0f %% busy;"
+                            + " %.1f context switches",
+                    what,
+                    machine,
+                    jvm,
+                    postgres,
+                    machine - jvm - postgres,
+                    busy * 100,
+                    switches);
+        }
+    }
+
+    /** Busy CPU milliseconds of all cores since boot (user, nice, system, irq, softirq, steal), or -1. */
+    private static double machineMs() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * MS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Context switches of all cores since boot, or -1. */
+    private static long contextSwitches() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("ctxt ")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private double postgresMs() {
@@ -133,6 +197,6 @@ final class CpuUse {
         }
     }
 
-    /** CPU milliseconds so far ({@code postgres} -1 when unknown) at {@code nanos}. */
-    record Reading(double jvm, double postgres, long nanos) {}
+    /** CPU milliseconds ({@code postgres}, {@code machine} -1 when unknown) and context switches so far. */
+    record Reading(double jvm, double postgres, double machine, long switches, long nanos) {}
 }

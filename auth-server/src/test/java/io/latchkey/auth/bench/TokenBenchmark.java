@@ -48,8 +48,9 @@ import java.util.Map;
  * (30, seconds of client_credentials load before anything is timed), {@code bench.only} ({@code es256}: only
  * {@link Es256Comparison}'s figures, ES256 against RS256;
  * {@code refresh}: only RS256 refresh against its ceiling, with key-service's requests and batch sizes and this JVM's
- * CPU time per token for each run), {@code bench.signing} ({@code worker} or {@code event-loop}: key-service's
- * {@code LATCHKEY_SIGNING_THREADS}).
+ * CPU time per token for each run, and the machine's CPU per operation split by process ({@link CpuUse}) for the
+ * transaction alone, the refresh and an HTTP exchange that does no work, so the part no ceiling counts is a figure),
+ * {@code bench.signing} ({@code worker} or {@code event-loop}: key-service's {@code LATCHKEY_SIGNING_THREADS}).
  */
 public final class TokenBenchmark {
     private static final int CONNECTIONS = 32;
@@ -249,20 +250,47 @@ public final class TokenBenchmark {
             int cores)
             throws Exception {
         Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, warmUp, chains(client));
-        DatabaseWork databaseWork =
-                new DatabaseWork(Database.pool(servers.vertx(), database, CONNECTIONS), CONNECTIONS);
+        Pool lanes = Database.pool(servers.vertx(), database, CONNECTIONS);
+        DatabaseWork databaseWork = new DatabaseWork(lanes, CONNECTIONS);
+        CpuUse machine = CpuUse.of(lanes);
+        // An HTTP exchange that does no work (a static JSON document, answered from memory): what answering a
+        // request over HTTP at all costs the machine, wrk included, which no grant can avoid and no ceiling counts.
+        Path exchange = Wrk.script("GET", null, null, Map.of());
+        String exchangeUrl = servers.authUrl("/.well-known/openid-configuration");
         List<Double> rates = new ArrayList<>();
         List<Double> ceilings = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             double signing = report(
                     "RSA signing alone", AloneRates.rsaSigns(cores, seconds).perSecond());
+            CpuUse.Reading start = machine.read();
             double transaction = report("refresh tx alone", databaseWork.refreshTransactions(seconds));
+            CpuUse.Split perTransaction = machine.split(start, machine.read(), Math.round(transaction * seconds));
+            System.out.printf("  %s%n", perTransaction.describe("transaction"));
             String file = chains(client);
             Map<String, Double> before = keyServiceMetrics(client, servers);
             long cpu = BenchFigures.processCpuNanos();
+            start = machine.read();
             Wrk.Result result = Wrk.run(refresh, tokenUrl, WRK_THREADS, CONNECTIONS, seconds, file);
+            CpuUse.Reading end = machine.read();
             cpu = BenchFigures.processCpuNanos() - cpu;
             rates.add(report("refresh_token", result));
+            CpuUse.Split perRefresh = machine.split(start, end, result.requests());
+            System.out.printf("  %s%n", perRefresh.describe("refresh"));
+            start = machine.read();
+            Wrk.Result exchanges = Wrk.run(exchange, exchangeUrl, WRK_THREADS, CONNECTIONS, seconds);
+            System.out.printf(
+                    "  %s (%.0f/s)%n",
+                    machine.split(start, machine.read(), exchanges.requests()).describe("HTTP exchange alone"),
+                    exchanges.okPerSecond());
+            // The ceiling's own cost: a signature (signing alone keeps every core busy) and the transaction.
+            double counted = cores * 1e6 / signing + perTransaction.machine();
+            System.out.printf(
+                    "  not in the ceiling: %.0f µs of machine CPU a refresh (a signature %.0f µs and the transaction"
+                            + " %.0f µs are); 0.8 of the ceiling leaves room for %.0f%n",
+                    perRefresh.machine() - counted,
+                    cores * 1e6 / signing,
+                    perTransaction.machine(),
+                    counted / 0.8 - counted);
             reportSignHops(before, keyServiceMetrics(client, servers), cpu);
             ceilings.add(inSeries(transaction, signing));
         }
