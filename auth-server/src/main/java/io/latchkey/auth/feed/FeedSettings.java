@@ -13,8 +13,9 @@ import java.time.Duration;
  * @param pruneInterval how often this replica deletes entries expired for more than {@link #PRUNE_GRACE}
  * @param maxPendingEntries how many live entries a stream may owe before it is closed as too slow (it resumes
  *     with {@code Last-Event-ID})
- * @param writeBacklogBytes ({@value #BACKLOG_VARIABLE}) how many bytes a stream may have unsent beyond its initial entries before it is
- *     closed as too slow
+ * @param writeBacklogBytes ({@value #BACKLOG_VARIABLE}) how many bytes a stream may have unsent beyond its initial
+ *     entries before it is closed as too slow: half queued at its connection, half held by the feed while that queue
+ *     reads as full
  */
 public record FeedSettings(
         Duration heartbeatInterval,

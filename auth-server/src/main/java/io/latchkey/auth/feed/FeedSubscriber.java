@@ -16,8 +16,14 @@ import org.slf4j.LoggerFactory;
  * reads, one page at a time, each written once the connection has drained the one before, so a long list or a slow
  * client holds about a page, never the list. Meanwhile it keeps the entries broadcast; once caught up it writes
  * each entry with a seq above the cursor's last seq, so an entry both in the pages and in a broadcast goes out once.
- * It never queues without bound: a stream that owes too many entries or whose connection cannot drain once live is
- * closed, and its client resumes with {@code Last-Event-ID}. Confined to the feed's event loop.
+ * It never queues without bound: a stream that owes too many entries while catching up, owes more than its backlog
+ * bound once live, or whose connection has not drained across two heartbeats is closed, and its client resumes with
+ * {@code Last-Event-ID}. Confined to the feed's event loop.
+ *
+ * <p>A live stream whose connection's queue reads as full keeps what is broadcast meanwhile as one buffer and writes
+ * it when the queue drains. Writes from the feed's loop queue as messages on the connection's loop, and Vert.x reads
+ * more than 16 of them as a full queue whatever their size: a connection whose loop is busy for a moment is not a slow
+ * client, and only the byte bound decides that.
  */
 final class FeedSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriber.class);
@@ -37,6 +43,9 @@ final class FeedSubscriber {
     private LiveListCursor cursor;
     private long position;
     private boolean closed;
+    // Live: events broadcast while the connection's queue was full, written once it drains; null when none.
+    private Buffer owed;
+    private int heartbeatsOwing;
 
     /**
      * @param unavailable answers the request when the stream ends before its head was written
@@ -67,7 +76,8 @@ final class FeedSubscriber {
             return;
         }
         cursor = start.cursor();
-        response.setWriteQueueMaxSize(settings.writeBacklogBytes());
+        // Half the bound queued at the connection, half owed here while its queue reads full (see send).
+        response.setWriteQueueMaxSize(settings.writeBacklogBytes() / 2);
         response.setChunked(true)
                 .setStatusCode(200)
                 .putHeader("Content-Type", "text/event-stream")
@@ -120,7 +130,11 @@ final class FeedSubscriber {
                 : context.executeBlocking(() -> SseEvents.revoked(page), false);
     }
 
-    /** Runs {@code then} on the feed's loop once the connection can take more, unless the stream closed by then. */
+    /**
+     * Runs {@code then} on the feed's loop once the connection can take more, unless the stream closed by then. The
+     * queue is looked at again once the handler is set: it may have drained in between, and would then send no
+     * drain event.
+     */
     private void whenDrained(Runnable then) {
         if (closed) {
             return;
@@ -129,35 +143,39 @@ final class FeedSubscriber {
             then.run();
             return;
         }
-        response.drainHandler(v -> onFeedLoop.accept(() -> {
-            response.drainHandler(null);
-            if (!closed) {
+        boolean[] ran = {false};
+        Runnable once = () -> {
+            if (!ran[0] && !closed) {
+                ran[0] = true;
+                response.drainHandler(null);
                 then.run();
             }
-        }));
+        };
+        response.drainHandler(v -> onFeedLoop.accept(once));
+        if (!response.writeQueueFull()) {
+            once.run();
+        }
     }
 
     /**
      * Sends whatever was broadcast while catching up, then each broadcast as it comes. What was broadcast meanwhile
-     * goes out as one write: writes from the feed's loop queue as messages on the connection's loop, and Vert.x counts
-     * a queue of more than 16 of them as full whatever their size, which {@link #deliver} would take for a client
-     * that cannot keep up.
+     * goes out as one write rather than one a batch, so it queues as one message on the connection's loop.
      */
     private void goLive() {
         position = cursor.lastSeq();
         cursor = null;
         List<EventBatch> meanwhile = pending;
         pending = null;
-        Buffer owed = Buffer.buffer();
+        Buffer unsentMeanwhile = Buffer.buffer();
         for (EventBatch batch : meanwhile) {
             Buffer unsent = batch.after(position);
             if (unsent != null) {
-                owed.appendBuffer(unsent);
+                unsentMeanwhile.appendBuffer(unsent);
                 position = batch.lastSeq();
             }
         }
-        if (owed.length() > 0) {
-            response.write(owed);
+        if (unsentMeanwhile.length() > 0) {
+            send(unsentMeanwhile);
         }
     }
 
@@ -178,12 +196,33 @@ final class FeedSubscriber {
         if (unsent == null) {
             return;
         }
-        if (response.writeQueueFull()) {
+        position = batch.lastSeq();
+        send(unsent);
+    }
+
+    /** Writes {@code events} now, or owes them until the connection's queue drains, within the backlog bound. */
+    private void send(Buffer events) {
+        if (owed == null && !response.writeQueueFull()) {
+            response.write(events);
+            return;
+        }
+        int owing = owed == null ? 0 : owed.length();
+        if (owing + events.length() > settings.writeBacklogBytes() / 2) {
             drop();
             return;
         }
-        position = batch.lastSeq();
-        response.write(unsent);
+        if (owed != null) {
+            owed.appendBuffer(events);
+            return;
+        }
+        // A copy: a broadcast's buffer is shared by every stream.
+        owed = Buffer.buffer(events.length()).appendBuffer(events);
+        whenDrained(() -> {
+            Buffer due = owed;
+            owed = null;
+            heartbeatsOwing = 0;
+            response.write(due);
+        });
     }
 
     /** True once the stream has caught up and writes each broadcast as it comes (and has not closed). */
@@ -191,15 +230,21 @@ final class FeedSubscriber {
         return pending == null && !closed;
     }
 
+    /**
+     * A comment that keeps the connection open through idle proxies. A stream still owing what it owed at the
+     * previous heartbeat has not drained for a whole interval: its client is too slow.
+     */
     void heartbeat() {
         if (closed || pending != null) {
             return;
         }
-        if (response.writeQueueFull()) {
-            drop();
+        if (owed != null) {
+            if (++heartbeatsOwing >= 2) {
+                drop();
+            }
             return;
         }
-        response.write(SseEvents.HEARTBEAT);
+        send(SseEvents.HEARTBEAT);
     }
 
     /** Ends the stream cleanly: the client reconnects and resumes, perhaps on another replica. */
@@ -232,6 +277,7 @@ final class FeedSubscriber {
         }
         closed = true;
         pending = null;
+        owed = null;
         onClose.run();
         return true;
     }
