@@ -65,7 +65,8 @@ final class CpuUse {
         double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime()
                 / 1e6;
-        return new Reading(jvm, postgresMs(), machineMs(), contextSwitches(), System.nanoTime());
+        double[] machine = machineStat();
+        return new Reading(jvm, postgresMs(), machine[0], (long) machine[1], System.nanoTime());
     }
 
     /** CPU milliseconds per operation between two readings, JVM and PostgreSQL, idle use taken out. */
@@ -130,32 +131,30 @@ final class CpuUse {
         }
     }
 
-    /** Busy CPU milliseconds of all cores since boot (user, nice, system, irq, softirq, steal), or -1. */
-    private static double machineMs() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                busy += Long.parseLong(f[i]);
-            }
-            return busy * MS_PER_TICK;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** Context switches of all cores since boot, or -1. */
-    private static long contextSwitches() {
+    /**
+     * From one read of {@code /proc/stat}: busy CPU milliseconds of all cores since boot (user, nice, system, irq,
+     * softirq, steal) and context switches since boot; -1 each when unknown.
+     */
+    private static double[] machineStat() {
+        double busyMs = -1;
+        double switches = -1;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (line.startsWith("ctxt ")) {
-                    return Long.parseLong(line.substring(5).trim());
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    long busy = 0;
+                    for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                        busy += Long.parseLong(f[i]);
+                    }
+                    busyMs = busy * MS_PER_TICK;
+                } else if (line.startsWith("ctxt ")) {
+                    switches = Long.parseLong(line.substring(5).trim());
                 }
             }
-            return -1;
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return new double[] {-1, -1};
         }
+        return new double[] {busyMs, switches};
     }
 
     private double postgresMs() {

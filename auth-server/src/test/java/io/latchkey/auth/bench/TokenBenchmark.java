@@ -283,14 +283,12 @@ public final class TokenBenchmark {
                     machine.split(start, machine.read(), exchanges.requests()).describe("HTTP exchange alone"),
                     exchanges.okPerSecond());
             // The ceiling's own cost: a signature (signing alone keeps every core busy) and the transaction.
-            double counted = cores * 1e6 / signing + perTransaction.machine();
+            double signature = cores * 1e6 / signing;
+            double counted = signature + perTransaction.machine();
             System.out.printf(
                     "  not in the ceiling: %.0f µs of machine CPU a refresh (a signature %.0f µs and the transaction"
                             + " %.0f µs are); 0.8 of the ceiling leaves room for %.0f%n",
-                    perRefresh.machine() - counted,
-                    cores * 1e6 / signing,
-                    perTransaction.machine(),
-                    counted / 0.8 - counted);
+                    perRefresh.machine() - counted, signature, perTransaction.machine(), counted / 0.8 - counted);
             reportSignHops(before, keyServiceMetrics(client, servers), cpu);
             ceilings.add(inSeries(transaction, signing));
         }
